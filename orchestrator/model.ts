@@ -1,0 +1,80 @@
+/**
+ * The model from Node: compiles the WebAssembly module once per process and simulates
+ * trace files, streamed from disk in fixed-size chunks (memory does not grow with the
+ * trace).
+ */
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { InputError } from './errors.js';
+import { validateConfig, type ModelConfig } from './config.js';
+import { BadRecordError, simulate, TRACE_RECORD_BYTES, type RecordSource, type RunResult, type SimulateOptions } from './model-core.js';
+
+export type { RunResult } from './model-core.js';
+
+/** dist/hypersio.wasm, built by `npm run build:wasm`. */
+export const WASM_PATH = fileURLToPath(new URL('../hypersio.wasm', import.meta.url));
+
+let compiled: WebAssembly.Module | undefined;
+
+export function loadModelModule(): WebAssembly.Module {
+  if (!compiled) {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(WASM_PATH);
+    } catch {
+      throw new Error(`${WASM_PATH} is missing: run 'npm run build'`);
+    }
+    compiled = new WebAssembly.Module(new Uint8Array(bytes));
+  }
+  return compiled;
+}
+
+/** Opens a translation trace, checking what can be checked before simulating. */
+export function openTrace(path: string): { fd: number; records: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such trace file' : `cannot read trace (${code ?? 'error'})`}`);
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    closeSync(fd);
+    throw new InputError(`${path}: not a regular file`);
+  }
+  if (stat.size === 0 || stat.size % TRACE_RECORD_BYTES !== 0) {
+    closeSync(fd);
+    throw new InputError(
+      stat.size === 0 ? `${path}: trace is empty` : `${path}: trace size ${stat.size} is not a multiple of ${TRACE_RECORD_BYTES} (corrupt or not a translation trace)`,
+    );
+  }
+  return { fd, records: stat.size / TRACE_RECORD_BYTES };
+}
+
+/** Simulates `config` on the trace file at `path`. */
+export async function runTraceFile(path: string, config: ModelConfig, options: SimulateOptions = {}): Promise<RunResult> {
+  validateConfig(config);
+  const module = loadModelModule();
+  const { fd } = openTrace(path);
+  let position = 0;
+  const source: RecordSource = (target, maxRecords) => {
+    const wanted = maxRecords * TRACE_RECORD_BYTES;
+    let got = 0;
+    while (got < wanted) {
+      const n = readSync(fd, target, got, wanted - got, position);
+      if (n === 0) break;
+      got += n;
+      position += n;
+    }
+    return Math.floor(got / TRACE_RECORD_BYTES);
+  };
+  try {
+    return await simulate(module, config, source, options);
+  } catch (err) {
+    if (err instanceof BadRecordError) throw new InputError(`${path}: ${err.message}`);
+    throw err;
+  } finally {
+    closeSync(fd);
+  }
+}

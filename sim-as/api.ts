@@ -1,0 +1,149 @@
+// The module's whole exported surface (re-exported by index.ts). Plain numbers only, so
+// JS needs no bindings: configure, start, feed chunks of trace records through the input
+// buffer, finish, then read statistics with the getters.
+//
+// Usage from JS (see orchestrator/model-core.ts):
+//   setCacheGeometry(id, size, assoc, groups) for CC, IOTLB, L2PAGE, L3PAGE, PREFETCH;
+//   setModelOptions(...); setPrefetcherOptions(...); setSeed(seed); start();
+//   repeat: write n records at inputBufferPointer(); feed(n)   (n <= inputCapacity())
+//   finish(); then the getters.
+// feed()/finish() return STATUS_* (constants.ts); a negative status names a bad record,
+// whose index in the trace is recordsConsumed().
+
+import { Cache } from './cache';
+import { CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
+import { flowFirstStart, flowLastEnd, flowTranslations, initFlows } from './flows';
+import * as model from './model';
+import * as prefetcher from './prefetcher';
+import { seedRandom } from './random';
+
+export { setCacheGeometry, setModelOptions, setPrefetcherOptions } from './model';
+
+export function setSeed(seed: f64): void {
+  seedRandom(<u64>seed);
+}
+
+export function start(): void {
+  initFlows();
+  model.startModel();
+}
+
+export function inputBufferPointer(): usize {
+  return model.inputBuffer;
+}
+
+export function inputCapacity(): i32 {
+  return INPUT_CAPACITY_RECORDS;
+}
+
+export function feed(records: i32): i32 {
+  return model.feedRecords(records);
+}
+
+export function finish(): i32 {
+  return model.finishTrace();
+}
+
+export function recordsConsumed(): f64 {
+  return <f64>model.recordsRead;
+}
+
+// ---- results ----
+
+export function simTimeNs(): f64 {
+  return <f64>model.now;
+}
+export function translations(): f64 {
+  return <f64>model.translated;
+}
+export function packetsDropped(): f64 {
+  return <f64>model.packetsDropped;
+}
+/** floor(floor(translated / 3) * 1542 * 8 * 1000 / elapsed), in Mb/s. */
+export function throughputMbps(): f64 {
+  if (model.now == 0) return 0;
+  const packets = <i64>model.translated / TRANSLATIONS_PER_PACKET;
+  return <f64>((packets * PACKET_BITS * 1000) / model.now);
+}
+
+// Flows, by did (0 when the did completed nothing).
+export function flowCount(did: i32): f64 {
+  return <f64>flowTranslations[did];
+}
+export function flowTimeNs(did: i32): f64 {
+  return flowTranslations[did] == 0 ? 0 : <f64>(flowLastEnd[did] - flowFirstStart[did]);
+}
+export function flowMbps(did: i32): f64 {
+  const time = flowLastEnd[did] - flowFirstStart[did];
+  if (flowTranslations[did] == 0 || time <= 0) return 0;
+  const packets = <i64>(flowTranslations[did] / TRANSLATIONS_PER_PACKET);
+  return <f64>((PACKET_BITS * packets * 1000) / time);
+}
+
+// Caches: id = CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE or CACHE_L3PAGE.
+export const CACHE_STAT_HITS: i32 = 0;
+export const CACHE_STAT_MISSES: i32 = 1;
+export const CACHE_STAT_CONFLICTS: i32 = 2;
+export const CACHE_STAT_DOMAINS: i32 = 3;
+export const CACHE_STAT_SETS: i32 = 4;
+
+function cacheById(id: i32): Cache {
+  if (id == CACHE_CC) return model.contextCache;
+  if (id == CACHE_IOTLB) return model.iotlb;
+  if (id == CACHE_L2PAGE) return model.l2PageCache;
+  if (id == CACHE_L3PAGE) return model.l3PageCache;
+  return model.prefetchBuffer;
+}
+
+export function cacheStat(id: i32, stat: i32): f64 {
+  const cache = cacheById(id);
+  if (stat == CACHE_STAT_HITS) return <f64>cache.hits;
+  if (stat == CACHE_STAT_MISSES) return <f64>cache.misses;
+  if (stat == CACHE_STAT_CONFLICTS) return <f64>cache.conflicts;
+  if (stat == CACHE_STAT_DOMAINS) return <f64>cache.domains;
+  return <f64>cache.sets;
+}
+
+export function cacheSetAccesses(id: i32, set: i32): f64 {
+  return <f64>cacheById(id).setAccesses[set];
+}
+
+// Prefetcher.
+export const PREFETCH_STAT_ACCESSES: i32 = 0;
+export const PREFETCH_STAT_CORRECT: i32 = 1;
+export const PREFETCH_STAT_INCORRECT: i32 = 2;
+export const PREFETCH_STAT_PREDICTIONS: i32 = 3;
+export const PREFETCH_STAT_NEW_MAPPINGS: i32 = 4;
+export const PREFETCH_STAT_SAME_SID: i32 = 5;
+export const PREFETCH_STAT_DIFFERENT_SID: i32 = 6;
+export const PREFETCH_STAT_BUFFER_FILLS: i32 = 7;
+export const PREFETCH_STAT_BUFFER_HITS: i32 = 8;
+export const PREFETCH_STAT_BUFFER_MISSES: i32 = 9;
+export const PREFETCH_STAT_BUFFER_FILLS_PRESENT: i32 = 10;
+
+export function prefetchStat(stat: i32): f64 {
+  switch (stat) {
+    case PREFETCH_STAT_ACCESSES: return <f64>prefetcher.probes;
+    case PREFETCH_STAT_CORRECT: return <f64>prefetcher.correctPredictions;
+    case PREFETCH_STAT_INCORRECT: return <f64>prefetcher.incorrectPredictions;
+    case PREFETCH_STAT_PREDICTIONS: return <f64>prefetcher.predictionsMade;
+    case PREFETCH_STAT_NEW_MAPPINGS: return <f64>prefetcher.newMappings;
+    case PREFETCH_STAT_SAME_SID: return <f64>prefetcher.transitionsSameSid;
+    case PREFETCH_STAT_DIFFERENT_SID: return <f64>prefetcher.transitionsDifferentSid;
+    case PREFETCH_STAT_BUFFER_FILLS: return <f64>model.bufferFills;
+    case PREFETCH_STAT_BUFFER_HITS: return <f64>model.bufferHits;
+    case PREFETCH_STAT_BUFFER_MISSES: return <f64>model.bufferMisses;
+    default: return <f64>model.bufferFillsPresent;
+  }
+}
+
+/** Whether `sid` has a prefetcher history (then it is reported, even with 0 hits and misses). */
+export function sidHasHistory(sid: i32): bool {
+  return prefetcher.hasHistory(sid);
+}
+export function sidHistoryHits(sid: i32): f64 {
+  return <f64>prefetcher.historyHits[sid];
+}
+export function sidHistoryMisses(sid: i32): f64 {
+  return <f64>prefetcher.historyMisses[sid];
+}

@@ -1,0 +1,411 @@
+// The clock loop and the four pipeline stages of the reference model
+// (../shared/spec/model.md), cycle for cycle, with idle time skipped: when no queue has
+// a ready head, time jumps to the next queue-ready time or packet slot, and the packet
+// slots jumped over while the translation window is full are counted as drops, exactly
+// as stepping every nanosecond would.
+//
+// The trace is streamed: feed() consumes records from the input buffer until they run
+// out (mid-packet if need be) and returns; the loop resumes where it stopped.
+
+import { Cache } from './cache';
+import {
+  CACHE_COUNT,
+  CC_HIT,
+  CE_READ,
+  DDR,
+  FIELD_DID,
+  FIELD_IOVA,
+  FIELD_LEVEL,
+  FIELD_MASK,
+  FIELD_NAT,
+  FIELD_SID,
+  FIELD_TYPE,
+  INPUT_CAPACITY_RECORDS,
+  IOTLB_HIT,
+  NEVER,
+  PAGE_MASK_1G,
+  PAGE_MASK_2M,
+  PCACHE_HIT,
+  PCIE,
+  PCIE_RTT,
+  POLICY_LFU,
+  POLICY_LRU,
+  PREFETCH_HIT,
+  STATUS_BAD_PAGE_LEVEL,
+  STATUS_BAD_RECORD_TYPE,
+  STATUS_DONE,
+  STATUS_NEED_INPUT,
+  TRACE_RECORD_BYTES,
+  TRANSLATIONS_PER_PACKET,
+} from './constants';
+import { recordCompletion } from './flows';
+import { probe, historyRecord, historySize, historyDid, historyIova, historyLevel, historyMask, historySid, initPrefetcher } from './prefetcher';
+import { EventQueue } from './queue';
+import {
+  allocPrefetch,
+  allocRequest,
+  freeRequest,
+  initRequests,
+  reqDid,
+  reqEnd,
+  reqIova,
+  reqLevel,
+  reqMask,
+  reqNat,
+  reqPrefetch,
+  reqSid,
+  reqStart,
+} from './requests';
+
+/** The trace input buffer: JS writes records here (see constants.ts). */
+export const inputBuffer: usize = memory.data(INPUT_CAPACITY_RECORDS * TRACE_RECORD_BYTES, 16);
+
+// ---- configuration (set once, before the first feed) ----
+const cacheSize = new StaticArray<i32>(CACHE_COUNT);
+const cacheAssoc = new StaticArray<i32>(CACHE_COUNT);
+const cacheGroups = new StaticArray<i32>(CACHE_COUNT);
+let maxInFlight: i32 = 1; // tq
+let outOfOrder: bool = true;
+let selectiveAlloc: bool = false;
+let iotlbPolicy: i32 = POLICY_LRU;
+let interArrival: i64 = 61; // ns between packet slots
+let historyLength: i32 = 2;
+let predictionDistance: i32 = 32;
+
+export function setCacheGeometry(cache: i32, size: i32, assoc: i32, groups: i32): void {
+  unchecked((cacheSize[cache] = size));
+  unchecked((cacheAssoc[cache] = assoc));
+  unchecked((cacheGroups[cache] = groups));
+}
+
+export function setModelOptions(tq: i32, ooo: bool, salloc: bool, policy: i32, interArrivalNs: i64): void {
+  maxInFlight = tq;
+  outOfOrder = ooo;
+  selectiveAlloc = salloc;
+  iotlbPolicy = policy;
+  interArrival = interArrivalNs;
+}
+
+export function setPrefetcherOptions(length: i32, distance: i32): void {
+  historyLength = length;
+  predictionDistance = distance;
+}
+
+// ---- model state ----
+export let contextCache!: Cache;
+export let iotlb!: Cache;
+export let l2PageCache!: Cache;
+export let l3PageCache!: Cache;
+export let prefetchBuffer!: Cache;
+let contextFillQueue!: EventQueue;
+let walkLookupQueue!: EventQueue;
+let walkFillQueue!: EventQueue;
+let iotlbFillQueue!: EventQueue;
+// Selective allocation: dids [0, g1) may fill the IOTLB, [g1, g1+g2) L2PAGE, then L3PAGE.
+let l2AllocFirst: u32 = 0;
+let l3AllocFirst: u32 = 0;
+let l3AllocEnd: u32 = 0;
+
+export let now: i64 = 0;
+export let translated: u64 = 0;
+export let packetsDropped: u64 = 0;
+let inFlight: i32 = 0;
+let issuingPacket: bool = false; // inside a packet slot's arrival step
+let issuedInPacket: i32 = 0;
+
+// Prefetch-buffer statistics (the buffer's own cache counters are not reported).
+export let bufferFills: u64 = 0;
+export let bufferHits: u64 = 0;
+export let bufferMisses: u64 = 0;
+export let bufferFillsPresent: u64 = 0;
+
+// Input cursor.
+let inputCount: i32 = 0;
+let inputPosition: i32 = 0;
+let inputFinal: bool = false;
+export let recordsRead: u64 = 0;
+
+/** Builds the caches and queues from the configuration. Call once. */
+export function startModel(): void {
+  contextCache = new Cache(cacheSize[0], cacheAssoc[0], cacheGroups[0], POLICY_LFU);
+  iotlb = new Cache(cacheSize[1], cacheAssoc[1], cacheGroups[1], iotlbPolicy);
+  l2PageCache = new Cache(cacheSize[2], cacheAssoc[2], cacheGroups[2], POLICY_LRU);
+  l3PageCache = new Cache(cacheSize[3], cacheAssoc[3], cacheGroups[3], POLICY_LRU);
+  // The prefetch buffer is fully associative, one group: size = assoc = entries.
+  prefetchBuffer = new Cache(cacheSize[4], cacheSize[4], 1, POLICY_LRU);
+  l2AllocFirst = <u32>cacheGroups[1];
+  l3AllocFirst = l2AllocFirst + <u32>cacheGroups[2];
+  l3AllocEnd = l3AllocFirst + <u32>cacheGroups[3];
+  const queueCapacity = 64;
+  contextFillQueue = new EventQueue(outOfOrder, queueCapacity);
+  walkLookupQueue = new EventQueue(outOfOrder, queueCapacity);
+  walkFillQueue = new EventQueue(outOfOrder, queueCapacity);
+  iotlbFillQueue = new EventQueue(outOfOrder, queueCapacity);
+  initRequests(maxInFlight + 64);
+  initPrefetcher(historyLength, predictionDistance);
+}
+
+// ---- cache accesses, keyed as the reference keys each cache ----
+
+@inline function contextAccess(r: i32, alloc: bool): bool {
+  const sid = unchecked(reqSid[r]);
+  const did = unchecked(reqDid[r]);
+  return contextCache.access(contextCache.setIndex(did, <u64>sid), <u64>sid, did, unchecked(reqNat[r]), alloc);
+}
+
+@inline function iotlbAccess(r: i32, alloc: bool): bool {
+  const iova = unchecked(reqIova[r]);
+  const did = unchecked(reqDid[r]);
+  return iotlb.access(iotlb.setIndex(did, iova >> 21), iova & unchecked(reqMask[r]), did, unchecked(reqNat[r]), alloc);
+}
+
+@inline function prefetchBufferAccess(r: i32, alloc: bool): bool {
+  const iova = unchecked(reqIova[r]);
+  const did = unchecked(reqDid[r]);
+  return prefetchBuffer.access(prefetchBuffer.setIndex(did, iova >> 21), iova & unchecked(reqMask[r]), did, unchecked(reqNat[r]), alloc);
+}
+
+@inline function l2Access(r: i32, alloc: bool): bool {
+  const iova = unchecked(reqIova[r]);
+  const did = unchecked(reqDid[r]);
+  return l2PageCache.access(l2PageCache.setIndex(did, iova >> 21), iova & PAGE_MASK_2M, did, unchecked(reqNat[r]), alloc);
+}
+
+@inline function l3Access(r: i32, alloc: bool): bool {
+  const iova = unchecked(reqIova[r]);
+  const did = unchecked(reqDid[r]);
+  return l3PageCache.access(l3PageCache.setIndex(did, iova >> 30), iova & PAGE_MASK_1G, did, unchecked(reqNat[r]), alloc);
+}
+
+@inline function mayAllocateIotlb(did: u32): bool {
+  return !selectiveAlloc || did < l2AllocFirst;
+}
+@inline function mayAllocateL2(did: u32): bool {
+  return !selectiveAlloc || (did >= l2AllocFirst && did < l3AllocFirst);
+}
+@inline function mayAllocateL3(did: u32): bool {
+  return !selectiveAlloc || (did >= l3AllocFirst && did < l3AllocEnd);
+}
+
+// ---- arrival ----
+
+/** Reads the next record and issues it; returns 0 or a negative status for a bad record. */
+function issueNextRecord(): i32 {
+  const record = inputBuffer + <usize>inputPosition * TRACE_RECORD_BYTES;
+  if (load<i32>(record, FIELD_TYPE) != 1) return STATUS_BAD_RECORD_TYPE;
+  const level = load<u64>(record, FIELD_LEVEL);
+  if (level < 1 || level > 3) return STATUS_BAD_PAGE_LEVEL;
+  inputPosition++;
+  recordsRead++;
+  const r = allocRequest(
+    load<u16>(record, FIELD_SID),
+    load<u16>(record, FIELD_DID),
+    load<u64>(record, FIELD_IOVA),
+    load<u64>(record, FIELD_MASK),
+    <i32>level,
+    load<u64>(record, FIELD_NAT),
+    false,
+  );
+  const hit = contextAccess(r, false);
+  const latency = hit ? CC_HIT : PCIE_RTT + CE_READ;
+  unchecked((reqStart[r] = now));
+  unchecked((reqEnd[r] = now + latency));
+  contextFillQueue.push(now + latency, r);
+  translated++;
+  inFlight++;
+  return 0;
+}
+
+// ---- the four stages of a cycle ----
+
+/** Stage 1: the context is known; look up the IOTLB and prefetch buffer, and prefetch. */
+function contextFillStage(): void {
+  const r = contextFillQueue.pick(now);
+  if (r < 0) return;
+  contextAccess(r, true);
+  const iotlbHit = iotlbAccess(r, false);
+  const bufferHit = prefetchBufferAccess(r, false);
+  if (bufferHit) bufferHits++;
+  else bufferMisses++;
+  if (iotlbHit) {
+    unchecked((reqEnd[r] += IOTLB_HIT));
+    iotlbFillQueue.push(now + IOTLB_HIT - 1, r);
+  } else if (bufferHit) {
+    unchecked((reqEnd[r] += PREFETCH_HIT));
+    iotlbFillQueue.push(now + PREFETCH_HIT - 1, r);
+  } else {
+    unchecked((reqEnd[r] += PCIE));
+    walkLookupQueue.push(now + PCIE, r);
+  }
+  const predicted = probe(<i32>unchecked(reqSid[r]), unchecked(reqDid[r]), unchecked(reqIova[r]), unchecked(reqMask[r]), unchecked(reqLevel[r]));
+  if (predicted >= 0) {
+    const count = historySize(predicted);
+    for (let i = 0; i < count; i++) {
+      const h = historyRecord(predicted, i);
+      const copy = allocPrefetch(
+        unchecked(historySid[h]),
+        unchecked(historyDid[h]),
+        unchecked(historyIova[h]),
+        unchecked(historyMask[h]),
+        unchecked(historyLevel[h]),
+      );
+      walkLookupQueue.push(now + PCIE + DDR, copy);
+    }
+  }
+}
+
+/** Stage 2: look up both walk caches; the outcome and page level decide the walk's cost. */
+function walkLookupStage(): void {
+  const r = walkLookupQueue.pick(now);
+  if (r < 0) return;
+  const l2Hit = l2Access(r, false);
+  const l3Hit = l3Access(r, false);
+  const level = <i64>unchecked(reqLevel[r]);
+  let latency: i64;
+  let toIotlbFill = false;
+  // An L2 hit on a 1 GiB page is treated as a miss (the reference loses that request).
+  if (l2Hit && level <= 2) {
+    if (level == 2) {
+      latency = PCACHE_HIT + PCIE;
+      toIotlbFill = true;
+    } else {
+      latency = DDR * (2 - level);
+    }
+  } else if (l3Hit) {
+    if (level == 3) {
+      latency = PCACHE_HIT;
+      toIotlbFill = true;
+    } else {
+      latency = DDR * (3 - level);
+    }
+  } else {
+    latency = DDR * level;
+  }
+  unchecked((reqEnd[r] += latency));
+  if (toIotlbFill) iotlbFillQueue.push(now + latency - 1, r);
+  else walkFillQueue.push(now + latency - 1, r);
+}
+
+/** Stage 3: the walk is done; fill the walk caches and send the translation back. */
+function walkFillStage(): void {
+  const r = walkFillQueue.pick(now);
+  if (r < 0) return;
+  const did = unchecked(reqDid[r]);
+  l2Access(r, mayAllocateL2(did));
+  l3Access(r, mayAllocateL3(did));
+  unchecked((reqEnd[r] += PCIE));
+  iotlbFillQueue.push(now + PCIE, r);
+}
+
+/** Stage 4: fill the IOTLB (or the prefetch buffer); returns a completed request or -1. */
+function iotlbFillStage(): i32 {
+  const r = iotlbFillQueue.pick(now);
+  if (r < 0) return -1;
+  if (unchecked(reqPrefetch[r])) {
+    bufferFills++;
+    if (prefetchBufferAccess(r, true)) bufferFillsPresent++;
+    freeRequest(r);
+    return -1;
+  }
+  iotlbAccess(r, mayAllocateIotlb(unchecked(reqDid[r])));
+  return r;
+}
+
+function runCycle(): void {
+  contextFillStage();
+  walkLookupStage();
+  walkFillStage();
+  const done = iotlbFillStage();
+  if (done >= 0) {
+    inFlight--;
+    recordCompletion(unchecked(reqDid[done]), unchecked(reqStart[done]), unchecked(reqEnd[done]));
+    freeRequest(done);
+  }
+}
+
+// ---- the clock ----
+
+@inline function earliestQueueTime(): i64 {
+  let t = contextFillQueue.headTime();
+  const lookup = walkLookupQueue.headTime();
+  if (lookup < t) t = lookup;
+  const fill = walkFillQueue.headTime();
+  if (fill < t) t = fill;
+  const iotlbReady = iotlbFillQueue.headTime();
+  if (iotlbReady < t) t = iotlbReady;
+  return t;
+}
+
+/** Moves `now` to the next cycle in which anything can happen, counting skipped drops. */
+function skipIdleCycles(): void {
+  let next = earliestQueueTime();
+  if (next <= now) return;
+  if (inFlight < maxInFlight) {
+    const slot = ((now + interArrival - 1) / interArrival) * interArrival;
+    if (slot < next) next = slot;
+  } else {
+    // Window full: every packet slot in [now, next) is a drop (nothing completes before
+    // `next`, and a full window implies a queued request, so `next` is finite).
+    packetsDropped += <u64>((next - 1) / interArrival - (now - 1) / interArrival);
+  }
+  now = next;
+}
+
+/**
+ * Runs the clock until the input buffer is exhausted (returns STATUS_NEED_INPUT), or, once
+ * the input is final, until the trace ends (returns STATUS_DONE after draining).
+ */
+function runClock(): i32 {
+  while (true) {
+    if (!issuingPacket && now % interArrival == 0) {
+      if (inFlight < maxInFlight) {
+        issuingPacket = true;
+        issuedInPacket = 0;
+      } else {
+        packetsDropped++;
+      }
+    }
+    if (issuingPacket) {
+      while (issuedInPacket < TRANSLATIONS_PER_PACKET) {
+        if (inputPosition >= inputCount) {
+          if (!inputFinal) return STATUS_NEED_INPUT;
+          // The trace ended: this cycle is not run.
+          issuingPacket = false;
+          drain();
+          return STATUS_DONE;
+        }
+        const status = issueNextRecord();
+        if (status < 0) return status;
+        issuedInPacket++;
+      }
+      issuingPacket = false;
+    }
+    runCycle();
+    now++;
+    skipIdleCycles();
+  }
+}
+
+function drain(): void {
+  while (inFlight > 0) {
+    const next = earliestQueueTime();
+    if (next > now) now = next;
+    runCycle();
+    now++;
+  }
+}
+
+/** Consumes `records` records from the input buffer. */
+export function feedRecords(records: i32): i32 {
+  inputCount = records;
+  inputPosition = 0;
+  return runClock();
+}
+
+/** Marks the input as complete, runs to the end of the trace and drains. */
+export function finishTrace(): i32 {
+  inputCount = 0;
+  inputPosition = 0;
+  inputFinal = true;
+  return runClock();
+}

@@ -1,0 +1,166 @@
+// The sid-successor prefetcher (../shared/spec/model.md, "Prefetcher"). Per sid it keeps
+// the last `historyLength` pages translated and learns `next[sid]`, the first sid ever
+// seen `distance` requests after it. probe() scores and updates that state and returns
+// the predicted sid, whose history the model then walks ahead of time.
+
+import { resize } from './arrays';
+
+const MAX_SIDS: i32 = 65536;
+const NONE: i32 = -1;
+
+let historyLength: i32 = 0;
+let distance: i32 = 0;
+
+// Per sid.
+const historySlot = new StaticArray<i32>(MAX_SIDS); // dense slot, or NONE
+const nextSid = new StaticArray<i32>(MAX_SIDS); // learned successor, or NONE
+export const historyHits = new StaticArray<u32>(MAX_SIDS);
+export const historyMisses = new StaticArray<u32>(MAX_SIDS);
+
+// Histories, slot-major: slot * historyLength + i, a ring starting at historyOldest[slot].
+let slotCount: i32 = 0;
+let slotCapacity: i32 = 0;
+let historyCount = new StaticArray<i32>(0);
+let historyOldest = new StaticArray<i32>(0);
+export let historySid = new StaticArray<u32>(0);
+export let historyDid = new StaticArray<u32>(0);
+export let historyIova = new StaticArray<u64>(0);
+export let historyMask = new StaticArray<u64>(0);
+export let historyLevel = new StaticArray<i32>(0);
+
+// The last `distance` sids seen, a ring.
+let recentSids = new StaticArray<i32>(0);
+let recentOldest: i32 = 0;
+let recentCount: i32 = 0;
+let previousSid: i32 = NONE;
+let predictedSid: i32 = NONE;
+
+// Statistics.
+export let probes: u64 = 0;
+export let correctPredictions: u64 = 0;
+export let incorrectPredictions: u64 = 0;
+export let predictionsMade: u64 = 0;
+export let newMappings: u64 = 0;
+export let transitionsSameSid: u64 = 0;
+export let transitionsDifferentSid: u64 = 0;
+
+export function initPrefetcher(length: i32, predictionDistance: i32): void {
+  historyLength = length;
+  distance = predictionDistance;
+  for (let s = 0; s < MAX_SIDS; s++) {
+    unchecked((historySlot[s] = NONE));
+    unchecked((nextSid[s] = NONE));
+  }
+  recentSids = new StaticArray<i32>(distance);
+  growSlots(64);
+}
+
+/** Whether `sid` has a history (it was probed, or predicted). */
+export function hasHistory(sid: i32): bool {
+  return unchecked(historySlot[sid]) != NONE;
+}
+
+export function historySize(sid: i32): i32 {
+  const slot = unchecked(historySlot[sid]);
+  return slot == NONE ? 0 : unchecked(historyCount[slot]);
+}
+
+/** Index into the history arrays of the i-th oldest record of `sid`. */
+export function historyRecord(sid: i32, i: i32): i32 {
+  const slot = unchecked(historySlot[sid]);
+  return slot * historyLength + ((unchecked(historyOldest[slot]) + i) % historyLength);
+}
+
+/** Observes a context-fill of (sid, did, iova, mask, level); returns the predicted sid or -1. */
+export function probe(sid: i32, did: u32, iova: u64, mask: u64, level: i32): i32 {
+  probes++;
+  const slot = ensureHistory(sid);
+
+  // Score the page against this sid's history, then remember it.
+  const page = iova & mask;
+  const base = slot * historyLength;
+  const count = unchecked(historyCount[slot]);
+  const oldest = unchecked(historyOldest[slot]);
+  let seen = false;
+  for (let i = 0; i < count; i++) {
+    const at = base + ((oldest + i) % historyLength);
+    if ((unchecked(historyIova[at]) & unchecked(historyMask[at])) == page) {
+      seen = true;
+      break;
+    }
+  }
+  if (seen) unchecked((historyHits[sid] += 1));
+  else unchecked((historyMisses[sid] += 1));
+  if (historyLength > 0) {
+    let at: i32;
+    if (count == historyLength) {
+      at = base + oldest;
+      unchecked((historyOldest[slot] = (oldest + 1) % historyLength));
+    } else {
+      at = base + ((oldest + count) % historyLength);
+      unchecked((historyCount[slot] = count + 1));
+    }
+    unchecked((historySid[at] = <u32>sid));
+    unchecked((historyDid[at] = did));
+    unchecked((historyIova[at] = iova));
+    unchecked((historyMask[at] = mask));
+    unchecked((historyLevel[at] = level));
+  }
+
+  // Score the previous prediction, then predict.
+  if (predictedSid != NONE) {
+    if (sid == predictedSid) correctPredictions++;
+    else incorrectPredictions++;
+  }
+  const successor = unchecked(nextSid[sid]);
+  if (successor != NONE) {
+    predictedSid = successor;
+    predictionsMade++;
+    ensureHistory(successor);
+  } else {
+    predictedSid = NONE;
+  }
+
+  // Learn: the sid seen `distance` requests ago is followed by this one.
+  if (previousSid != NONE) {
+    if (previousSid != sid && unchecked(nextSid[previousSid]) == NONE) {
+      unchecked((nextSid[previousSid] = sid));
+      newMappings++;
+    }
+    if (previousSid == sid) transitionsSameSid++;
+    else transitionsDifferentSid++;
+  }
+  if (distance > 0) {
+    if (recentCount == distance) {
+      previousSid = unchecked(recentSids[recentOldest]);
+      unchecked((recentSids[recentOldest] = sid));
+      recentOldest = (recentOldest + 1) % distance;
+    } else {
+      unchecked((recentSids[(recentOldest + recentCount) % distance] = sid));
+      recentCount++;
+    }
+  }
+  return predictedSid;
+}
+
+function ensureHistory(sid: i32): i32 {
+  let slot = unchecked(historySlot[sid]);
+  if (slot == NONE) {
+    if (slotCount == slotCapacity) growSlots(slotCapacity * 2);
+    slot = slotCount++;
+    unchecked((historySlot[sid] = slot));
+  }
+  return slot;
+}
+
+function growSlots(capacity: i32): void {
+  const records = capacity * historyLength;
+  historyCount = resize(historyCount, capacity);
+  historyOldest = resize(historyOldest, capacity);
+  historySid = resize(historySid, records);
+  historyDid = resize(historyDid, records);
+  historyIova = resize(historyIova, records);
+  historyMask = resize(historyMask, records);
+  historyLevel = resize(historyLevel, records);
+  slotCapacity = capacity;
+}
