@@ -16,6 +16,7 @@ interface ModelExports {
   setModelOptions(tq: number, outOfOrder: number, selectiveAlloc: number, policy: number, interArrivalNs: bigint): void;
   setPrefetcherOptions(historyLength: number, distance: number): void;
   setSeed(seed: number): void;
+  setStepEveryCycle(on: number): void;
   start(): void;
   inputBufferPointer(): number;
   inputCapacity(): number;
@@ -29,6 +30,8 @@ interface ModelExports {
   flowCount(did: number): number;
   flowTimeNs(did: number): number;
   flowMbps(did: number): number;
+  latencyCount(ns: number): number;
+  latencyHistogramLimit(): number;
   cacheStat(cache: number, stat: number): number;
   cacheSetAccesses(cache: number, set: number): number;
   prefetchStat(stat: number): number;
@@ -90,6 +93,11 @@ export interface RunResult {
   linkUtilization: number;
   linkGbps: number;
   flows: Record<string, FlowStats>;
+  /**
+   * Completed translations by modelled latency in ns (end - start: the latencies the
+   * model adds up, without queueing), sparse; the key `>=N` counts the longer ones.
+   */
+  latencyHistogram: Record<string, number>;
   caches: Record<CacheName, CacheStats>;
   prefetcher: PrefetcherStats;
 }
@@ -115,6 +123,8 @@ export interface SimulateOptions {
   chunkRecords?: number;
   /** Called after each chunk with the number of records consumed so far. */
   onProgress?: (recordsDone: number) => void;
+  /** Step every nanosecond like the reference instead of skipping idle time (verification). */
+  stepEveryCycle?: boolean;
 }
 
 /** A record source over records already in memory (a file read whole, a SharedArrayBuffer). */
@@ -143,6 +153,7 @@ export async function simulate(
   });
   const m = instance.exports as unknown as ModelExports;
   configure(m, config);
+  m.setStepEveryCycle(options.stepEveryCycle ? 1 : 0);
   const chunk = Math.max(1, Math.min(options.chunkRecords ?? m.inputCapacity(), m.inputCapacity()));
   const pointer = m.inputBufferPointer();
   let status = STATUS_NEED_INPUT;
@@ -192,6 +203,12 @@ function readResults(m: ModelExports, config: ModelConfig): RunResult {
     const translations = m.flowCount(did);
     if (translations > 0) flows[did] = { timeNs: m.flowTimeNs(did), translations, mbps: m.flowMbps(did) };
   }
+  const latencyHistogram: Record<string, number> = {};
+  const limit = m.latencyHistogramLimit();
+  for (let ns = 0; ns <= limit; ns++) {
+    const count = m.latencyCount(ns);
+    if (count > 0) latencyHistogram[ns < limit ? String(ns) : `>=${limit}`] = count;
+  }
   const caches = {} as Record<CacheName, CacheStats>;
   for (const name of CACHE_NAMES) {
     const id = CACHE_IDS[name];
@@ -214,6 +231,7 @@ function readResults(m: ModelExports, config: ModelConfig): RunResult {
     linkUtilization: mbps / (config.linkGbps * 1000),
     linkGbps: config.linkGbps,
     flows,
+    latencyHistogram,
     caches,
     prefetcher: {
       accesses: stat(0),

@@ -3,7 +3,8 @@
  * trace files, streamed from disk in fixed-size chunks (memory does not grow with the
  * trace).
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from './errors.js';
 import { validateConfig, type ModelConfig } from './config.js';
@@ -11,8 +12,17 @@ import { BadRecordError, simulate, TRACE_RECORD_BYTES, type RecordSource, type R
 
 export type { RunResult } from './model-core.js';
 
-/** dist/hypersio.wasm, built by `npm run build:wasm`. */
-export const WASM_PATH = fileURLToPath(new URL('../hypersio.wasm', import.meta.url));
+/**
+ * Where `npm run build:wasm` puts a WASM build: dist/<name>, found from this module
+ * whether it runs compiled (dist/orchestrator/) or from source (orchestrator/, in tests).
+ */
+export function wasmPath(name: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const compiled = resolve(here, '..', name);
+  return existsSync(compiled) ? compiled : resolve(here, '../dist', name);
+}
+
+export const WASM_PATH = wasmPath('hypersio.wasm');
 
 let compiled: WebAssembly.Module | undefined;
 

@@ -12,12 +12,12 @@
 
 import { Cache } from './cache';
 import { CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
-import { flowFirstStart, flowLastEnd, flowTranslations, initFlows } from './flows';
+import { flowFirstStart, flowLastEnd, flowTranslations, initFlows, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
 import * as model from './model';
 import * as prefetcher from './prefetcher';
 import { seedRandom } from './random';
 
-export { setCacheGeometry, setModelOptions, setPrefetcherOptions } from './model';
+export { setCacheGeometry, setModelOptions, setPrefetcherOptions, setStepEveryCycle } from './model';
 
 export function setSeed(seed: f64): void {
   seedRandom(<u64>seed);
@@ -78,6 +78,14 @@ export function flowMbps(did: i32): f64 {
   if (flowTranslations[did] == 0 || time <= 0) return 0;
   const packets = <i64>(flowTranslations[did] / TRANSLATIONS_PER_PACKET);
   return <f64>((PACKET_BITS * packets * 1000) / time);
+}
+
+/** Completed translations whose modelled latency was `ns` (ns = histogramLimit(): longer ones). */
+export function latencyCount(ns: i32): f64 {
+  return <f64>latencyCounts[ns];
+}
+export function latencyHistogramLimit(): i32 {
+  return LATENCY_HISTOGRAM_NS;
 }
 
 // Caches: id = CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE or CACHE_L3PAGE.

@@ -1,9 +1,11 @@
 // One set-associative cache (context cache, IOTLB, walk caches, prefetch buffer).
 //
 // Entries live in ways `set * assoc + way`; a set fills its ways in order and never
-// empties one (entries are only replaced). Lookups go through one open-addressing hash
-// table keyed by (set, address, did), so a lookup costs O(1) whatever the associativity
-// (the context cache is 1536-way). The replacement policy is chosen per cache:
+// empties one (entries are only replaced). A lookup scans the set when it has at most
+// SCAN_MAX_WAYS ways (one or two CPU cache lines of tags); wider sets (the context cache
+// is 1536-way) are found through an open-addressing hash table keyed by (set, address,
+// did), so a lookup costs O(1) whatever the associativity. The replacement policy is
+// chosen per cache:
 //   LRU    - a doubly linked recency list per set: O(1) touch and victim.
 //   LFU    - 4-bit-style counters halved when one reaches 15. Halving is lazy: a set
 //            keeps a halving epoch and each counter the epoch it was written in, so the
@@ -18,6 +20,7 @@ import { LFU_SATURATION, POLICY_LFU, POLICY_LRU, POLICY_ORACLE } from './constan
 import { randomBelow } from './random';
 
 const EMPTY: i32 = -1;
+const SCAN_MAX_WAYS: i32 = 8;
 const MAX_DOMAINS: i32 = 65536;
 
 @inline function log2(x: i32): i32 {
@@ -29,6 +32,7 @@ export class Cache {
   readonly sets: i32;
   readonly assoc: i32;
   readonly policy: i32;
+  private readonly hashed: bool; // wide sets: lookups through the hash table
   private readonly groupMask: u32;
   private readonly bitsFree: i32;
   private readonly freeMask: u64;
@@ -65,6 +69,7 @@ export class Cache {
     this.sets = sets;
     this.assoc = assoc;
     this.policy = policy;
+    this.hashed = assoc > SCAN_MAX_WAYS;
     const bitsIndex = sets > 0 ? log2(sets) : 0;
     const bitsGroup = groups > 0 ? log2(groups) : 0;
     const bitsFree = bitsIndex - bitsGroup;
@@ -86,7 +91,7 @@ export class Cache {
     this.setEpoch = new StaticArray<u32>(sets);
     this.setAccesses = new StaticArray<u64>(sets);
     let tableSize = 16;
-    while (tableSize < ways * 2) tableSize <<= 1;
+    if (assoc > SCAN_MAX_WAYS) while (tableSize < ways * 2) tableSize <<= 1;
     this.tableWay = new StaticArray<i32>(tableSize);
     this.tableHome = new StaticArray<i32>(tableSize);
     this.tableMask = tableSize - 1;
@@ -135,6 +140,13 @@ export class Cache {
   /** The way holding (address, did) in `set`, or -1. Changes nothing. */
   lookup(set: i32, address: u64, did: u32): i32 {
     const first = set * this.assoc;
+    if (!this.hashed) {
+      const end = first + unchecked(this.filled[set]);
+      for (let way = first; way < end; way++) {
+        if (unchecked(this.tagAddress[way]) == address && unchecked(this.tagDid[way]) == did) return way;
+      }
+      return EMPTY;
+    }
     const last = first + this.assoc;
     let bucket = this.home(set, address, did);
     while (true) {
@@ -162,12 +174,12 @@ export class Cache {
     } else {
       way = this.victim(set);
       this.conflicts++;
-      this.tableRemove(way, this.home(set, unchecked(this.tagAddress[way]), unchecked(this.tagDid[way])));
+      if (this.hashed) this.tableRemove(way, this.home(set, unchecked(this.tagAddress[way]), unchecked(this.tagDid[way])));
       if (this.policy == POLICY_LRU) this.lruUnlink(set, way);
     }
     unchecked((this.tagAddress[way] = address));
     unchecked((this.tagDid[way] = did));
-    this.tableInsert(way, this.home(set, address, did));
+    if (this.hashed) this.tableInsert(way, this.home(set, address, did));
     const policy = this.policy;
     if (policy == POLICY_LRU) {
       this.lruPushFront(set, way);

@@ -1,13 +1,17 @@
-// Per-flow (per did) statistics over completed, non-prefetch requests: how many, the
-// earliest start and the latest modelled end.
+// Statistics over completed, non-prefetch requests: per flow (did) how many, the earliest
+// start and the latest modelled end; and, over all flows, a histogram of the modelled
+// translation latency (end - start, in ns), exact up to LATENCY_HISTOGRAM_NS.
 
 import { NEVER } from './constants';
 
 const MAX_DIDS: i32 = 65536;
+export const LATENCY_HISTOGRAM_NS: i32 = 16384;
 
 export const flowTranslations = new StaticArray<u32>(MAX_DIDS);
 export const flowFirstStart = new StaticArray<i64>(MAX_DIDS);
 export const flowLastEnd = new StaticArray<i64>(MAX_DIDS);
+/** latencyCounts[ns] for ns < LATENCY_HISTOGRAM_NS; the last bucket counts all longer ones. */
+export const latencyCounts = new StaticArray<u32>(LATENCY_HISTOGRAM_NS + 1);
 
 export function initFlows(): void {
   for (let d = 0; d < MAX_DIDS; d++) unchecked((flowFirstStart[d] = NEVER));
@@ -17,4 +21,7 @@ export function recordCompletion(did: u32, start: i64, end: i64): void {
   unchecked((flowTranslations[did] += 1));
   if (start < unchecked(flowFirstStart[did])) unchecked((flowFirstStart[did] = start));
   if (end > unchecked(flowLastEnd[did])) unchecked((flowLastEnd[did] = end));
+  const latency = end - start;
+  const bucket = latency < LATENCY_HISTOGRAM_NS ? <i32>latency : LATENCY_HISTOGRAM_NS;
+  unchecked((latencyCounts[bucket] += 1));
 }

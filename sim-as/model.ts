@@ -71,6 +71,7 @@ let iotlbPolicy: i32 = POLICY_LRU;
 let interArrival: i64 = 61; // ns between packet slots
 let historyLength: i32 = 2;
 let predictionDistance: i32 = 32;
+let stepEveryCycle: bool = false;
 
 export function setCacheGeometry(cache: i32, size: i32, assoc: i32, groups: i32): void {
   unchecked((cacheSize[cache] = size));
@@ -84,6 +85,14 @@ export function setModelOptions(tq: i32, ooo: bool, salloc: bool, policy: i32, i
   selectiveAlloc = salloc;
   iotlbPolicy = policy;
   interArrival = interArrivalNs;
+}
+
+/**
+ * Verification mode: step every nanosecond as the reference does instead of skipping
+ * idle time. Results must be identical (tests check it); only slower.
+ */
+export function setStepEveryCycle(on: bool): void {
+  stepEveryCycle = on;
 }
 
 export function setPrefetcherOptions(length: i32, distance: i32): void {
@@ -107,6 +116,7 @@ let l3AllocFirst: u32 = 0;
 let l3AllocEnd: u32 = 0;
 
 export let now: i64 = 0;
+let nextSlot: i64 = 0; // the first packet slot (multiple of interArrival) >= now
 export let translated: u64 = 0;
 export let packetsDropped: u64 = 0;
 let inFlight: i32 = 0;
@@ -326,27 +336,30 @@ function runCycle(): void {
 // ---- the clock ----
 
 @inline function earliestQueueTime(): i64 {
-  let t = contextFillQueue.headTime();
-  const lookup = walkLookupQueue.headTime();
+  let t = contextFillQueue.headTime;
+  const lookup = walkLookupQueue.headTime;
   if (lookup < t) t = lookup;
-  const fill = walkFillQueue.headTime();
+  const fill = walkFillQueue.headTime;
   if (fill < t) t = fill;
-  const iotlbReady = iotlbFillQueue.headTime();
+  const iotlbReady = iotlbFillQueue.headTime;
   if (iotlbReady < t) t = iotlbReady;
   return t;
 }
 
 /** Moves `now` to the next cycle in which anything can happen, counting skipped drops. */
 function skipIdleCycles(): void {
-  let next = earliestQueueTime();
-  if (next <= now) return;
+  const next = earliestQueueTime();
+  if (next <= now || stepEveryCycle) return;
   if (inFlight < maxInFlight) {
-    const slot = ((now + interArrival - 1) / interArrival) * interArrival;
-    if (slot < next) next = slot;
-  } else {
+    now = nextSlot < next ? nextSlot : next;
+    return;
+  }
+  if (nextSlot < next) {
     // Window full: every packet slot in [now, next) is a drop (nothing completes before
     // `next`, and a full window implies a queued request, so `next` is finite).
-    packetsDropped += <u64>((next - 1) / interArrival - (now - 1) / interArrival);
+    const slots = (next - 1 - nextSlot) / interArrival + 1;
+    packetsDropped += <u64>slots;
+    nextSlot += slots * interArrival;
   }
   now = next;
 }
@@ -357,7 +370,8 @@ function skipIdleCycles(): void {
  */
 function runClock(): i32 {
   while (true) {
-    if (!issuingPacket && now % interArrival == 0) {
+    if (!issuingPacket && now == nextSlot) {
+      nextSlot += interArrival;
       if (inFlight < maxInFlight) {
         issuingPacket = true;
         issuedInPacket = 0;
@@ -389,7 +403,7 @@ function runClock(): i32 {
 function drain(): void {
   while (inFlight > 0) {
     const next = earliestQueueTime();
-    if (next > now) now = next;
+    if (next > now && !stepEveryCycle) now = next;
     runCycle();
     now++;
   }

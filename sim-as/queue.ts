@@ -12,17 +12,14 @@ export class EventQueue {
   private capacity: i32;
   private head: i32 = 0; // FIFO only: index of the oldest entry
   size: i32 = 0;
+  /** Ready time of the entry pick() would release next, or NEVER when empty (kept current
+   * on every push and pick, because the clock asks for it every cycle). */
+  headTime: i64 = NEVER;
 
   constructor(readonly outOfOrder: bool, capacity: i32) {
     this.capacity = capacity;
     this.times = new StaticArray<i64>(capacity);
     this.requests = new StaticArray<i32>(capacity);
-  }
-
-  /** Ready time of the entry pick() would release next, or NEVER when empty. */
-  @inline headTime(): i64 {
-    if (this.size == 0) return NEVER;
-    return unchecked(this.times[this.head]);
   }
 
   push(time: i64, request: i32): void {
@@ -34,11 +31,16 @@ export class EventQueue {
       unchecked((this.requests[slot] = request));
     }
     this.size++;
+    this.headTime = unchecked(this.times[this.head]);
   }
 
   /** Removes and returns the head request if its time is <= now; otherwise -1. */
-  pick(now: i64): i32 {
-    if (this.size == 0 || unchecked(this.times[this.head]) > now) return -1;
+  @inline pick(now: i64): i32 {
+    if (this.headTime > now) return -1;
+    return this.take();
+  }
+
+  private take(): i32 {
     const request = unchecked(this.requests[this.head]);
     if (this.outOfOrder) this.heapPop();
     else {
@@ -46,6 +48,7 @@ export class EventQueue {
       if (this.head == this.capacity) this.head = 0;
     }
     this.size--;
+    this.headTime = this.size == 0 ? NEVER : unchecked(this.times[this.head]);
     return request;
   }
 
