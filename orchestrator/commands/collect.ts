@@ -1,0 +1,99 @@
+/**
+ * `hypersio collect`: real vIOMMU logs from QEMU guests (qemu/collect.ts). Flags are
+ * parsed here; every check and all the work is in the typed API.
+ */
+import type { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { collect, CollectError, CollectInterrupted, type Accel } from '../../qemu/collect.js';
+import { registerGuest } from './guest.js';
+
+interface CollectFlags {
+  mode?: string;
+  nics?: string;
+  workload?: string;
+  nicModels?: string;
+  duration?: string;
+  mb?: string;
+  runs?: string;
+  name?: string;
+  outDir?: string;
+  timeout?: string;
+  accel?: string;
+  rrBytes?: string;
+}
+
+/** A numeric flag, or an InputError naming it. */
+function numberFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new InputError(`${flag}: not a number: "${text}"`);
+  return value;
+}
+
+export function registerCollect(program: Command): void {
+  program
+    .command('collect')
+    .description('boot a QEMU guest with an emulated IOMMU and N NICs, run a workload on every NIC, keep the vIOMMU log')
+    .option('--nics <N>', 'NICs (tenants) in the guest, 1..64 (nested: 1..8)')
+    .option('--mode <M>', 'direct (NICs driven by the guest) or nested (each NIC passed by VFIO to its own L2 VM, the original topology)', 'direct')
+    .option('--workload <W>', 'http (bulk download/upload), rr (small request/response) or iperf3')
+    .option('--nic-models <list>', 'NIC models cycled over the NICs: e1000, e1000e, virtio (default: all three; virtio beyond 24 NICs)')
+    .option('--duration <S>', 'seconds of workload per NIC (instead of --mb)')
+    .option('--mb <M>', 'MiB per NIC (default: http 4, rr 0.25, iperf3 4)')
+    .option('--runs <R>', 'logs to collect (log_0 … log_R-1)', '1')
+    .option('--name <PREFIX>', 'log name prefix instead of "hypersio"', 'hypersio')
+    .option('--out-dir <D>', 'where logs go (default: build/logs in the repository)')
+    .option('--timeout <S>', 'seconds per run before QEMU is stopped (default grows with NICs and traffic)')
+    .option('--accel <A>', 'auto (KVM only when VT-x/SVM is really there), tcg or kvm', 'auto')
+    .option('--rr-bytes <B>', 'response size of one rr exchange', '2048')
+    .action(async (flags: CollectFlags) => {
+      if (flags.nics === undefined) throw new InputError('--nics: required (1..64)');
+      if (flags.workload === undefined) throw new InputError('--workload: required (http, rr or iperf3)');
+      const nics = numberFlag('--nics', flags.nics) ?? 0;
+      const durationSeconds = numberFlag('--duration', flags.duration);
+      const mb = numberFlag('--mb', flags.mb);
+      const timeoutSeconds = numberFlag('--timeout', flags.timeout);
+      try {
+        const results = await collect({
+          nics,
+          mode: flags.mode ?? 'direct',
+          workload: flags.workload,
+          ...(flags.nicModels !== undefined ? { nicModels: flags.nicModels.split(',').map((s) => s.trim()) } : {}),
+          ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+          ...(mb !== undefined ? { mb } : {}),
+          runs: numberFlag('--runs', flags.runs) ?? 1,
+          name: flags.name ?? 'hypersio',
+          ...(flags.outDir !== undefined ? { outDir: flags.outDir } : {}),
+          ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+          accel: (flags.accel ?? 'auto') as Accel,
+          rrResponseBytes: numberFlag('--rr-bytes', flags.rrBytes) ?? 2048,
+          progress: (line) => process.stderr.write(`${line}\n`),
+        });
+        for (const r of results) {
+          const t = r.manifest.tenants;
+          process.stdout.write(
+            `${r.logPath}: ${t.length} tenants (sids ${t.map((x) => '0x' + x.sid.toString(16)).join(' ')}), ${r.logLines} lines, ${r.manifest.wallSeconds} s\n`,
+          );
+        }
+      } catch (err) {
+        // Run failures are not internal errors: one line, non-zero status.
+        if (err instanceof CollectInterrupted) {
+          process.stderr.write(`hypersio: collect: ${err.message}\n`);
+          process.exitCode = err.exitCode;
+          return;
+        }
+        if (err instanceof CollectError) {
+          process.stderr.write(`hypersio: collect: ${err.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        throw err;
+      }
+    });
+}
+
+/** Registers `collect` and `guest` (the QEMU side of the pipeline). */
+export function registerQemuCommands(program: Command): void {
+  registerCollect(program);
+  registerGuest(program);
+}

@@ -1,0 +1,61 @@
+/**
+ * Compresses a raw QEMU trace log to .txt.gz and, in the same pass, counts the IOTLB page
+ * events per device and notes each device's domain, so the collector can check that every
+ * NIC was translated and fill the manifest without reading the log twice.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+
+export interface DeviceLogStats {
+  pageEvents: number;
+  domain: number | null;
+}
+
+export interface LogStats {
+  lines: number;
+  bytes: number;
+  bySid: Map<number, DeviceLogStats>;
+}
+
+const PAGE_EVENT = /vtd_iotlb_page_(?:hit|update) .*?\bsid 0x([0-9a-f]+) .*?\bdomain 0x([0-9a-f]+)/;
+
+/** Scans one log line into stats. */
+export function scanLogLine(line: string, stats: LogStats): void {
+  stats.lines++;
+  if (!line.includes('vtd_iotlb_page_')) return;
+  const m = PAGE_EVENT.exec(line);
+  if (m === null) return;
+  const sid = parseInt(m[1] ?? '0', 16);
+  const entry = stats.bySid.get(sid) ?? { pageEvents: 0, domain: null };
+  entry.pageEvents++;
+  entry.domain ??= parseInt(m[2] ?? '0', 16);
+  stats.bySid.set(sid, entry);
+}
+
+class LineScanner extends Transform {
+  private pending = '';
+  constructor(readonly stats: LogStats) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.stats.bytes += chunk.length;
+    const text = this.pending + chunk.toString('latin1');
+    const lines = text.split('\n');
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) scanLogLine(line, this.stats);
+    callback(null, chunk);
+  }
+  override _flush(callback: TransformCallback): void {
+    if (this.pending.length > 0) scanLogLine(this.pending, this.stats);
+    callback();
+  }
+}
+
+/** Gzips `source` into `destination` while scanning it. */
+export async function compressAndScanLog(source: string, destination: string): Promise<LogStats> {
+  const stats: LogStats = { lines: 0, bytes: 0, bySid: new Map() };
+  await pipeline(createReadStream(source), new LineScanner(stats), createGzip({ level: 6 }), createWriteStream(destination));
+  return stats;
+}

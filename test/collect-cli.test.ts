@@ -1,0 +1,62 @@
+/** The collect/guest commands' input errors: one line on stderr, exit status 2, nothing started. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const outDir = mkdtempSync(join(tmpdir(), 'hypersio-collect-cli-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, 'bin/hypersio'), ...args], { cwd: root, encoding: 'utf8', env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function expectOneLineInputError(args: string[], pattern: RegExp, env?: NodeJS.ProcessEnv): void {
+  const r = cli(args, env);
+  expect(r.status, r.stderr).toBe(2);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^hypersio: /);
+  expect(lines[0]).toMatch(pattern);
+}
+
+describe('hypersio collect: bad inputs', () => {
+  const base = ['collect', '--out-dir', outDir];
+  it('--nics 0, --nics 65, --nics x', () => {
+    expectOneLineInputError([...base, '--nics', '0', '--workload', 'http'], /--nics: must be an integer from 1 to 64, got 0/);
+    expectOneLineInputError([...base, '--nics', '65', '--workload', 'http'], /--nics/);
+    expectOneLineInputError([...base, '--nics', 'x', '--workload', 'http'], /--nics: not a number/);
+  });
+  it('unknown workload, missing workload', () => {
+    expectOneLineInputError([...base, '--nics', '2', '--workload', 'ftp'], /--workload: unknown workload "ftp" \(use http, rr, iperf3\)/);
+    expectOneLineInputError([...base, '--nics', '2'], /--workload: required/);
+  });
+  it('unknown NIC model', () => {
+    expectOneLineInputError([...base, '--nics', '2', '--workload', 'http', '--nic-models', 'e1000,rtl8139'], /--nic-models: unknown NIC model "rtl8139"/);
+  });
+  it('--mb with --duration, bad --runs, bad --timeout', () => {
+    expectOneLineInputError([...base, '--nics', '2', '--workload', 'rr', '--mb', '1', '--duration', '5'], /not both/);
+    expectOneLineInputError([...base, '--nics', '2', '--workload', 'rr', '--runs', '0'], /--runs/);
+    expectOneLineInputError([...base, '--nics', '2', '--workload', 'rr', '--timeout', '-1'], /--timeout/);
+  });
+  it('too many e1000 NICs for pcie.0', () => {
+    expectOneLineInputError([...base, '--nics', '30', '--workload', 'http', '--nic-models', 'e1000'], /do not fit on pcie.0/);
+  });
+  it('a missing QEMU names the Debian package to install', () => {
+    const emptyPath = mkdtempSync(join(tmpdir(), 'hypersio-empty-path-'));
+    try {
+      const env = { ...process.env, PATH: emptyPath };
+      expectOneLineInputError([...base, '--nics', '2', '--workload', 'http'], /qemu-system-x86_64 not found .*install the Debian package qemu-system-x86/, env);
+      expectOneLineInputError(['guest', 'build'], /install the Debian package qemu-system-x86/, env);
+    } finally {
+      rmSync(emptyPath, { recursive: true, force: true });
+    }
+  });
+  it('left nothing behind', () => {
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+});
