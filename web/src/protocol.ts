@@ -1,0 +1,17 @@
+/** Messages between the page and the model worker (model-worker.ts). */
+import type { ModelConfig } from '../../orchestrator/config.js';
+import type { RunResult } from '../../orchestrator/model-core.js';
+
+/** Where the worker gets a trace: a bundled sample (by URL) or a file handed over earlier. */
+export type TraceRef = { kind: 'sample'; url: string; name: string } | { kind: 'file'; key: string; name: string };
+
+export type WorkerRequest =
+  | { type: 'warm-up'; requestId: number }
+  | { type: 'add-file'; key: string; name: string; bytes: ArrayBuffer }
+  | { type: 'run'; requestId: number; config: ModelConfig; trace: TraceRef };
+
+export type WorkerReply =
+  | { type: 'progress'; requestId: number; recordsDone: number; totalRecords: number }
+  | { type: 'result'; requestId: number; result: RunResult; records: number; elapsedMs: number }
+  | { type: 'ready'; requestId: number }
+  | { type: 'error'; requestId: number; message: string };
