@@ -1,0 +1,58 @@
+/** Shared helpers of the trace constructor tests (not a test file itself). */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = resolve(fileURLToPath(import.meta.url), '../..');
+/** Golden data, read in place (never copied into the project). */
+export const goldenDir = resolve(projectRoot, '../shared/golden');
+export const goldenLogs = join(goldenDir, 'logs');
+export const goldenTraces = join(goldenDir, 'traces');
+
+export function tempDir(tag: string): string {
+  return mkdtempSync(join(tmpdir(), `hypersio-tracegen-${tag}-`));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Files (including hidden temporaries) in a directory, or [] if it does not exist. */
+export function filesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (`./bin/hypersio`, compiled by `npm run build`). */
+export function runCli(args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [join(projectRoot, 'bin/hypersio'), ...args], { cwd: projectRoot, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The records of a fixed-size record file, as hex strings (to compare as sets). */
+export function recordSet(bytes: Buffer, recordBytes: number): string[] {
+  const records: string[] = [];
+  for (let o = 0; o < bytes.length; o += recordBytes) records.push(bytes.subarray(o, o + recordBytes).toString('hex'));
+  return records.sort();
+}
+
+/** A patched-dialect log line. */
+export const patched = {
+  update: (sid: number, iova: string, slpte: string, level: number, did: number): string =>
+    `4242@1590000000.000082:vtd_iotlb_page_update IOTLB page update sid 0x${sid.toString(16)} iova ${iova} slpte ${slpte} level 0x${level} domain 0x${did.toString(16)}`,
+  hit: (sid: number, iova: string, slpte: string, did: number): string =>
+    `4242@1590000000.000163:vtd_iotlb_page_hit IOTLB page hit sid 0x${sid.toString(16)} iova ${iova} pmask 0xfffffffffffff000 slpte ${slpte} domain 0x${did.toString(16)}`,
+  context: (sid: number, did: number): string =>
+    `4242@1590000000.000025:vtd_iotlb_cc_update IOTLB context update bus 0x0 devfn 0x${sid.toString(16)} high 0x${((did << 8) | 2).toString(16)} low 0x7816001 gen 1 -> gen 2`,
+};

@@ -1,0 +1,121 @@
+/**
+ * The trace constructor's programmatic API: a log group in, the three trace files out
+ * (../shared/spec/tracegen.md).
+ */
+import { join } from 'node:path';
+import { InputError } from '../orchestrator/errors.js';
+import { tracePaths } from '../orchestrator/trace-format.js';
+import { ensureOutputDir, writeFilesAtomically } from './atomic-write.js';
+import { interleave, parseTenantOrder, type TenantOrder } from './interleave.js';
+import { devicesPerLogFromPrefix, findLog, readManifest, validSidsForLog } from './log-group.js';
+import { TraceCollector, type LogReadSummary, type ProgressInfo } from './log-reader.js';
+import { encodeContexts, encodePageTables, writeTranslationTrace } from './trace-encode.js';
+
+export interface TraceBuildOptions {
+  logDir: string;
+  /** Log group prefix P: logs are P_0.txt[.gz], P_1.txt[.gz], … */
+  logPrefix: string;
+  /** Tenants wanted (T). */
+  tenants: number;
+  /** Devices per log (M); default: the prefix's `_vm_<M>_` part. */
+  maxDevPerLog?: number;
+  /** First PCI slot of a log's tenant devices when it has no manifest (default 2). */
+  firstSlot?: number;
+  order: TenantOrder | string;
+  /** Consecutive translations per tenant turn. */
+  consec: number;
+  /** Test (benchmark) name, used in the output name. */
+  test: string;
+  outDir: string;
+  /** Called every 2^18 lines of a log. */
+  onProgress?: (info: ProgressInfo) => void;
+  /** Called after each log. */
+  onLog?: (summary: LogReadSummary) => void;
+}
+
+export interface TraceBuildResult {
+  /** Tenants found (may exceed those asked for if a log's devices change domain). */
+  tenants: number;
+  translations: number;
+  contextRecords: number;
+  pageTableRecords: number;
+  outputPrefix: string;
+  paths: { iotlb: string; context: string; pageTable: string };
+  logs: LogReadSummary[];
+}
+
+function positiveInteger(value: number, flag: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new InputError(`${flag} ${value}: must be a positive integer`);
+  return value;
+}
+
+/** Checks options before any reading or writing; returns them resolved. */
+export function resolveBuildOptions(options: TraceBuildOptions): Required<Omit<TraceBuildOptions, 'onProgress' | 'onLog'>> & { order: TenantOrder } {
+  const order = parseTenantOrder(options.order);
+  positiveInteger(options.tenants, '--tenants');
+  positiveInteger(options.consec, '--consec');
+  const firstSlot = options.firstSlot ?? 2;
+  if (!Number.isInteger(firstSlot) || firstSlot < 0 || firstSlot > 31) {
+    throw new InputError(`--first-slot ${firstSlot}: must be a PCI slot 0..31`);
+  }
+  const maxDevPerLog = options.maxDevPerLog ?? devicesPerLogFromPrefix(options.logPrefix);
+  if (maxDevPerLog === undefined) {
+    throw new InputError(`--max-dev-per-log: not given, and the log prefix ${options.logPrefix} has no _vm_<M>_ part`);
+  }
+  positiveInteger(maxDevPerLog, '--max-dev-per-log');
+  if (!options.test) throw new InputError('--test: a test name is required');
+  if (options.test.includes('/')) throw new InputError(`--test ${options.test}: must not contain '/'`);
+  return { ...options, order, firstSlot, maxDevPerLog };
+}
+
+export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuildResult> {
+  const o = resolveBuildOptions(options);
+  ensureOutputDir(o.outDir);
+  const collector = new TraceCollector();
+  const logs: LogReadSummary[] = [];
+  let remaining = o.tenants;
+  for (let k = 0; remaining > 0; k++) {
+    const path = findLog(o.logDir, o.logPrefix, k);
+    if (path === undefined) {
+      const missing = join(o.logDir, `${o.logPrefix}_${k}.txt`);
+      if (k === 0) throw new InputError(`${missing}: log not found (nor ${missing}.gz)`);
+      throw new InputError(
+        `--tenants ${o.tenants}: only ${collector.tenantCount} tenants found in ${k} log(s); the next log ${missing}[.gz] does not exist`,
+      );
+    }
+    const n = Math.min(remaining, o.maxDevPerLog);
+    const manifest = readManifest(path);
+    const validSids = validSidsForLog(n, o.firstSlot, manifest);
+    const summary = await collector.readLog(path, k, validSids, options.onProgress);
+    if (summary.tenants === 0) {
+      const sids = validSids.map((s) => `0x${s.toString(16)}`).join(', ');
+      const from = manifest ? `its manifest ${path}.json` : `--first-slot ${o.firstSlot}`;
+      throw new InputError(`${path}: no tenant found in this log (no kept event for sids ${sids}, from ${from})`);
+    }
+    logs.push(summary);
+    options.onLog?.(summary);
+    remaining -= summary.tenants;
+  }
+
+  const tenants = collector.tenantCount;
+  const store = collector.translations;
+  const order = interleave(store.dids(), store.length, tenants, o.order, o.consec);
+  const outputPrefix = `${o.test}_tnt_${tenants}_${o.order}${o.consec}`;
+  const paths = tracePaths(join(o.outDir, outputPrefix));
+  const contextFile = encodeContexts(collector.contexts.values());
+  const pageTableFile = encodePageTables(collector.pageTables.values());
+  writeFilesAtomically([
+    { path: paths.iotlb, data: (fd) => writeTranslationTrace(fd, store, order) },
+    { path: paths.context, data: contextFile },
+    { path: paths.pageTable, data: pageTableFile },
+  ]);
+  return {
+    tenants,
+    translations: order.length,
+    contextRecords: collector.contexts.size,
+    pageTableRecords: collector.pageTables.size,
+    outputPrefix,
+    paths,
+    logs,
+  };
+}

@@ -1,0 +1,49 @@
+/** Strict flag value parsing for the trace constructor's subcommands (errors name the flag). */
+import { InputError } from '../orchestrator/errors.js';
+
+/** A decimal integer flag value (`--tenants 8`), within [min, max]. */
+export function integerFlag(flag: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) throw new InputError(`${flag} ${value}: not an integer`);
+  const n = Number(value);
+  if (n < min) throw new InputError(`${flag} ${value}: must be at least ${min}`);
+  if (n > max) throw new InputError(`${flag} ${value}: must be at most ${max}`);
+  return n;
+}
+
+/** A number flag value (`--huge-fraction 0.3`), within [min, max]. */
+export function numberFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InputError(`${flag} ${value}: not a number`);
+  if (n < min || n > max) throw new InputError(`${flag} ${value}: must be between ${min} and ${max}`);
+  return n;
+}
+
+/** The one value given among a flag and its aliases (an error if they disagree). */
+export function oneOf(values: Record<string, string | undefined>): string | undefined {
+  const given = Object.entries(values).filter(([, v]) => v !== undefined);
+  if (given.length > 1 && new Set(given.map(([, v]) => v)).size > 1) {
+    throw new InputError(`${given.map(([k]) => k).join(' / ')}: conflicting values`);
+  }
+  return given[0]?.[1];
+}
+
+export function requireFlag<T>(flag: string, value: T | undefined): T {
+  if (value === undefined) throw new InputError(`${flag}: required`);
+  return value;
+}
+
+/** Progress lines on stderr: in place on a terminal, else at most one line every few seconds. */
+export function progressReporter(label: string): (lines: number, elapsedMs: number, path: string) => void {
+  const tty = process.stderr.isTTY === true;
+  let lastPrint = 0;
+  return (lines, elapsedMs, path) => {
+    const now = Date.now();
+    if (now - lastPrint < (tty ? 300 : 5000)) return;
+    lastPrint = now;
+    const rate = elapsedMs > 0 ? Math.round((lines / elapsedMs) * 1000) : 0;
+    const text = `${label}: ${path}: ${lines.toLocaleString('en-US')} lines, ${rate.toLocaleString('en-US')} lines/s`;
+    process.stderr.write(tty ? `\r${text}\x1b[K` : `${text}\n`);
+  };
+}

@@ -1,0 +1,366 @@
+/**
+ * Synthetic hyper-tenant traces, for tenant counts no VM run reaches. Each tenant is a
+ * model of one NIC receive queue under its own domain (did = tenant index):
+ *
+ * - a descriptor ring of `ringSize` 16-byte descriptors on one 4 KiB page (256 by default),
+ *   near the top of the 32-bit IOVA space as Linux's top-down IOVA allocator places it;
+ * - a pool of `poolMin … poolMax` packet-buffer pages (uniform per tenant); descriptor d's
+ *   buffer lives in pool page `d mod pool` at offset `(⌊d / pool⌋ · 2048) mod pageSize`,
+ *   so the same pages come back every time the ring wraps;
+ * - a fraction `hugeFraction` of tenants keeps its pool on 2 MiB pages (level 2, slpte
+ *   page-size bit 7 set), the rest on 4 KiB pages;
+ * - packet k of a tenant uses descriptor d = k mod ringSize and makes 3 translations:
+ *   descriptor read (ring page), buffer write (pool page), descriptor write-back (ring);
+ * - rate: a tenant sends round(packets · (1 + rateSpread · u)) packets, u uniform in
+ *   [-1, 1] (rateSpread 0: all equal);
+ * - interleaving: `rr` gives every tenant with packets left `burst` packets per round
+ *   until all are done; `rand` picks a tenant with packets left uniformly at random (seeded)
+ *   for each turn of `burst` packets.
+ *
+ * Everything random comes from the seed, so (options, seed) fix the bytes. Pages are
+ * numbered globally (per tenant: ring, then pool), so next-access times come from a flat
+ * per-page table instead of a hash map, and records are encoded through a Uint32Array
+ * view into one reused block buffer: 4096 tenants × 10M translations take seconds.
+ */
+import { endianness } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../orchestrator/errors.js';
+import { CONTEXT_RECORD_BYTES, TRACE_RECORD_BYTES, tracePaths } from '../orchestrator/trace-format.js';
+import { ensureOutputDir, writeFilesAtomically } from './atomic-write.js';
+import { writeAll } from './trace-encode.js';
+
+export interface SynthOptions {
+  tenants: number;
+  /** Packets per tenant (mean, see rateSpread); 3 translations each. */
+  packets: number;
+  order?: 'rr' | 'rand';
+  /** Packets per tenant turn (consec = 3·burst). Default 1. */
+  burst?: number;
+  seed?: number;
+  /** Fraction of tenants whose buffer pool uses 2 MiB pages. Default 0.3. */
+  hugeFraction?: number;
+  /** Buffer pages per tenant, uniform in [poolMin, poolMax]. Default 16 … 96. */
+  poolMin?: number;
+  poolMax?: number;
+  /** Descriptors per ring (16 bytes each, one 4 KiB page holds 256). Default 256. */
+  ringSize?: number;
+  /** Per-tenant packet count spread in [0, 1). Default 0. */
+  rateSpread?: number;
+  /** Name at the start of the output files. Default "synth". */
+  name?: string;
+  outDir: string;
+}
+
+export interface SynthResult {
+  /** The translation trace (`…_iotlb_trace.bin`). */
+  path: string;
+  paths: { iotlb: string; context: string; pageTable: string };
+  outputPrefix: string;
+  translations: number;
+  tenants: number;
+  /** Tenants whose buffer pool is on 2 MiB pages. */
+  hugeTenants: number;
+  /** Distinct (page, did) pairs touched. */
+  pages: number;
+}
+
+/** Small, fast, seedable 32-bit generator (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PAGE_4K = 4096;
+const PAGE_2M = 2 * 1024 * 1024;
+const MASK_4K_LO = 0xfffff000;
+const MASK_2M_LO = 0xffe00000;
+/** Next-access times are kept as Int32. */
+const MAX_TRANSLATIONS = 2 ** 31 - 1;
+/** Tenant t's device: sid 0x100 + t (buses 1, 2, …), leaving bus 0 to the platform. */
+const FIRST_SID = 0x100;
+
+function checkInteger(flag: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new InputError(`${flag} ${value}: must be an integer between ${min} and ${max}`);
+  }
+  return value;
+}
+
+function checkOptions(o: SynthOptions): Required<SynthOptions> {
+  const r: Required<SynthOptions> = {
+    order: 'rr',
+    burst: 1,
+    seed: 1,
+    hugeFraction: 0.3,
+    poolMin: 16,
+    poolMax: 96,
+    ringSize: 256,
+    rateSpread: 0,
+    name: 'synth',
+    ...o,
+  };
+  checkInteger('--tenants', r.tenants, 1, 0xffff - FIRST_SID);
+  checkInteger('--packets', r.packets, 1, 2 ** 31);
+  checkInteger('--burst', r.burst, 1, 2 ** 20);
+  checkInteger('--seed', r.seed, 0, 0xffffffff);
+  checkInteger('--pool-min', r.poolMin, 1, 4096);
+  checkInteger('--pool-max', r.poolMax, r.poolMin, 4096);
+  checkInteger('--ring-size', r.ringSize, 1, 256);
+  if (r.order !== 'rr' && r.order !== 'rand') throw new InputError(`--order ${String(r.order)}: unknown order (expected rr or rand)`);
+  if (!(r.hugeFraction >= 0 && r.hugeFraction <= 1)) throw new InputError(`--huge-fraction ${r.hugeFraction}: must be between 0 and 1`);
+  if (!(r.rateSpread >= 0 && r.rateSpread < 1)) throw new InputError(`--rate-spread ${r.rateSpread}: must be in [0, 1)`);
+  if (!r.name || r.name.includes('/')) throw new InputError(`--name ${r.name}: must be a non-empty file name part`);
+  return r;
+}
+
+/** The drawn per-tenant parameters of a synthetic trace. */
+interface SyntheticModel {
+  tenants: number;
+  packetsOf: Float64Array;
+  poolPages: Uint32Array;
+  huge: Uint8Array;
+  ringIova: Uint32Array;
+  poolIova: Uint32Array;
+  /** Global number of tenant t's ring page; its pool pages follow; [T] = total pages. */
+  firstPage: Uint32Array;
+  slpteLo: Uint32Array;
+  slpteHi: Uint32Array;
+  translations: number;
+  hugeTenants: number;
+}
+
+/** Draws every tenant's parameters, in a fixed order, from the seed. */
+function drawModel(o: Required<SynthOptions>): SyntheticModel {
+  const random = seededRandom(o.seed);
+  const T = o.tenants;
+  const packetsOf = new Float64Array(T);
+  const poolPages = new Uint32Array(T);
+  const huge = new Uint8Array(T);
+  const ringIova = new Uint32Array(T);
+  const poolIova = new Uint32Array(T);
+  const firstPage = new Uint32Array(T + 1);
+  let totalPackets = 0;
+  let hugeTenants = 0;
+  for (let t = 0; t < T; t++) {
+    const pool = o.poolMin + Math.floor(random() * (o.poolMax - o.poolMin + 1));
+    const isHuge = random() < o.hugeFraction;
+    const spread = o.rateSpread * (2 * random() - 1);
+    const ringSlot = Math.floor(random() * 4096);
+    const poolSlot = Math.floor(random() * 256);
+    poolPages[t] = pool;
+    huge[t] = isHuge ? 1 : 0;
+    hugeTenants += huge[t]!;
+    packetsOf[t] = Math.max(1, Math.round(o.packets * (1 + spread)));
+    totalPackets += packetsOf[t]!;
+    ringIova[t] = (0xfffff - ringSlot) * PAGE_4K;
+    // 4 KiB pools sit just below the ring; 2 MiB pools below 4 GiB, 2 MiB aligned.
+    poolIova[t] = isHuge ? (0x7ff - pool - poolSlot) * PAGE_2M : ringIova[t]! - (pool + 1 + poolSlot) * PAGE_4K;
+    firstPage[t + 1] = firstPage[t]! + 1 + pool;
+  }
+  const translations = 3 * totalPackets;
+  if (translations > MAX_TRANSLATIONS) {
+    throw new InputError(`--packets ${o.packets}: ${translations} translations exceed the limit of ${MAX_TRANSLATIONS}`);
+  }
+  // Leaf slpte of each page: a plausible host frame, read+write, bit 7 on 2 MiB pages.
+  const totalPages = firstPage[T]!;
+  const slpteLo = new Uint32Array(totalPages);
+  const slpteHi = new Uint32Array(totalPages);
+  for (let t = 0; t < T; t++) {
+    const ring = 2 ** 32 + t * 2 ** 24;
+    slpteLo[firstPage[t]!] = (ring % 2 ** 32) + 3;
+    slpteHi[firstPage[t]!] = Math.floor(ring / 2 ** 32);
+    for (let j = 0; j < poolPages[t]!; j++) {
+      const frame = huge[t] ? 2 ** 40 + t * 2 ** 30 + j * PAGE_2M : 2 ** 32 + t * 2 ** 24 + (j + 1) * PAGE_4K;
+      slpteLo[firstPage[t]! + 1 + j] = (frame % 2 ** 32) + (huge[t] ? 0x83 : 3);
+      slpteHi[firstPage[t]! + 1 + j] = Math.floor(frame / 2 ** 32);
+    }
+  }
+  return { tenants: T, packetsOf, poolPages, huge, ringIova, poolIova, firstPage, slpteLo, slpteHi, translations, hugeTenants };
+}
+
+/** Receives each translation in trace order: tenant, global page number, iova, mask (low half), level. */
+type Emit = (tenant: number, page: number, iova: number, maskLo: number, level: number) => void;
+
+/**
+ * Runs the interleaving, emitting every translation in order. Deterministic: its own
+ * generator (derived from the seed) makes a second run repeat the first exactly.
+ */
+function runTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit): void {
+  const random = seededRandom((o.seed ^ 0x9e3779b9) >>> 0);
+  const T = model.tenants;
+  const { packetsOf, poolPages, huge, ringIova, poolIova, firstPage } = model;
+  const sent = new Float64Array(T);
+  const ringSize = o.ringSize;
+  /** Emits up to `burst` packets of tenant t; returns false once it has none left. */
+  const turn = (t: number): boolean => {
+    const ringPage = firstPage[t]!;
+    const pool = poolPages[t]!;
+    const pageBytes = huge[t] ? PAGE_2M : PAGE_4K;
+    const poolMask = huge[t] ? MASK_2M_LO : MASK_4K_LO;
+    const poolLevel = huge[t] ? 2 : 1;
+    for (let b = 0; b < o.burst; b++) {
+      if (sent[t]! >= packetsOf[t]!) return false;
+      const d = sent[t]! % ringSize;
+      const descriptor = ringIova[t]! + d * 16;
+      const slot = d % pool;
+      const buffer = poolIova[t]! + slot * pageBytes + ((Math.floor(d / pool) * 2048) % pageBytes);
+      emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor read
+      emit(t, ringPage + 1 + slot, buffer, poolMask, poolLevel); // buffer write
+      emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor write-back
+      sent[t]!++;
+    }
+    return sent[t]! < packetsOf[t]!;
+  };
+  const active: number[] = [];
+  for (let t = 0; t < T; t++) active.push(t);
+  if (o.order === 'rr') {
+    while (active.length > 0) {
+      let kept = 0;
+      for (const t of active) if (turn(t)) active[kept++] = t;
+      active.length = kept;
+    }
+  } else {
+    while (active.length > 0) {
+      const pick = Math.floor(random() * active.length);
+      if (!turn(active[pick]!)) {
+        active[pick] = active[active.length - 1]!;
+        active.pop();
+      }
+    }
+  }
+}
+
+/** Records per output block: 2^16 (3 MiB), through one reused buffer. */
+const BLOCK_RECORDS = 1 << 16;
+
+/**
+ * Generates the translation trace into `sink`, a block at a time. Two runs of the same
+ * interleaving: the first records each translation's page and turns that into next-access
+ * times (a backward pass over a flat per-page table); the second encodes the records.
+ * This keeps memory at 4 bytes per translation instead of the whole 48-byte file, which
+ * matters at 10M translations (fresh memory is costly to touch).
+ * Returns the number of distinct pages used.
+ */
+function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (block: Uint8Array) => void): number {
+  const n = model.translations;
+  const totalPages = model.firstPage[model.tenants]!;
+  // Pass 1: the page of every translation, then in place its next access (or -1).
+  const nat = new Int32Array(n);
+  let count = 0;
+  runTurns(model, o, (_t, page) => {
+    nat[count++] = page;
+  });
+  const nextUse = new Int32Array(totalPages).fill(-1);
+  for (let i = n - 1; i >= 0; i--) {
+    const page = nat[i]!;
+    nat[i] = nextUse[page]!;
+    nextUse[page] = i;
+  }
+  let pages = 0;
+  for (let p = 0; p < totalPages; p++) if (nextUse[p]! >= 0) pages++;
+
+  // Pass 2: encode. u32 words of a record: 0 type, 1 sid|did<<16, 2-3 iova, 4-5 mask,
+  // 6-7 level, 8-9 slpte, 10-11 nat. (Checked little-endian host.)
+  const block = Buffer.allocUnsafeSlow(Math.min(n, BLOCK_RECORDS) * TRACE_RECORD_BYTES);
+  const words = new Uint32Array(block.buffer, block.byteOffset, block.byteLength / 4);
+  const { slpteLo, slpteHi } = model;
+  let record = 0;
+  let inBlock = 0;
+  runTurns(model, o, (t, page, iova, maskLo, level) => {
+    const w = inBlock * 12;
+    words[w] = 1;
+    words[w + 1] = (FIRST_SID + t) | (t << 16);
+    words[w + 2] = iova;
+    words[w + 3] = 0;
+    words[w + 4] = maskLo;
+    words[w + 5] = 0xffffffff;
+    words[w + 6] = level;
+    words[w + 7] = 0;
+    words[w + 8] = slpteLo[page]!;
+    words[w + 9] = slpteHi[page]!;
+    const next = nat[record]!;
+    words[w + 10] = next < 0 ? 0xffffffff : next;
+    words[w + 11] = next < 0 ? 0xffffffff : 0;
+    record++;
+    if (++inBlock === BLOCK_RECORDS) {
+      sink(block);
+      inBlock = 0;
+    }
+  });
+  if (inBlock > 0) sink(block.subarray(0, inBlock * TRACE_RECORD_BYTES));
+  return pages;
+}
+
+/** One context entry per tenant: did in high bits 8..23, 48-bit address width; a per-tenant table root in low, present. */
+function contextFile(tenants: number): Uint8Array {
+  const context = new Uint8Array(tenants * CONTEXT_RECORD_BYTES);
+  const view = new DataView(context.buffer);
+  for (let t = 0; t < tenants; t++) {
+    const o20 = t * CONTEXT_RECORD_BYTES;
+    view.setUint16(o20, FIRST_SID + t, true);
+    view.setBigUint64(o20 + 2, (BigInt(t) << 8n) | 2n, true);
+    view.setBigUint64(o20 + 10, BigInt(0x10000000 + t * PAGE_4K) | 1n, true);
+    view.setUint16(o20 + 18, 1, true);
+  }
+  return context;
+}
+
+function checkHost(): void {
+  if (endianness() !== 'LE') throw new InputError('synth: needs a little-endian host');
+}
+
+/** Builds a synthetic trace in memory (tests, small traces); `synthesizeTrace` writes one. */
+export function synthesizeTraceBuffers(options: SynthOptions): {
+  trace: Buffer;
+  context: Uint8Array;
+  translations: number;
+  hugeTenants: number;
+  pages: number;
+  consec: number;
+} {
+  const o = checkOptions(options);
+  checkHost();
+  const model = drawModel(o);
+  const blocks: Buffer[] = [];
+  const pages = generateTrace(model, o, (block) => blocks.push(Buffer.from(block)));
+  return {
+    trace: Buffer.concat(blocks),
+    context: contextFile(o.tenants),
+    translations: model.translations,
+    hugeTenants: model.hugeTenants,
+    pages,
+    consec: 3 * o.burst,
+  };
+}
+
+/** Writes `<name>_tnt_<T>_<order><3·burst>_{iotlb_trace,cc_data,slpt_data}.bin` in outDir. */
+export async function synthesizeTrace(options: SynthOptions): Promise<SynthResult> {
+  const o = checkOptions(options);
+  checkHost();
+  ensureOutputDir(o.outDir);
+  const model = drawModel(o);
+  const outputPrefix = `${o.name}_tnt_${o.tenants}_${o.order}${3 * o.burst}`;
+  const paths = tracePaths(join(o.outDir, outputPrefix));
+  let pages = 0;
+  writeFilesAtomically([
+    { path: paths.iotlb, data: (fd) => (pages = generateTrace(model, o, (block) => writeAll(fd, block))) },
+    { path: paths.context, data: contextFile(o.tenants) },
+    // No page-table walks are modelled: an empty (valid) page-table file.
+    { path: paths.pageTable, data: new Uint8Array(0) },
+  ]);
+  return {
+    path: paths.iotlb,
+    paths,
+    outputPrefix,
+    translations: model.translations,
+    tenants: o.tenants,
+    hugeTenants: model.hugeTenants,
+    pages,
+  };
+}

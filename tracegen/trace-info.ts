@@ -1,0 +1,197 @@
+/**
+ * `trace-info`: what an architect wants to know about a translation trace: tenants,
+ * translations and distinct pages per tenant, the page-size mix, the reuse distance
+ * distribution, and the share of consecutive accesses to the same page.
+ *
+ * A "page" is the trace's own key (iova & mask, did). Its previous use comes from the
+ * records' nat fields (record p with nat = i precedes i), so no hashing is needed. The
+ * reuse distance of a use is the number of distinct other pages touched since the
+ * previous use of the same page (LRU stack distance: a fully associative LRU IOTLB of
+ * more than d entries would hit), computed with a Fenwick tree over last-use positions.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { InputError } from '../orchestrator/errors.js';
+import { TRACE_FIELD, TRACE_RECORD_BYTES, tracePaths } from '../orchestrator/trace-format.js';
+
+export interface TenantInfo {
+  did: number;
+  /** sid of the tenant's first translation. */
+  sid: number;
+  translations: number;
+  pages: number;
+  /** Translations by page size: "4KiB", "2MiB", "1GiB", or "level N" for others. */
+  pageSizes: Record<string, number>;
+}
+
+export interface ReuseBucket {
+  /** Distances min … max (inclusive). */
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface TraceInfo {
+  path: string;
+  translations: number;
+  tenants: number;
+  pages: number;
+  pageSizes: Record<string, number>;
+  /** Share of translations (after the first) to the same page as the one before. */
+  consecutiveSamePage: number;
+  reuseDistance: {
+    /** First uses of a page (no previous use). */
+    cold: number;
+    /** Power-of-two buckets: 0, 1, 2–3, 4–7, … */
+    buckets: ReuseBucket[];
+    median: number | null;
+  };
+  perTenant: TenantInfo[];
+}
+
+export function pageSizeName(level: number): string {
+  return level === 1 ? '4KiB' : level === 2 ? '2MiB' : level === 3 ? '1GiB' : `level ${level}`;
+}
+
+/** Resolves a trace argument: the `_iotlb_trace.bin` file itself, or its prefix. */
+export function resolveTracePath(arg: string): string {
+  if (existsSync(arg) && statSync(arg).isFile()) return arg;
+  const iotlb = tracePaths(arg).iotlb;
+  if (existsSync(iotlb)) return iotlb;
+  throw new InputError(`${arg}: no such trace file`);
+}
+
+export function analyzeTrace(arg: string): TraceInfo {
+  const path = resolveTracePath(arg);
+  const bytes = readFileSync(path);
+  if (bytes.length % TRACE_RECORD_BYTES !== 0) {
+    throw new InputError(`${path}: size ${bytes.length} is not a whole number of ${TRACE_RECORD_BYTES}-byte records (corrupt trace)`);
+  }
+  const n = bytes.length / TRACE_RECORD_BYTES;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  // previous[i]: the record whose nat is i, or -1 (first use of the page).
+  const previous = new Int32Array(n).fill(-1);
+  let reuses = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * TRACE_RECORD_BYTES + TRACE_FIELD.nat;
+    const lo = view.getUint32(o, true);
+    const hi = view.getUint32(o + 4, true);
+    if (hi === 0xffffffff && lo === 0xffffffff) continue;
+    const nat = hi * 4294967296 + lo;
+    if (nat <= i || nat >= n || previous[nat]! >= 0) {
+      throw new InputError(`${path}: record ${i} has an impossible next-access index ${nat} (corrupt trace)`);
+    }
+    previous[nat] = i;
+    reuses++;
+  }
+  // A reuse distance is below the number of distinct pages (n - reuses): an exact histogram.
+  const distanceCounts = new Float64Array(Math.max(1, n - reuses));
+
+  const tenantIndex = new Map<number, TenantInfo>();
+  const pageSizes: Record<string, number> = {};
+  // Fenwick tree over positions; a 1 marks the latest use of some page.
+  const tree = new Int32Array(n + 1);
+  const add = (pos: number, delta: number): void => {
+    for (let k = pos + 1; k <= n; k += k & -k) tree[k]! += delta;
+  };
+  const prefix = (pos: number): number => {
+    let s = 0;
+    for (let k = pos; k > 0; k -= k & -k) s += tree[k]!;
+    return s;
+  };
+  const bucketCounts: number[] = [];
+  let cold = 0;
+  let samePage = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * TRACE_RECORD_BYTES;
+    const did = view.getUint16(o + TRACE_FIELD.did, true);
+    const level = view.getUint32(o + TRACE_FIELD.level, true);
+    let tenant = tenantIndex.get(did);
+    if (!tenant) {
+      tenant = { did, sid: view.getUint16(o + TRACE_FIELD.sid, true), translations: 0, pages: 0, pageSizes: {} };
+      tenantIndex.set(did, tenant);
+    }
+    const size = pageSizeName(level);
+    tenant.translations++;
+    tenant.pageSizes[size] = (tenant.pageSizes[size] ?? 0) + 1;
+    pageSizes[size] = (pageSizes[size] ?? 0) + 1;
+    const p = previous[i]!;
+    if (p < 0) {
+      cold++;
+      tenant.pages++;
+    } else {
+      if (p === i - 1) samePage++;
+      // Distinct pages used strictly between p and i = latest-use marks in (p, i).
+      const d = prefix(i) - prefix(p + 1);
+      const bucket = d === 0 ? 0 : 32 - Math.clz32(d);
+      while (bucketCounts.length <= bucket) bucketCounts.push(0);
+      bucketCounts[bucket]!++;
+      distanceCounts[d]!++;
+      add(p, -1);
+    }
+    add(i, 1);
+  }
+
+  const buckets: ReuseBucket[] = bucketCounts.map((count, b) => ({
+    min: b === 0 ? 0 : 2 ** (b - 1),
+    max: b === 0 ? 0 : 2 ** b - 1,
+    count,
+  }));
+  let median: number | null = null;
+  for (let d = 0, seen = 0; reuses > 0 && d < distanceCounts.length; d++) {
+    seen += distanceCounts[d]!;
+    if (seen > reuses >> 1) {
+      median = d;
+      break;
+    }
+  }
+  const perTenant = [...tenantIndex.values()].sort((a, b) => a.did - b.did);
+  return {
+    path,
+    translations: n,
+    tenants: perTenant.length,
+    pages: cold,
+    pageSizes,
+    consecutiveSamePage: n > 1 ? samePage / (n - 1) : 0,
+    reuseDistance: { cold, buckets, median },
+    perTenant,
+  };
+}
+
+function percent(part: number, whole: number): string {
+  return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '-';
+}
+
+/** Human-readable report; the per-tenant table lists the first `tenantRows` tenants. */
+export function formatTraceInfo(info: TraceInfo, tenantRows = 16): string {
+  const lines: string[] = [];
+  lines.push(`trace: ${info.path}`);
+  lines.push(`translations: ${info.translations}   tenants: ${info.tenants}   distinct pages: ${info.pages}`);
+  const sizes = Object.entries(info.pageSizes)
+    .map(([k, v]) => `${k} ${percent(v, info.translations)} (${v})`)
+    .join(', ');
+  lines.push(`page sizes: ${sizes || '-'}`);
+  lines.push(`consecutive accesses to the same page: ${(100 * info.consecutiveSamePage).toFixed(1)}%`);
+  const reuses = info.translations - info.reuseDistance.cold;
+  lines.push(`reuse distance (distinct pages between uses of a page): median ${info.reuseDistance.median ?? '-'}, ${info.reuseDistance.cold} first uses`);
+  for (const b of info.reuseDistance.buckets) {
+    if (b.count === 0) continue;
+    const range = b.min === b.max ? `${b.min}` : `${b.min}-${b.max}`;
+    lines.push(`  ${range.padStart(15)}  ${String(b.count).padStart(10)}  ${percent(b.count, reuses).padStart(6)}`);
+  }
+  const counts = info.perTenant.map((t) => t.translations).sort((a, b) => a - b);
+  const pages = info.perTenant.map((t) => t.pages).sort((a, b) => a - b);
+  if (counts.length > 0) {
+    const mid = counts.length >> 1;
+    lines.push(`per tenant: translations min ${counts[0]} / median ${counts[mid]} / max ${counts[counts.length - 1]}; pages min ${pages[0]} / median ${pages[mid]} / max ${pages[pages.length - 1]}`);
+  }
+  lines.push('   did     sid  translations   pages  page sizes');
+  for (const t of info.perTenant.slice(0, tenantRows)) {
+    const mix = Object.entries(t.pageSizes)
+      .map(([k, v]) => `${k} ${percent(v, t.translations)}`)
+      .join(', ');
+    lines.push(`${String(t.did).padStart(6)}  0x${t.sid.toString(16).padStart(4, '0')}  ${String(t.translations).padStart(12)}  ${String(t.pages).padStart(6)}  ${mix}`);
+  }
+  if (info.perTenant.length > tenantRows) lines.push(`   … ${info.perTenant.length - tenantRows} more tenants (--all to list them, --json for everything)`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,120 @@
+/**
+ * The translations kept from the logs, in read order, packed 8 words (32 bytes) each into
+ * fixed-size Uint32Array chunks rather than one object per translation: a big log keeps
+ * millions. Chunks are never copied on growth (fresh memory is expensive to touch; doubling
+ * an array touches everything twice). 64-bit fields are two unsigned 32-bit halves.
+ */
+
+/** Word offsets within a record. */
+export const WORD = {
+  sidDid: 0, // sid | did << 16
+  iovaLo: 1,
+  iovaHi: 2,
+  maskLo: 3,
+  maskHi: 4,
+  level: 5,
+  slpteLo: 6,
+  slpteHi: 7,
+} as const;
+export const RECORD_WORDS = 8;
+/** Records per chunk: 2^16 (2 MiB). */
+export const CHUNK_SHIFT = 16;
+export const CHUNK_MASK = (1 << CHUNK_SHIFT) - 1;
+
+/** One translation, decoded (tests and tools; the hot paths read `words`). */
+export interface Translation {
+  sid: number;
+  did: number;
+  iova: bigint;
+  mask: bigint;
+  level: number;
+  slpte: bigint;
+}
+
+export class TranslationStore {
+  length = 0;
+  /** Record i is at chunks[i >> CHUNK_SHIFT], word (i & CHUNK_MASK) · RECORD_WORDS. */
+  readonly chunks: Uint32Array[] = [];
+
+  /** Appends one translation; returns its index. */
+  push(
+    sid: number,
+    did: number,
+    iovaHi: number,
+    iovaLo: number,
+    maskHi: number,
+    maskLo: number,
+    level: number,
+    slpteHi: number,
+    slpteLo: number,
+  ): number {
+    const i = this.length;
+    const o = (i & CHUNK_MASK) * RECORD_WORDS;
+    if (o === 0) this.chunks.push(new Uint32Array((CHUNK_MASK + 1) * RECORD_WORDS));
+    const w = this.chunks[i >> CHUNK_SHIFT]!;
+    w[o] = (sid & 0xffff) | (did << 16);
+    w[o + 1] = iovaLo;
+    w[o + 2] = iovaHi;
+    w[o + 3] = maskLo;
+    w[o + 4] = maskHi;
+    w[o + 5] = level;
+    w[o + 6] = slpteLo;
+    w[o + 7] = slpteHi;
+    this.length = i + 1;
+    return i;
+  }
+
+  /** Sets the page level and mask of translation `i` (the stock dialect learns them late). */
+  setPage(i: number, level: number, maskHi: number, maskLo: number): void {
+    const w = this.chunks[i >> CHUNK_SHIFT]!;
+    const o = (i & CHUNK_MASK) * RECORD_WORDS;
+    w[o + WORD.level] = level;
+    w[o + WORD.maskHi] = maskHi;
+    w[o + WORD.maskLo] = maskLo;
+  }
+
+  /** The did of every translation, in read order. */
+  dids(): Uint16Array {
+    const out = new Uint16Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.chunks[i >> CHUNK_SHIFT]![(i & CHUNK_MASK) * RECORD_WORDS]! >>> 16;
+    return out;
+  }
+
+  get(i: number): Translation {
+    const w = this.chunks[i >> CHUNK_SHIFT]!;
+    const o = (i & CHUNK_MASK) * RECORD_WORDS;
+    const big = (hi: number, lo: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
+    return {
+      sid: w[o]! & 0xffff,
+      did: w[o]! >>> 16,
+      iova: big(w[o + 2]!, w[o + 1]!),
+      mask: big(w[o + 4]!, w[o + 3]!),
+      level: w[o + 5]!,
+      slpte: big(w[o + 7]!, w[o + 6]!),
+    };
+  }
+}
+
+/** pageMask(level) = ~((1 << (12 + 9(level-1))) - 1) as 32-bit halves; 0 when the shift leaves 0..63. */
+export function pageMaskHalves(level: number): { hi: number; lo: number } {
+  const shift = 12 + 9 * (level - 1);
+  if (shift < 0 || shift > 63) return { hi: 0, lo: 0 };
+  if (shift >= 32) return { hi: (0xffffffff << (shift - 32)) >>> 0, lo: 0 };
+  return { hi: 0xffffffff, lo: (0xffffffff << shift) >>> 0 };
+}
+
+/** Masks of levels 0..7, precomputed for the hot paths (index = level). */
+export const LEVEL_MASK_HI = new Uint32Array(8);
+export const LEVEL_MASK_LO = new Uint32Array(8);
+for (let l = 0; l < 8; l++) {
+  const m = pageMaskHalves(l);
+  LEVEL_MASK_HI[l] = m.hi;
+  LEVEL_MASK_LO[l] = m.lo;
+}
+
+/** The level l in 1..4 whose pageMask equals the mask, else 0 (the reference's rule). */
+export function levelOfMask(maskHi: number, maskLo: number): number {
+  if (maskHi !== 0xffffffff) return maskHi === LEVEL_MASK_HI[4] && maskLo === 0 ? 4 : 0;
+  for (let l = 1; l <= 3; l++) if (maskLo === LEVEL_MASK_LO[l]) return l;
+  return 0;
+}
