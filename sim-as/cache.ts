@@ -114,8 +114,11 @@ export class Cache {
    * `alloc`, is counted; a miss with `alloc` inserts (evicting the policy's victim when
    * the set is full). `nat` is the request's next-access index (oracle policy).
    */
-  access(set: i32, address: u64, did: u32, nat: u64, alloc: bool): bool {
-    if (!this.present) return false;
+  @inline access(set: i32, address: u64, did: u32, nat: u64, alloc: bool): bool {
+    return this.present && this.accessPresent(set, address, did, nat, alloc);
+  }
+
+  private accessPresent(set: i32, address: u64, did: u32, nat: u64, alloc: bool): bool {
     const way = this.lookup(set, address, did);
     if (way != EMPTY) {
       this.touch(set, way, nat);

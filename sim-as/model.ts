@@ -101,15 +101,16 @@ export function setPrefetcherOptions(length: i32, distance: i32): void {
 }
 
 // ---- model state ----
-export let contextCache!: Cache;
-export let iotlb!: Cache;
-export let l2PageCache!: Cache;
-export let l3PageCache!: Cache;
-export let prefetchBuffer!: Cache;
-let contextFillQueue!: EventQueue;
-let walkLookupQueue!: EventQueue;
-let walkFillQueue!: EventQueue;
-let iotlbFillQueue!: EventQueue;
+// (Placeholders until startModel(): non-null globals spare the hot loop null checks.)
+export let contextCache = new Cache(0, 0, 1, POLICY_LRU);
+export let iotlb = contextCache;
+export let l2PageCache = contextCache;
+export let l3PageCache = contextCache;
+export let prefetchBuffer = contextCache;
+let contextFillQueue = new EventQueue(true, 1);
+let walkLookupQueue = contextFillQueue;
+let walkFillQueue = contextFillQueue;
+let iotlbFillQueue = contextFillQueue;
 // Selective allocation: dids [0, g1) may fill the IOTLB, [g1, g1+g2) L2PAGE, then L3PAGE.
 let l2AllocFirst: u32 = 0;
 let l3AllocFirst: u32 = 0;
