@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { collect, CollectError, CollectInterrupted, type Accel } from '../../qemu/collect.js';
+import type { Accel } from '../../qemu/collect.js';
 import { registerGuest } from './guest.js';
 
 interface CollectFlags {
@@ -47,6 +47,8 @@ export function registerCollect(program: Command): void {
     .option('--accel <A>', 'auto (KVM only when VT-x/SVM is really there), tcg or kvm', 'auto')
     .option('--rr-bytes <B>', 'response size of one rr exchange', '2048')
     .action(async (flags: CollectFlags) => {
+      // Loaded on use: execa and the QEMU code stay out of every other command's start-up.
+      const { collect, CollectError, CollectInterrupted } = await import('../../qemu/collect.js');
       if (flags.nics === undefined) throw new InputError('--nics: required (1..64)');
       if (flags.workload === undefined) throw new InputError('--workload: required (http, rr or iperf3)');
       const nics = numberFlag('--nics', flags.nics) ?? 0;

@@ -3,8 +3,6 @@
  * build/guest/<kernel version>/, reusing the cache when nothing changed (qemu/guest.ts).
  */
 import type { Command } from 'commander';
-import { buildGuest } from '../../qemu/guest.js';
-import { requireTool } from '../../qemu/tools.js';
 
 interface GuestBuildFlags {
   force?: boolean;
@@ -19,6 +17,8 @@ export function registerGuest(program: Command): void {
     .option('--force', 'rebuild even when the cached guest is up to date')
     .option('--cache-dir <dir>', 'where guests are kept (default: build/guest in the repository)')
     .action(async (flags: GuestBuildFlags) => {
+      const { buildGuest } = await import('../../qemu/guest.js');
+      const { requireTool } = await import('../../qemu/tools.js');
       // The guest is useless without QEMU: say so now rather than at the first collect.
       requireTool('qemu-system-x86_64', 'to run the guest');
       const image = await buildGuest({
