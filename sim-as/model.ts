@@ -230,9 +230,7 @@ function issueNextRecord(): i32 {
 // ---- the four stages of a cycle ----
 
 /** Stage 1: the context is known; look up the IOTLB and prefetch buffer, and prefetch. */
-function contextFillStage(): void {
-  const r = contextFillQueue.pick(now);
-  if (r < 0) return;
+function contextFillStage(r: i32): void {
   contextAccess(r, true);
   const iotlbHit = iotlbAccess(r, false);
   const bufferHit = prefetchBufferAccess(r, false);
@@ -266,9 +264,7 @@ function contextFillStage(): void {
 }
 
 /** Stage 2: look up both walk caches; the outcome and page level decide the walk's cost. */
-function walkLookupStage(): void {
-  const r = walkLookupQueue.pick(now);
-  if (r < 0) return;
+function walkLookupStage(r: i32): void {
   const l2Hit = l2Access(r, false);
   const l3Hit = l3Access(r, false);
   const level = <i64>unchecked(reqLevel[r]);
@@ -298,9 +294,7 @@ function walkLookupStage(): void {
 }
 
 /** Stage 3: the walk is done; fill the walk caches and send the translation back. */
-function walkFillStage(): void {
-  const r = walkFillQueue.pick(now);
-  if (r < 0) return;
+function walkFillStage(r: i32): void {
   const did = unchecked(reqDid[r]);
   l2Access(r, mayAllocateL2(did));
   l3Access(r, mayAllocateL3(did));
@@ -308,30 +302,26 @@ function walkFillStage(): void {
   iotlbFillQueue.push(now + PCIE, r);
 }
 
-/** Stage 4: fill the IOTLB (or the prefetch buffer); returns a completed request or -1. */
-function iotlbFillStage(): i32 {
-  const r = iotlbFillQueue.pick(now);
-  if (r < 0) return -1;
+/** Stage 4: fill the IOTLB (or the prefetch buffer); a demand request completes. */
+function iotlbFillStage(r: i32): void {
   if (unchecked(reqPrefetch[r])) {
     bufferFills++;
     if (prefetchBufferAccess(r, true)) bufferFillsPresent++;
-    freeRequest(r);
-    return -1;
+  } else {
+    iotlbAccess(r, mayAllocateIotlb(unchecked(reqDid[r])));
+    inFlight--;
+    recordCompletion(unchecked(reqDid[r]), unchecked(reqStart[r]), unchecked(reqEnd[r]));
   }
-  iotlbAccess(r, mayAllocateIotlb(unchecked(reqDid[r])));
-  return r;
+  freeRequest(r);
 }
 
+/** One cycle: each stage takes at most one ready request from its queue, in this order. */
 function runCycle(): void {
-  contextFillStage();
-  walkLookupStage();
-  walkFillStage();
-  const done = iotlbFillStage();
-  if (done >= 0) {
-    inFlight--;
-    recordCompletion(unchecked(reqDid[done]), unchecked(reqStart[done]), unchecked(reqEnd[done]));
-    freeRequest(done);
-  }
+  // Most cycles have a single ready queue, so look before calling a stage.
+  if (contextFillQueue.headTime <= now) contextFillStage(contextFillQueue.take());
+  if (walkLookupQueue.headTime <= now) walkLookupStage(walkLookupQueue.take());
+  if (walkFillQueue.headTime <= now) walkFillStage(walkFillQueue.take());
+  if (iotlbFillQueue.headTime <= now) iotlbFillStage(iotlbFillQueue.take());
 }
 
 // ---- the clock ----

@@ -40,7 +40,8 @@ export class EventQueue {
     return this.take();
   }
 
-  private take(): i32 {
+  /** Removes and returns the head request (the queue must not be empty). */
+  take(): i32 {
     const request = unchecked(this.requests[this.head]);
     if (this.outOfOrder) this.heapPop();
     else {

@@ -1,0 +1,52 @@
+/**
+ * `npm run bench`: the performance model's speed on a hyper-tenant trace, whole process.
+ *
+ * Generates (once, deterministically, in build/bench/) the issue's reference workload: a
+ * 1024-tenant round-robin trace of 1,536,000 translations (each tenant a descriptor ring
+ * page plus a pool of 16-96 buffer pages, about 30 % of tenants on 2 MiB pages, 3
+ * translations per packet), then runs `hypersio run` on it at tq 1 and tq 32 with the
+ * base configuration, as separate processes, several times each, and prints the best wall
+ * time, translations/s, peak RSS, and the speed-up over the reference C++ model (g++ -O2
+ * on this machine kind: 23.2 s at tq 1, 10.6 s at tq 32).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { synthesizeTrace } from '../tracegen/synth.js';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const outDir = resolve(projectRoot, 'build/bench');
+const REFERENCE_SECONDS: Record<number, number> = { 1: 23.2, 32: 10.6 };
+const repeats = Number(process.env['BENCH_REPEATS'] ?? 3);
+
+const traceOptions = { tenants: 1024, packets: 500, order: 'rr' as const, seed: 1, name: 'bench', outDir };
+const tracePath = resolve(outDir, 'bench_tnt_1024_rr3_iotlb_trace.bin');
+if (!existsSync(tracePath)) {
+  const made = await synthesizeTrace(traceOptions);
+  if (made.path !== tracePath) throw new Error(`unexpected trace name ${made.path}`);
+}
+const translations = 1024 * 500 * 3;
+console.log(`trace: ${tracePath} (${translations.toLocaleString('en-US')} translations, 1024 tenants, rr)`);
+
+const childScript = resolve(projectRoot, 'dist/bench/run-child.js');
+for (const tq of [1, 32]) {
+  let best = Infinity;
+  let maxRssKb = 0;
+  let mbps = 0;
+  for (let i = 0; i < repeats; i++) {
+    const started = performance.now();
+    const r = spawnSync(process.execPath, [childScript, 'run', '--trace', tracePath, '--tq', String(tq), '--json'], { encoding: 'utf8' });
+    const seconds = (performance.now() - started) / 1000;
+    if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
+    best = Math.min(best, seconds);
+    maxRssKb = Math.max(maxRssKb, Number(/maxRssKb=(\d+)/.exec(r.stderr)?.[1] ?? 0));
+    mbps = (JSON.parse(r.stdout) as { mbps: number }).mbps;
+  }
+  const reference = REFERENCE_SECONDS[tq]!;
+  console.log(
+    `tq ${String(tq).padStart(2)}: ${best.toFixed(3)} s whole process (best of ${repeats}), ` +
+      `${(translations / best / 1e6).toFixed(2)} M translations/s, peak RSS ${(maxRssKb / 1024).toFixed(0)} MB, ` +
+      `${(reference / best).toFixed(1)}x the reference's ${reference} s; ${mbps.toLocaleString('en-US')} Mb/s`,
+  );
+}
