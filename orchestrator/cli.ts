@@ -6,13 +6,29 @@
 import { Command, CommanderError } from 'commander';
 import { InputError, EXIT_BAD_INPUT } from './errors.js';
 import { registerRun } from './commands/run.js';
+import { registerQemuCommands } from './commands/collect.js';
+import { registerTraceGen } from './commands/trace-gen.js';
+import { registerTraceInfo } from './commands/trace-info.js';
+import { registerSynth } from './commands/synth.js';
+import { registerSweepCommands } from './commands/sweep.js';
+import { registerPipeline } from './commands/pipeline.js';
 
 export function buildProgram(): Command {
   const program = new Command('hypersio')
     .description('HyperSIO: hyper-tenant I/O address translation simulator')
     .showHelpAfterError(false)
+    .configureOutput({
+      // One line, the same prefix as our own errors.
+      outputError: (text, write) => write(`hypersio: ${text.replace(/^error: /, '')}`),
+    })
     .exitOverride();
   registerRun(program);
+  registerQemuCommands(program);
+  registerTraceGen(program);
+  registerTraceInfo(program);
+  registerSynth(program);
+  registerSweepCommands(program);
+  registerPipeline(program);
   for (const sub of program.commands) sub.exitOverride();
   return program;
 }

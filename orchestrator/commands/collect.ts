@@ -4,10 +4,10 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import type { Accel } from '../../qemu/collect.js';
+import type { Accel, CollectOptions } from '../../qemu/collect.js';
 import { registerGuest } from './guest.js';
 
-interface CollectFlags {
+export interface CollectFlags {
   mode?: string;
   nics?: string;
   workload?: string;
@@ -30,10 +30,12 @@ function numberFlag(flag: string, text: string | undefined): number | undefined 
   return value;
 }
 
-export function registerCollect(program: Command): void {
-  program
-    .command('collect')
-    .description('boot a QEMU guest with an emulated IOMMU and N NICs, run a workload on every NIC, keep the vIOMMU log')
+/**
+ * Adds the collect flags (all but --out-dir, whose meaning depends on the command) to a
+ * command; `pipeline` shares them so both commands define and check them alike.
+ */
+export function addCollectOptions(command: Command): Command {
+  return command
     .option('--nics <N>', 'NICs (tenants) in the guest, 1..64 (nested: 1..8)')
     .option('--mode <M>', 'direct (NICs driven by the guest) or nested (each NIC passed by VFIO to its own L2 VM, the original topology)', 'direct')
     .option('--workload <W>', 'http (bulk download/upload), rr (small request/response) or iperf3')
@@ -42,33 +44,47 @@ export function registerCollect(program: Command): void {
     .option('--mb <M>', 'MiB per NIC (default: http 4, rr 0.25, iperf3 4)')
     .option('--runs <R>', 'logs to collect (log_0 … log_R-1)', '1')
     .option('--name <PREFIX>', 'log name prefix instead of "hypersio"', 'hypersio')
-    .option('--out-dir <D>', 'where logs go (default: build/logs in the repository)')
     .option('--timeout <S>', 'seconds per run before QEMU is stopped (default grows with NICs and traffic)')
     .option('--accel <A>', 'auto (KVM only when VT-x/SVM is really there), tcg or kvm', 'auto')
-    .option('--rr-bytes <B>', 'response size of one rr exchange', '2048')
+    .option('--rr-bytes <B>', 'response size of one rr exchange', '2048');
+}
+
+/** The collect API's options from the flags of addCollectOptions (checked by validateCollectOptions). */
+export function collectOptionsFromFlags(flags: CollectFlags): CollectOptions {
+  if (flags.nics === undefined) throw new InputError('--nics: required (1..64)');
+  if (flags.workload === undefined) throw new InputError('--workload: required (http, rr or iperf3)');
+  const durationSeconds = numberFlag('--duration', flags.duration);
+  const mb = numberFlag('--mb', flags.mb);
+  const timeoutSeconds = numberFlag('--timeout', flags.timeout);
+  return {
+    nics: numberFlag('--nics', flags.nics) ?? 0,
+    mode: flags.mode ?? 'direct',
+    workload: flags.workload,
+    ...(flags.nicModels !== undefined ? { nicModels: flags.nicModels.split(',').map((s) => s.trim()) } : {}),
+    ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    ...(mb !== undefined ? { mb } : {}),
+    runs: numberFlag('--runs', flags.runs) ?? 1,
+    name: flags.name ?? 'hypersio',
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    accel: (flags.accel ?? 'auto') as Accel,
+    rrResponseBytes: numberFlag('--rr-bytes', flags.rrBytes) ?? 2048,
+  };
+}
+
+export function registerCollect(program: Command): void {
+  const command = program
+    .command('collect')
+    .description('boot a QEMU guest with an emulated IOMMU and N NICs, run a workload on every NIC, keep the vIOMMU log');
+  addCollectOptions(command)
+    .option('--out-dir <D>', 'where logs go (default: build/logs in the repository)')
     .action(async (flags: CollectFlags) => {
       // Loaded on use: execa and the QEMU code stay out of every other command's start-up.
       const { collect, CollectError, CollectInterrupted } = await import('../../qemu/collect.js');
-      if (flags.nics === undefined) throw new InputError('--nics: required (1..64)');
-      if (flags.workload === undefined) throw new InputError('--workload: required (http, rr or iperf3)');
-      const nics = numberFlag('--nics', flags.nics) ?? 0;
-      const durationSeconds = numberFlag('--duration', flags.duration);
-      const mb = numberFlag('--mb', flags.mb);
-      const timeoutSeconds = numberFlag('--timeout', flags.timeout);
+      const options = collectOptionsFromFlags(flags);
       try {
         const results = await collect({
-          nics,
-          mode: flags.mode ?? 'direct',
-          workload: flags.workload,
-          ...(flags.nicModels !== undefined ? { nicModels: flags.nicModels.split(',').map((s) => s.trim()) } : {}),
-          ...(durationSeconds !== undefined ? { durationSeconds } : {}),
-          ...(mb !== undefined ? { mb } : {}),
-          runs: numberFlag('--runs', flags.runs) ?? 1,
-          name: flags.name ?? 'hypersio',
+          ...options,
           ...(flags.outDir !== undefined ? { outDir: flags.outDir } : {}),
-          ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
-          accel: (flags.accel ?? 'auto') as Accel,
-          rrResponseBytes: numberFlag('--rr-bytes', flags.rrBytes) ?? 2048,
           progress: (line) => process.stderr.write(`${line}\n`),
         });
         for (const r of results) {

@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { mergeSweeps } from '../sweep/merge.js';
+import { printSweepOutputs } from './sweep.js';
+
+export const DEFAULT_MERGE_OUT = 'build/sweep-merged';
+
+export function registerMerge(program: Command): void {
+  program
+    .command('merge')
+    .description('combine sweep output folders (e.g. the shards of a --shard i/n sweep) into one, with results.csv and charts')
+    .argument('<folders...>', 'sweep output folders (each holding results.jsonl)')
+    .option('--out <dir>', `output folder (default ${DEFAULT_MERGE_OUT})`)
+    .option('--no-charts', 'skip the charts')
+    .action(async (folders: string[], flags: { out?: string; charts?: boolean }) => {
+      const summary = await mergeSweeps(folders, flags.out ?? DEFAULT_MERGE_OUT, { charts: flags.charts !== false });
+      printSweepOutputs(summary);
+      if (summary.records.some((r) => r.status === 'failed')) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,115 @@
+import { Option, type Command } from 'commander';
+import { InputError } from '../errors.js';
+import { SWEEP_AXES } from '../sweep/axes.js';
+import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_FIELDS, type RawSweepInput } from '../sweep/spec.js';
+import { runSweep, type SweepSummary } from '../sweep/runner.js';
+import { formatSummary } from '../sweep/summary.js';
+import { registerDemoJob } from './demo-job.js';
+import { registerMerge } from './merge.js';
+import { registerPlot } from './plot.js';
+
+export const DEFAULT_SWEEP_OUT = 'build/sweep';
+
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Flag values, with comma-separated lists allowed (`--tq 1,8,32` = `--tq 1 8 32`). */
+function flagValues(value: unknown): unknown[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.flatMap((v) => (typeof v === 'string' ? v.split(',').filter((s) => s.trim() !== '') : [v]));
+}
+
+/** Every flag is generated from SWEEP_FIELDS and SWEEP_AXES (the sweep file's schema too). */
+function addSweepOptions(command: Command): void {
+  for (const field of SWEEP_FIELDS) {
+    const value = field.variadic ? `<${field.valueName}...>` : `<${field.valueName}>`;
+    command.option(`--${field.flag} ${value}`, field.description);
+    for (const legacy of field.legacyFlags) command.addOption(new Option(`--${legacy} ${value}`).hideHelp());
+  }
+  for (const axis of SWEEP_AXES) {
+    // salloc alone means on (as in `run`); other axes need values.
+    const value = axis.key === 'salloc' ? `[${axis.valueName}]` : `<${axis.valueName}>`;
+    command.option(`--${axis.flag} ${value}`, axis.description);
+    for (const legacy of axis.legacyFlags) command.addOption(new Option(`--${legacy} ${value}`).hideHelp());
+  }
+  // `run`'s and the original tool's switches for in-order queues.
+  command.addOption(new Option('--in-order').hideHelp());
+  command.addOption(new Option('--inorder').hideHelp());
+}
+
+/** Raw input from the flags, by sweep-file key; only the flags actually given. */
+export function inputFromFlags(flags: Record<string, unknown>): RawSweepInput {
+  const input: RawSweepInput = {};
+  for (const field of SWEEP_FIELDS) {
+    for (const name of [field.flag, ...field.legacyFlags]) {
+      const value = flags[camelCase(name)];
+      if (value !== undefined) input[field.key] = field.variadic ? flagValues(value) : value;
+    }
+  }
+  for (const axis of SWEEP_AXES) {
+    for (const name of [axis.flag, ...axis.legacyFlags]) {
+      const value = flags[camelCase(name)];
+      if (value === undefined) continue;
+      input[axis.key] = value === true ? ['on'] : flagValues(value);
+    }
+  }
+  if (flags['inOrder'] === true || flags['inorder'] === true) input['queue'] = ['in-order'];
+  return input;
+}
+
+/** The summary table, then where everything was written. */
+export function printSweepOutputs(summary: Pick<SweepSummary, 'records' | 'files'>): void {
+  process.stdout.write('\n' + formatSummary(summary.records));
+  process.stdout.write(`\nresults  ${summary.files.results}\n`);
+  if (summary.files.csv) process.stdout.write(`csv      ${summary.files.csv}\n`);
+  for (const chart of summary.files.charts) process.stdout.write(`chart    ${chart}\n`);
+}
+
+/** Registers sweep, merge, plot and demo-job (one line in cli.ts). */
+export function registerSweepCommands(program: Command): void {
+  registerSweep(program);
+  registerMerge(program);
+  registerPlot(program);
+  registerDemoJob(program);
+}
+
+export function registerSweep(program: Command): void {
+  const command = program
+    .command('sweep')
+    .description('simulate every combination of the given values on every trace, in parallel; results.jsonl, results.csv, charts')
+    .option('--sweep <file.json>', 'sweep file: the same keys as these flags, in camelCase (see --schema); flags override it')
+    .option('--schema', "print the sweep file's JSON schema and exit")
+    .option('--retry-failed', 'run configurations recorded as failed again (done ones are always skipped)')
+    .option('--memory-budget <MiB>', 'trace bytes held in memory shared by the workers; larger traces are streamed per worker')
+    .option('--no-charts', 'skip the charts (results.csv is still written)');
+  addSweepOptions(command);
+  command.action(async (flags: Record<string, unknown>) => {
+    if (flags['schema']) {
+      process.stdout.write(JSON.stringify(sweepFileSchema(), null, 2) + '\n');
+      return;
+    }
+    const sweepFile = flags['sweep'];
+    const input: RawSweepInput = typeof sweepFile === 'string' ? readSweepFile(sweepFile) : {};
+    Object.assign(input, inputFromFlags(flags));
+    const spec = sweepSpecFromInput(input);
+    const shard = spec.shard !== undefined ? parseShard(spec.shard) : undefined;
+    let memoryBudgetBytes: number | undefined;
+    if (flags['memoryBudget'] !== undefined) {
+      const mib = Number(flags['memoryBudget']);
+      if (!Number.isFinite(mib) || mib < 0) throw new InputError(`--memory-budget: expected a number of MiB >= 0, got '${String(flags['memoryBudget'])}'`);
+      memoryBudgetBytes = mib * 2 ** 20;
+    }
+    const summary = await runSweep(spec, {
+      out: spec.out ?? DEFAULT_SWEEP_OUT,
+      workers: spec.workers,
+      shard,
+      memoryBudgetBytes,
+      retryFailed: flags['retryFailed'] === true,
+      charts: flags['charts'] !== false,
+    });
+    if (summary.skipped > 0) process.stderr.write(`sweep: ${summary.skipped} of ${summary.total} configurations already in ${summary.files.results} (resumed)\n`);
+    printSweepOutputs(summary);
+    if (summary.failed > 0) process.exitCode = 1;
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * A Piscina worker of the sweep. It gets the compiled WebAssembly.Module once, through
+ * workerData (structured clone: no recompilation), and per task a configuration and the
+ * trace as a SharedArrayBuffer that every worker reads in place. Each simulate() makes a
+ * fresh instance with its own memory. A trace that did not fit the sweep's memory budget
+ * comes without a buffer and is streamed from disk by this worker.
+ */
+import { workerData } from 'node:worker_threads';
+import type { ModelConfig } from './config.js';
+import { InputError } from './errors.js';
+import { BadRecordError, bufferSource, simulate, type RunResult } from './model-core.js';
+import { runTraceFile } from './model.js';
+
+export interface SweepWorkerData {
+  module: WebAssembly.Module;
+}
+
+export interface SweepTask {
+  trace: string;
+  config: ModelConfig;
+  /** The whole trace, shared by all workers; absent: stream the file. */
+  shared?: SharedArrayBuffer;
+  /** Test hook: make this task's worker die ('exit') or throw, as a crash would. */
+  crash?: 'exit' | 'throw';
+}
+
+export interface SweepTaskResult {
+  result: RunResult;
+  elapsedMs: number;
+}
+
+const { module } = workerData as SweepWorkerData;
+
+export default async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
+  if (task.crash === 'exit') process.exit(70); // ends this worker thread only
+  if (task.crash === 'throw') throw new Error('injected worker failure');
+  const started = performance.now();
+  let result: RunResult;
+  if (task.shared) {
+    try {
+      result = await simulate(module, task.config, bufferSource(new Uint8Array(task.shared)));
+    } catch (err) {
+      if (err instanceof BadRecordError) throw new InputError(`${task.trace}: ${err.message}`);
+      throw err;
+    }
+  } else {
+    result = await runTraceFile(task.trace, task.config);
+  }
+  return { result, elapsedMs: performance.now() - started };
+}

@@ -1,0 +1,24 @@
+/** The sweep engine's programmatic API (the CLI commands are thin layers over it). */
+export { SWEEP_AXES, PARAMETER_KEYS, axisByKey, type AxisValue, type SweepAxis } from './axes.js';
+export {
+  SWEEP_FIELDS,
+  sweepFileSchema,
+  readSweepFile,
+  sweepSpecFromInput,
+  resolveTraces,
+  expandGrid,
+  parseShard,
+  shardJobs,
+  jobId,
+  type Shard,
+  type SweepJob,
+  type SweepSpec,
+  type WorkloadSpec,
+  type RawSweepInput,
+} from './spec.js';
+export { runSweep, defaultWorkers, writeCsv, writeCharts, type SweepOptions, type SweepSummary } from './runner.js';
+export { readResultsFile, latestRecords, RESULTS_FILE, CSV_FILE, type SweepRecord } from './results.js';
+export { formatCsv, parseCsv, CSV_HEADER, iotlbHitRate } from './csv.js';
+export { formatSummary } from './summary.js';
+export { mergeSweeps, mergeRecords, type MergeSummary } from './merge.js';
+export { createProgressReporter, type ProgressReporter, type ProgressSnapshot } from './progress.js';

@@ -1,0 +1,220 @@
+/**
+ * Runs a sweep on a Piscina pool: the WASM module is compiled once and handed to every
+ * worker; each trace is read once into a SharedArrayBuffer that all workers read; each
+ * finished configuration is appended to results.jsonl at once; configurations already in
+ * results.jsonl are skipped (resume); a failing one is recorded and the sweep goes on.
+ */
+import { availableParallelism, totalmem } from 'node:os';
+import { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadModelModule } from '../model.js';
+import type { SweepTask, SweepTaskResult, SweepWorkerData } from '../sweep-worker.js';
+import { formatCsv } from './csv.js';
+import { createProgressReporter, silentProgress, type ProgressReporter, type ProgressSnapshot } from './progress.js';
+import { CSV_FILE, failedRecord, latestRecords, okRecord, readResultsFile, ResultsLog, type SweepRecord } from './results.js';
+import { expandGrid, shardJobs, type Shard, type SweepJob, type SweepSpec } from './spec.js';
+import { countStatuses } from './summary.js';
+
+const WORKER_PATH = fileURLToPath(new URL('../sweep-worker.js', import.meta.url));
+
+export interface SweepOptions {
+  /** Output folder (results.jsonl, results.csv, charts). */
+  out: string;
+  /** Parallel simulations; default: the machine's cores. */
+  workers?: number;
+  shard?: Shard;
+  /** Bytes of traces held in shared memory; traces beyond it are streamed per worker. Default: min(4 GiB, RAM/4). */
+  memoryBudgetBytes?: number;
+  /** Run again configurations recorded as failed (default: they count as done). */
+  retryFailed?: boolean;
+  /** Draw the charts at the end (default true; results.csv is always written). */
+  charts?: boolean;
+  /** Progress on stderr: 'auto' (bar on a terminal, lines otherwise), 'none', or a reporter. */
+  progress?: 'auto' | 'none' | ProgressReporter;
+  /** Test hook: configurations (by id) whose worker is made to crash. */
+  crashIds?: readonly string[];
+}
+
+export interface SweepSummary {
+  outDir: string;
+  /** Configurations in this shard of the grid. */
+  total: number;
+  /** Already in results.jsonl, not run again. */
+  skipped: number;
+  ran: number;
+  ok: number;
+  failed: number;
+  /** Translations simulated by this run. */
+  translations: number;
+  elapsedMs: number;
+  /** Every configuration of the shard with its latest record, in grid order. */
+  records: SweepRecord[];
+  files: { results: string; csv?: string; charts: string[] };
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+export function defaultMemoryBudget(): number {
+  return Math.min(4 * 2 ** 30, Math.floor(totalmem() / 4));
+}
+
+/** Loads traces into SharedArrayBuffers, in order, while they fit the budget. */
+function loadSharedTraces(traces: string[], budgetBytes: number): Map<string, SharedArrayBuffer> {
+  const shared = new Map<string, SharedArrayBuffer>();
+  let used = 0;
+  for (const trace of traces) {
+    const size = statSync(trace).size;
+    if (used + size > budgetBytes) continue;
+    // Read straight into shared memory: no intermediate copy of the trace.
+    const buffer = new SharedArrayBuffer(size);
+    const target = new Uint8Array(buffer);
+    const fd = openSync(trace, 'r');
+    try {
+      let offset = 0;
+      while (offset < size) {
+        const n = readSync(fd, target, offset, size - offset, offset);
+        if (n === 0) break;
+        offset += n;
+      }
+      if (offset < size) throw new Error(`${trace}: shorter than its size while reading`);
+    } finally {
+      closeSync(fd);
+    }
+    shared.set(trace, buffer);
+    used += size;
+  }
+  return shared;
+}
+
+export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepSummary> {
+  const started = performance.now();
+  const jobs = shardJobs(expandGrid(spec), options.shard);
+  const log = new ResultsLog(options.out);
+  try {
+    const done = new Set(latestRecords(log.existing).filter((r) => r.status === 'ok' || !options.retryFailed).map((r) => r.id));
+    const pending = jobs.filter((job) => !done.has(job.id));
+    const progress = options.progress === 'none' ? silentProgress : options.progress === undefined || options.progress === 'auto' ? createProgressReporter(process.stderr) : options.progress;
+    const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.max(1, pending.length)));
+    const snapshot: ProgressSnapshot = { total: jobs.length, done: jobs.length - pending.length, skipped: jobs.length - pending.length, failed: 0, running: 0, translations: 0, elapsedMs: 0 };
+    const counted = { ran: 0, translations: 0 };
+
+    if (pending.length > 0) {
+      const workerData: SweepWorkerData = { module: loadModelModule() };
+      // Loaded here, not at CLI start: every other command would pay for it.
+      const { Piscina } = await import('piscina');
+      // The pool first: its workers start while this thread reads the traces.
+      const pool = new Piscina<SweepTask, SweepTaskResult>({ filename: WORKER_PATH, workerData, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+      // A worker dying between tasks is reported here, not to a task: the pool replaces it.
+      pool.on('error', () => {});
+      const simulable = pending.filter((job) => job.configError === undefined);
+      const shared = loadSharedTraces([...new Set(simulable.map((job) => job.trace))], options.memoryBudgetBytes ?? defaultMemoryBudget());
+      const runStarted = performance.now();
+      const finish = (record: SweepRecord) => {
+        log.append(record);
+        counted.ran++;
+        snapshot.done++;
+        if (record.status === 'failed') snapshot.failed++;
+        counted.translations += record.translations ?? 0;
+        snapshot.translations = counted.translations;
+        snapshot.running = Math.min(workers, pending.length - counted.ran);
+        snapshot.elapsedMs = performance.now() - runStarted;
+        progress.update(snapshot);
+      };
+      const crashIds = new Set(options.crashIds ?? []);
+      const runJob = async (job: SweepJob): Promise<void> => {
+        if (job.configError !== undefined) return finish(failedRecord(job, job.configError));
+        const task: SweepTask = { trace: job.trace, config: job.config };
+        const buffer = shared.get(job.trace);
+        if (buffer) task.shared = buffer;
+        if (crashIds.has(job.id)) task.crash = 'exit';
+        try {
+          const { result, elapsedMs } = await pool.run(task);
+          finish(okRecord(job, result, elapsedMs));
+        } catch (err) {
+          finish(failedRecord(job, describeFailure(err)));
+        }
+      };
+      // Progress ticks while long configurations run, not only when one finishes.
+      const ticker = setInterval(() => {
+        snapshot.elapsedMs = performance.now() - runStarted;
+        snapshot.running = Math.min(workers, pending.length - counted.ran);
+        progress.update(snapshot);
+      }, 500);
+      ticker.unref();
+      try {
+        await Promise.all(longestFirst(pending, shared).map(runJob));
+      } finally {
+        clearInterval(ticker);
+        await pool.destroy();
+      }
+      snapshot.elapsedMs = performance.now() - runStarted;
+      snapshot.running = 0;
+      progress.finish(snapshot);
+    }
+
+    // Every configuration of this shard with its latest record, in grid order.
+    const byId = new Map(latestRecords(readResultsFile(log.path)).map((r) => [r.id, r]));
+    const records = jobs.map((job) => byId.get(job.id)).filter((r): r is SweepRecord => r !== undefined);
+    const files: SweepSummary['files'] = { results: log.path, charts: [] };
+    files.csv = writeCsv(options.out, records);
+    if (options.charts !== false) files.charts = await writeCharts(options.out, records);
+    const totals = countStatuses(records);
+    return {
+      outDir: options.out,
+      total: jobs.length,
+      skipped: jobs.length - pending.length,
+      ran: counted.ran,
+      ok: totals.ok,
+      failed: totals.failed,
+      translations: counted.translations,
+      elapsedMs: performance.now() - started,
+      records,
+      files,
+    };
+  } finally {
+    log.close();
+  }
+}
+
+/**
+ * Dispatch order: the likely longest configurations first, so the sweep does not end with
+ * one worker finishing a long configuration while the others idle. Cost grows with the
+ * trace's length and, per translation, with the window (an out-of-order window of tq
+ * in flight costs more than an in-order one). Results are still reported in grid order.
+ */
+function longestFirst(jobs: SweepJob[], shared: Map<string, SharedArrayBuffer>): SweepJob[] {
+  const traceBytes = new Map<string, number>();
+  const bytesOf = (trace: string) => {
+    let bytes = traceBytes.get(trace);
+    if (bytes === undefined) {
+      bytes = shared.get(trace)?.byteLength ?? statSync(trace).size;
+      traceBytes.set(trace, bytes);
+    }
+    return bytes;
+  };
+  const cost = (job: SweepJob) => bytesOf(job.trace) * (1 + (job.config.outOfOrder ? 0.1 : 0.02) * Math.log2(job.config.tq));
+  return [...jobs].sort((a, b) => cost(b) - cost(a) || a.index - b.index);
+}
+
+function describeFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // Piscina reports a worker that died as "worker exited with code: N".
+  return /^worker exited|^Terminating worker/i.test(message) ? `worker crashed (${message})` : message;
+}
+
+/** Writes results.csv atomically (temp file + rename): readers never see half a file. */
+export function writeCsv(outDir: string, records: readonly SweepRecord[]): string {
+  const path = join(outDir, CSV_FILE);
+  writeFileSync(`${path}.tmp`, formatCsv(records));
+  renameSync(`${path}.tmp`, path);
+  return path;
+}
+
+/** Charts need vega (slow to load), so it is imported only when charts are drawn. */
+export async function writeCharts(outDir: string, records: readonly SweepRecord[]): Promise<string[]> {
+  const { plotResults } = await import('../plot.js');
+  return plotResults(outDir, records);
+}

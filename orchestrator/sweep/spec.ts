@@ -1,0 +1,297 @@
+/**
+ * What a sweep covers: the typed spec, the sweep-file format (JSON schema generated from
+ * the axis table, so the file, the flags and their help agree), trace resolution (files,
+ * or benchmark × tenants × order × burst as hypersio-perf-explore named them), grid
+ * expansion and sharding.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { createRequire } from 'node:module';
+import type AjvModule from 'ajv';
+import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
+import { InputError } from '../errors.js';
+import { openTrace } from '../model.js';
+import { SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
+
+/** benchmark × tenants × order × burst, resolved to `<traceDir>/<b>_tnt_<T>_<order><3·burst>_iotlb_trace.bin`. */
+export interface WorkloadSpec {
+  benchmark: string[];
+  tenants: number[];
+  tenantOrder: string[];
+  tenantBurstPkt: number[];
+  /** Default build/hypersio_traces (relative to the working directory), as the original tools. */
+  traceDir?: string;
+}
+
+export interface SweepSpec {
+  /** Trace files (`…_iotlb_trace.bin`), in the order given. */
+  traces: string[];
+  workload?: WorkloadSpec;
+  /** Values per axis key (SWEEP_AXES); an axis that is absent keeps the configuration's value. */
+  axes: Record<string, AxisValue[]>;
+}
+
+/** Settings that a sweep file may carry besides the grid (flags override them). */
+export interface SweepFileSettings {
+  workers?: number;
+  out?: string;
+  shard?: string;
+}
+
+export const DEFAULT_TRACE_DIR = 'build/hypersio_traces';
+/** Translations per packet in the reference's traces (consec = 3 · burst). */
+const TRANSLATIONS_PER_PACKET = 3;
+
+// ---------------------------------------------------------------------------
+// Non-axis fields of the sweep file and the command line: one table, like SWEEP_AXES.
+
+export interface SweepField {
+  key: string;
+  flag: string;
+  legacyFlags: readonly string[];
+  valueName: string;
+  variadic: boolean;
+  description: string;
+  schema: ValueSchema;
+}
+
+export const SWEEP_FIELDS: readonly SweepField[] = [
+  { key: 'traces', flag: 'trace', legacyFlags: [], valueName: 'file', variadic: true, description: 'translation trace(s), PREFIX_iotlb_trace.bin', schema: { type: 'string', minLength: 1 } },
+  { key: 'benchmark', flag: 'benchmark', legacyFlags: [], valueName: 'name', variadic: true, description: `benchmark name(s) of traces in --trace-dir (with --tenants, --tenantorder, --tenantburstpkt)`, schema: { type: 'string', minLength: 1, pattern: '^[^/]+$' } },
+  { key: 'tenants', flag: 'tenants', legacyFlags: [], valueName: 'n', variadic: true, description: 'tenant count(s) of the benchmark traces', schema: { type: 'integer', minimum: 1 } },
+  { key: 'tenantOrder', flag: 'tenantorder', legacyFlags: ['tenant-order'], valueName: 'rr|rand', variadic: true, description: 'tenant interleaving of the benchmark traces (default rr)', schema: { enum: ['rr', 'rand', 'orig'] } },
+  { key: 'tenantBurstPkt', flag: 'tenantburstpkt', legacyFlags: ['tenant-burst'], valueName: 'n', variadic: true, description: 'packets per tenant turn of the benchmark traces (default 1)', schema: { type: 'integer', minimum: 1 } },
+  { key: 'traceDir', flag: 'trace-dir', legacyFlags: [], valueName: 'dir', variadic: false, description: `folder of the benchmark traces (default ${DEFAULT_TRACE_DIR})`, schema: { type: 'string', minLength: 1 } },
+  { key: 'workers', flag: 'workers', legacyFlags: [], valueName: 'n', variadic: false, description: "parallel simulations (default: the machine's cores)", schema: { type: 'integer', minimum: 1, maximum: 1024 } },
+  { key: 'out', flag: 'out', legacyFlags: [], valueName: 'dir', variadic: false, description: 'output folder: results.jsonl, results.csv, charts (default build/sweep)', schema: { type: 'string', minLength: 1 } },
+  { key: 'shard', flag: 'shard', legacyFlags: [], valueName: 'i/n', variadic: false, description: 'run only shard i of n (0 <= i < n): every configuration is in exactly one shard', schema: { type: 'string', pattern: '^\\d+/\\d+$' } },
+];
+
+/** The sweep file's JSON schema (also printed by `sweep --schema`). */
+export function sweepFileSchema(): Record<string, unknown> {
+  const properties: Record<string, unknown> = { $schema: { type: 'string' } };
+  const oneOrMany = (schema: ValueSchema, description: string) => ({ description, anyOf: [schema, { type: 'array', items: schema, minItems: 1 }] });
+  for (const field of SWEEP_FIELDS) {
+    properties[field.key] = field.variadic ? oneOrMany(field.schema, field.description) : { ...field.schema, description: field.description };
+  }
+  for (const axis of SWEEP_AXES) properties[axis.key] = oneOrMany(axis.schema, axis.description);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'hypersio sweep file',
+    description: 'A design-space sweep: every combination of the listed values is simulated on every trace. Relative paths are relative to the sweep file.',
+    type: 'object',
+    properties,
+    additionalProperties: false,
+  };
+}
+
+// ajv is CommonJS and loaded only when a sweep file is read (not at every CLI start).
+type AjvClass = typeof AjvModule.default;
+let validateSweepFileJson: ReturnType<InstanceType<AjvClass>['compile']> | undefined;
+
+function compileSweepFileSchema(): NonNullable<typeof validateSweepFileJson> {
+  const loaded = createRequire(import.meta.url)('ajv') as AjvClass & { default?: AjvClass };
+  const Ajv = loaded.default ?? loaded;
+  return new Ajv({ allErrors: false, strict: false }).compile(sweepFileSchema());
+}
+
+/** Raw values of a sweep file or of the flags, by field or axis key. */
+export type RawSweepInput = Record<string, unknown>;
+
+/** Reads and validates a sweep file; relative paths in it become relative to its folder. */
+export function readSweepFile(path: string): RawSweepInput {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: ${code ? `cannot read sweep file (${code})` : `not valid JSON (${(err as Error).message})`}`);
+  }
+  validateSweepFileJson ??= compileSweepFileSchema();
+  if (!validateSweepFileJson(json)) {
+    const e = validateSweepFileJson.errors?.[0];
+    const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'top level';
+    const detail = e?.keyword === 'additionalProperties' ? `unknown key '${String(e.params['additionalProperty'])}'` : (e?.message ?? 'invalid');
+    throw new InputError(`${path}: ${where}: ${detail}`);
+  }
+  const input = { ...(json as RawSweepInput) };
+  delete input['$schema'];
+  const folder = dirname(path);
+  const relocate = (p: unknown) => (typeof p === 'string' && !isAbsolute(p) ? join(folder, p) : p);
+  for (const key of ['traces', 'configFile', 'traceDir', 'out']) {
+    const value = input[key];
+    if (value !== undefined) input[key] = Array.isArray(value) ? value.map(relocate) : relocate(value);
+  }
+  return input;
+}
+
+const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/**
+ * Builds the typed spec from raw values (a sweep file, then flags on top: a key given as a
+ * flag replaces the file's). Every value is parsed by its axis, so a bad value is an
+ * InputError naming the flag.
+ */
+export function sweepSpecFromInput(input: RawSweepInput): SweepSpec & SweepFileSettings {
+  const axes: Record<string, AxisValue[]> = {};
+  for (const axis of SWEEP_AXES) {
+    const values = asList(input[axis.key]);
+    if (values.length > 0) axes[axis.key] = unique(values.map((v) => parseAxisValue(axis, v)));
+  }
+  const traces = asList(input['traces']).map(String);
+  const benchmark = asList(input['benchmark']).map(String);
+  let workload: WorkloadSpec | undefined;
+  if (benchmark.length > 0) {
+    const tenants = asList(input['tenants']).map((v) => positiveInteger('tenants', v));
+    if (tenants.length === 0) throw new InputError('--tenants: required with --benchmark');
+    const tenantOrder = asList(input['tenantOrder']).map((v) => String(v));
+    for (const order of tenantOrder) if (!/^[a-z]+$/.test(order)) throw new InputError(`--tenantorder: unknown order '${order}' (expected rr or rand)`);
+    workload = {
+      benchmark,
+      tenants,
+      tenantOrder: tenantOrder.length > 0 ? tenantOrder : ['rr'],
+      tenantBurstPkt: asList(input['tenantBurstPkt']).map((v) => positiveInteger('tenantburstpkt', v)),
+      traceDir: input['traceDir'] === undefined ? undefined : String(input['traceDir']),
+    };
+    if (workload.tenantBurstPkt.length === 0) workload.tenantBurstPkt = [1];
+  } else if (input['tenants'] !== undefined && traces.length === 0) {
+    throw new InputError('--tenants: needs --benchmark (the traces are named <benchmark>_tnt_<T>_<order><3*burst>)');
+  }
+  if (traces.length === 0 && !workload) throw new InputError('--trace: required (one or more PREFIX_iotlb_trace.bin files, or --benchmark with --tenants)');
+  const spec: SweepSpec & SweepFileSettings = { traces, axes };
+  if (workload) spec.workload = workload;
+  if (input['workers'] !== undefined) spec.workers = positiveInteger('workers', input['workers']);
+  if (input['out'] !== undefined) spec.out = String(input['out']);
+  if (input['shard'] !== undefined) spec.shard = String(input['shard']);
+  return spec;
+}
+
+function parseAxisValue(axis: SweepAxis, value: unknown): AxisValue {
+  if (typeof value === 'boolean') return axis.parse(value ? 'on' : 'off');
+  if (typeof value !== 'string' && typeof value !== 'number') throw new InputError(`--${axis.flag}: expected a value, got ${JSON.stringify(value)}`);
+  return axis.parse(String(value));
+}
+
+function positiveInteger(flag: string, value: unknown): number {
+  const text = String(value).trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InputError(`--${flag}: expected a positive integer, got '${String(value)}'`);
+  return Number(text);
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+// ---------------------------------------------------------------------------
+// Traces
+
+/** Every trace of the spec, explicit files first, each checked to exist and be a whole trace. */
+export function resolveTraces(spec: SweepSpec): string[] {
+  const traces = [...spec.traces];
+  const w = spec.workload;
+  if (w) {
+    const dir = w.traceDir ?? DEFAULT_TRACE_DIR;
+    for (const benchmark of w.benchmark)
+      for (const tenants of w.tenants)
+        for (const order of w.tenantOrder)
+          for (const burst of w.tenantBurstPkt) traces.push(join(dir, `${benchmark}_tnt_${tenants}_${order}${TRANSLATIONS_PER_PACKET * burst}_iotlb_trace.bin`));
+  }
+  const distinct = unique(traces);
+  for (const trace of distinct) closeSync(openTrace(trace).fd); // InputError: missing, empty, torn
+  return distinct;
+}
+
+/** Tenants from the reference's naming (`…_tnt_<T>_…`), else null. */
+export function tenantsFromTraceName(trace: string): number | null {
+  const match = /_tnt_(\d+)(?:_|$)/.exec(basename(trace));
+  return match ? Number(match[1]) : null;
+}
+
+/** The trace's name without tenant count and suffix: what stays fixed along a tenants axis. */
+export function workloadFromTraceName(trace: string): string {
+  return basename(trace)
+    .replace(/_iotlb_trace\.bin$/, '')
+    .replace(/_tnt_\d+(?=_|$)/, '');
+}
+
+// ---------------------------------------------------------------------------
+// Grid
+
+/** One configuration of the grid: a trace and a model configuration. */
+export interface SweepJob {
+  /** Stable identity: a hash of the trace and the full configuration (resume, merge). */
+  id: string;
+  /** Position in the full (unsharded) grid. */
+  index: number;
+  trace: string;
+  workload: string;
+  tenants: number | null;
+  /** Every axis's effective value (configFile: the file, or null). */
+  parameters: Record<string, AxisValue | null>;
+  config: ModelConfig;
+  /** Why the configuration cannot be simulated (it is then recorded as failed). */
+  configError?: string;
+}
+
+/** Identity of a configuration: same trace and same effective model configuration. */
+export function jobId(trace: string, config: ModelConfig): string {
+  return createHash('sha256').update(JSON.stringify({ trace, config })).digest('hex').slice(0, 16);
+}
+
+/**
+ * Every configuration, traces outermost, then the axes in SWEEP_AXES order (the first
+ * varies slowest). Combinations that yield the same configuration are kept once.
+ */
+export function expandGrid(spec: SweepSpec, traces = resolveTraces(spec)): SweepJob[] {
+  const swept = SWEEP_AXES.filter((axis) => (spec.axes[axis.key]?.length ?? 0) > 0);
+  let points: Array<Record<string, AxisValue>> = [{}];
+  for (const axis of swept) {
+    const values = spec.axes[axis.key] ?? [];
+    points = points.flatMap((point) => values.map((value) => ({ ...point, [axis.key]: value })));
+  }
+  const jobs: SweepJob[] = [];
+  const seen = new Set<string>();
+  for (const trace of traces) {
+    for (const point of points) {
+      const config = baseConfig();
+      for (const axis of swept) axis.apply(config, point[axis.key] as AxisValue);
+      const id = jobId(trace, config);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const parameters: Record<string, AxisValue | null> = {};
+      for (const axis of SWEEP_AXES) parameters[axis.key] = axis.read(config) ?? point[axis.key] ?? null;
+      const job: SweepJob = { id, index: jobs.length, trace, workload: workloadFromTraceName(trace), tenants: tenantsFromTraceName(trace), parameters, config };
+      try {
+        validateConfig(config, describePoint(point));
+      } catch (err) {
+        job.configError = (err as Error).message;
+      }
+      jobs.push(job);
+    }
+  }
+  return jobs;
+}
+
+function describePoint(point: Record<string, AxisValue>): string {
+  const parts = Object.entries(point).map(([key, value]) => `${key}=${String(value)}`);
+  return parts.length > 0 ? parts.join(' ') : 'config';
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count) throw new InputError(`--shard: expected i/n with 0 <= i < n (e.g. 0/4), got '${text}'`);
+  return { index, count };
+}
+
+/** Shard i of n: every n-th configuration of the full grid from i (balanced, deterministic). */
+export function shardJobs(jobs: SweepJob[], shard: Shard | undefined): SweepJob[] {
+  return shard ? jobs.filter((job) => job.index % shard.count === shard.index) : jobs;
+}

@@ -1,0 +1,96 @@
+/**
+ * The end-of-sweep table: the best configuration per trace, and link utilization of
+ * every hardware configuration on every trace (a pivot: configurations × traces).
+ */
+import { basename } from 'node:path';
+import { axisValueLabel, PARAMETER_KEYS } from './axes.js';
+import { iotlbHitRate } from './csv.js';
+import type { SweepRecord } from './results.js';
+
+/** Parameters that differ between records: what tells hardware configurations apart. */
+export function varyingParameters(records: readonly SweepRecord[]): string[] {
+  return PARAMETER_KEYS.filter((key) => new Set(records.map((r) => JSON.stringify(r[key] ?? null))).size > 1);
+}
+
+/** A short name of a record's hardware configuration, from the parameters in `keys`. */
+export function hardwareLabel(record: SweepRecord, keys: readonly string[]): string {
+  const shown = keys.length > 0 ? keys : ['iotlbSize', 'iotlbPolicy', 'tq'];
+  return shown.map((key) => axisValueLabel(key, record[key])).join(', ');
+}
+
+/** A short name of a record's trace: tenants when all traces share a workload. */
+export function traceLabel(record: SweepRecord, singleWorkload: boolean): string {
+  if (singleWorkload && record.tenants !== null) return `${record.tenants} tnt`;
+  if (record.tenants !== null) return `${record.workload} ${record.tenants} tnt`;
+  return basename(record.trace).replace(/_iotlb_trace\.bin$/, '');
+}
+
+const percent = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)} %`);
+
+function table(header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (rightAligned(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
+
+export interface SummaryTotals {
+  total: number;
+  ok: number;
+  failed: number;
+}
+
+export function countStatuses(records: readonly SweepRecord[]): SummaryTotals {
+  const ok = records.filter((r) => r.status === 'ok').length;
+  return { total: records.length, ok, failed: records.length - ok };
+}
+
+export function formatSummary(records: readonly SweepRecord[]): string {
+  const totals = countStatuses(records);
+  let out = `${totals.total} configurations: ${totals.ok} ok, ${totals.failed} failed\n`;
+  const ok = records.filter((r) => r.status === 'ok');
+  const hardwareKeys = varyingParameters(records);
+  const singleWorkload = new Set(records.map((r) => r.workload)).size === 1;
+  const traces = [...new Set(records.map((r) => r.trace))];
+  const firstOf = new Map<string, SweepRecord>();
+  for (const r of records) if (!firstOf.has(r.trace)) firstOf.set(r.trace, r);
+  const traceName = (trace: string) => {
+    const first = firstOf.get(trace);
+    return first ? traceLabel(first, singleWorkload) : basename(trace);
+  };
+
+  if (ok.length > 0) {
+    out += '\nBest configuration per trace (highest link utilization)\n';
+    const rows: string[][] = [];
+    for (const trace of traces) {
+      const candidates = ok.filter((r) => r.trace === trace);
+      // Ties go to the configuration listed first in the grid (the smaller one, usually).
+      const best = candidates.reduce<SweepRecord | undefined>((b, r) => (!b || (r.linkUtilization ?? 0) > (b.linkUtilization ?? 0) ? r : b), undefined);
+      if (!best) continue;
+      rows.push([traceName(trace), hardwareLabel(best, hardwareKeys), percent(best.linkUtilization), percent(iotlbHitRate(best)), `${(best.mbps ?? 0).toLocaleString('en-US')}`]);
+    }
+    out += table(['trace', 'configuration', 'link util', 'IOTLB hits', 'Mb/s'], rows, (c) => c >= 2);
+
+    out += '\nLink utilization per configuration\n';
+    const labels = [...new Set(records.map((r) => hardwareLabel(r, hardwareKeys)))];
+    const pivot: string[][] = labels.map((label) => [
+      label,
+      ...traces.map((trace) => {
+        const r = records.find((x) => x.trace === trace && hardwareLabel(x, hardwareKeys) === label);
+        return r === undefined ? '' : r.status === 'ok' ? percent(r.linkUtilization) : 'failed';
+      }),
+    ]);
+    out += table(['configuration', ...traces.map(traceName)], pivot, (c) => c >= 1);
+  }
+
+  const failed = records.filter((r) => r.status === 'failed');
+  if (failed.length > 0) {
+    out += `\nFailed configurations (${failed.length})\n`;
+    for (const r of failed.slice(0, 20)) out += `  ${traceName(r.trace)}, ${hardwareLabel(r, hardwareKeys)}: ${r.error ?? 'unknown error'}\n`;
+    if (failed.length > 20) out += `  … and ${failed.length - 20} more (see results.jsonl)\n`;
+  }
+  return out;
+}

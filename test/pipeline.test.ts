@@ -1,0 +1,191 @@
+/**
+ * `hypersio pipeline`: bad input (no QEMU needed) is one line, exit 2, nothing written;
+ * a real small pipeline under QEMU (2 NICs, 1 run) writes every stage's outputs, and a
+ * second invocation skips every stage and rewrites nothing. The QEMU part is skipped with
+ * a message when QEMU is absent, unless HYPERSIO_REQUIRE_QEMU=1 (CI), where it fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findTool } from '../qemu/tools.js';
+import { runPipeline } from '../orchestrator/pipeline.js';
+import { InputError } from '../orchestrator/errors.js';
+import type { CollectManifest } from '../qemu/manifest.js';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const work = mkdtempSync(join(tmpdir(), 'hypersio-pipeline-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const qemuPresent = findTool('qemu-system-x86_64') !== null;
+const requireQemu = process.env['HYPERSIO_REQUIRE_QEMU'] === '1';
+if (!qemuPresent && !requireQemu) {
+  console.warn('pipeline: real run skipped, qemu-system-x86_64 not found (bash .ci/install-qemu.sh installs it)');
+}
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(root, 'bin/hypersio'), 'pipeline', ...args], { cwd: root, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file under dir, relative, with its modification time. */
+function filesWithTimes(dir: string): Map<string, number> {
+  const files = new Map<string, number>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    files.set(path.slice(dir.length + 1), statSync(path).mtimeMs);
+  }
+  return files;
+}
+
+describe('hypersio pipeline: bad input', () => {
+  it('more tenants than nics × runs: one line, exit 2, nothing written', () => {
+    const outDir = join(work, 'too-many');
+    const r = cli(['--nics', '2', '--runs', '1', '--workload', 'http', '--tenants', '3', '--out-dir', outDir]);
+    expect(r.status, r.stderr).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^hypersio: --tenants 3: more than the 2 tenant devices collected \(--nics 2 × --runs 1\); raise --runs to at least 2$/);
+    expect(r.stdout).toBe('');
+    expect(existsSync(outDir)).toBe(false);
+  });
+
+  it('collect flags are checked as collect checks them, before anything starts', () => {
+    const outDir = join(work, 'bad-collect');
+    const cases: Array<[string[], RegExp]> = [
+      [['--nics', '2', '--workload', 'ftp', '--tenants', '1'], /--workload: unknown workload "ftp"/],
+      [['--nics', '0', '--workload', 'http', '--tenants', '1'], /--nics: must be an integer from 1 to 64/],
+      [['--workload', 'http', '--tenants', '1'], /--nics: required/],
+      [['--nics', '2', '--workload', 'http', '--tenants', '1', '--nic-models', 'rtl8139'], /--nic-models: unknown NIC model "rtl8139"/],
+      [['--nics', '2', '--workload', 'http', '--tenants', '1', '--mb', '1', '--duration', '5'], /--duration and --mb: give one, not both/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = cli([...args, '--out-dir', outDir]);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(pattern);
+    }
+    expect(existsSync(outDir)).toBe(false);
+  });
+
+  it('pipeline flags: --tenants, --order, --burst, --tq, --iotlb-size', () => {
+    const outDir = join(work, 'bad-flags');
+    const base = ['--nics', '2', '--workload', 'http', '--out-dir', outDir];
+    const cases: Array<[string[], RegExp]> = [
+      [[], /--tenants: required/],
+      [['--tenants', '0'], /--tenants 0: must be at least 1/],
+      [['--tenants', '1', '--order', 'zigzag'], /--order zigzag: unknown order/],
+      [['--tenants', '1', '--burst', '0'], /--burst 0: must be at least 1/],
+      [['--tenants', '1', '--tq', 'x'], /--tq: expected an integer >= 1, got 'x'/],
+      [['--tenants', '1', '--iotlb-size', '64', '-5'], /--iotlb-size: expected an integer/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = cli([...base, ...args]);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(pattern);
+    }
+    expect(existsSync(outDir)).toBe(false);
+  });
+
+  it('the API throws InputError before creating anything', async () => {
+    const outDir = join(work, 'api');
+    await expect(runPipeline({ collect: { nics: 4, runs: 2, workload: 'rr' }, tenants: [4, 9], outDir })).rejects.toThrow(InputError);
+    await expect(runPipeline({ collect: { nics: 4, runs: 2, workload: 'rr' }, tenants: [4, 9], outDir })).rejects.toThrow(/--tenants 9: more than the 8 tenant devices/);
+    await expect(runPipeline({ collect: { nics: 2, workload: 'http' }, tenants: [1], axes: { cacheColour: [1] }, outDir })).rejects.toThrow(/sweep axis 'cacheColour': unknown/);
+    expect(existsSync(outDir)).toBe(false);
+  });
+});
+
+describe.skipIf(!qemuPresent && !requireQemu)('hypersio pipeline under QEMU', () => {
+  const outDir = join(work, 'real');
+  const args = ['--nics', '2', '--runs', '1', '--workload', 'http', '--mb', '0.5', '--nic-models', 'e1000,virtio', '--tenants', '1', '2', '--iotlb-size', '64', '256', '--out-dir', outDir];
+  let first: ReturnType<typeof cli>;
+  let firstSeconds = 0;
+
+  beforeAll(() => {
+    expect(qemuPresent, 'qemu-system-x86_64 is required here (HYPERSIO_REQUIRE_QEMU=1): run bash .ci/install-qemu.sh').toBe(true);
+    const started = Date.now();
+    first = cli(args);
+    firstSeconds = (Date.now() - started) / 1000;
+    console.info(`pipeline: first run (collect, trace-gen, sweep, charts) took ${firstSeconds.toFixed(1)} s`);
+  }, 300_000);
+
+  it('runs every stage and writes logs/, traces/ and results/', () => {
+    expect(first.status, first.stderr).toBe(0);
+    for (const stage of ['collect: 1 run(s) of 2 NIC(s)', 'trace-gen: 1 tenant(s)', 'trace-gen: 2 tenant(s)', 'sweep: 4 configuration(s)', 'charts: drawing']) {
+      expect(first.stderr).toContain(`pipeline: ${stage}`);
+    }
+    expect(first.stderr).not.toMatch(/skipped/);
+
+    const log = join(outDir, 'logs', 'hypersio_http_vm_2_log_0.txt.gz');
+    expect(statSync(log).size).toBeGreaterThan(0);
+    const manifest = JSON.parse(readFileSync(`${log}.json`, 'utf8')) as CollectManifest;
+    expect(manifest.tenants.map((t) => t.model)).toEqual(['e1000', 'virtio']);
+
+    for (const tenants of [1, 2]) {
+      for (const suffix of ['iotlb_trace', 'cc_data', 'slpt_data']) {
+        expect(existsSync(join(outDir, 'traces', `http_tnt_${tenants}_rr3_${suffix}.bin`)), `${tenants} tenants ${suffix}`).toBe(true);
+      }
+    }
+
+    const records = readFileSync(join(outDir, 'results', 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { status: string; tenants: number; iotlbSize: number; linkUtilization: number });
+    expect(records).toHaveLength(4);
+    expect(records.every((r) => r.status === 'ok')).toBe(true);
+    expect(new Set(records.map((r) => `${r.tenants}/${r.iotlbSize}`))).toEqual(new Set(['1/64', '1/256', '2/64', '2/256']));
+    for (const r of records) expect(r.linkUtilization).toBeGreaterThan(0);
+    const csvLines = readFileSync(join(outDir, 'results', 'results.csv'), 'utf8').trim().split('\n');
+    expect(csvLines).toHaveLength(5);
+
+    const charts = ['link-utilization-vs-tenants', 'iotlb-hit-rate-vs-size'].flatMap((n) => [`${n}.svg`, `${n}.png`]);
+    for (const chart of charts) expect(statSync(join(outDir, 'results', chart)).size, chart).toBeGreaterThan(0);
+
+    // Ends by saying where the results and charts are.
+    expect(first.stdout).toContain(`results  ${join(outDir, 'results', 'results.jsonl')}`);
+    expect(first.stdout.trim().split('\n').at(-1)).toMatch(/^chart +.*\.png$/);
+
+    // Nothing temporary or partial left behind.
+    const leftovers = [...filesWithTimes(outDir).keys()].filter((f) => /\.tmp$|partial|console\.txt$/.test(f));
+    expect(leftovers).toEqual([]);
+  });
+
+  it('a second invocation skips every stage and rewrites nothing', () => {
+    expect(first.status, first.stderr).toBe(0);
+    const before = filesWithTimes(outDir);
+    const started = Date.now();
+    const second = cli(args);
+    const seconds = (Date.now() - started) / 1000;
+    expect(second.status, second.stderr).toBe(0);
+    for (const stage of ['collect', 'trace-gen', 'sweep', 'charts']) expect(second.stderr).toMatch(new RegExp(`^pipeline: ${stage}: skipped`, 'm'));
+    expect(second.stderr).toContain('every stage skipped');
+    expect(filesWithTimes(outDir)).toEqual(before);
+    expect(second.stdout).toContain(`results  ${join(outDir, 'results', 'results.jsonl')}`);
+    expect(seconds).toBeLessThan(firstSeconds);
+  });
+
+  it('a changed trace makes the sweep and charts run again; other collect settings are refused', () => {
+    expect(first.status, first.stderr).toBe(0);
+    const trace = join(outDir, 'traces', 'http_tnt_2_rr3_iotlb_trace.bin');
+    const touched = new Date(Date.now() + 2000);
+    // A rebuilt trace of the same name: its old results must not be reused.
+    spawnSync('touch', ['-d', touched.toISOString(), trace]);
+    const again = cli(args);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/^pipeline: collect: skipped/m);
+    expect(again.stderr).toMatch(/^pipeline: trace-gen: skipped/m);
+    expect(again.stderr).toContain('discarding the old results');
+    expect(again.stderr).toContain('pipeline: sweep: 4 configuration(s)');
+    expect(again.stderr).toContain('pipeline: charts: drawing');
+
+    const other = cli(args.map((a) => (a === '0.5' ? '1' : a)));
+    expect(other.status, other.stderr).toBe(2);
+    expect(other.stderr.trim().split('\n')).toHaveLength(1);
+    expect(other.stderr).toMatch(/collected with --mb 0\.5, not 1: remove .* or choose another --out-dir/);
+  });
+});
