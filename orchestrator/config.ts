@@ -2,9 +2,9 @@
  * The model's configuration: one typed object, its defaults (the reference's "base"
  * architecture), the reference's `.cfg` cache-file format, and validation. This file is
  * the single source of truth for every model option: the CLI flags (run, sweep) and
- * their help text are generated from MODEL_OPTIONS below.
+ * their help text are generated from MODEL_OPTIONS below. No Node APIs here: the browser
+ * demo uses this module too (reading a .cfg file from disk is in config-file.ts).
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from './errors.js';
 
 export interface CacheGeometry {
@@ -117,16 +117,6 @@ export function applyCacheConfigText(config: ModelConfig, text: string, fileName
     if (target !== undefined && key !== 'histlen') config[target][key as keyof CacheGeometry] = value;
   });
   return config;
-}
-
-export function readCacheConfigFile(config: ModelConfig, path: string): ModelConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError(`${path}: cannot read config file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  return applyCacheConfigText(config, text, path);
 }
 
 /** Writes `config`'s caches in the reference's `.cfg` format. */

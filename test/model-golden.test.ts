@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseConfig, readCacheConfigFile, type IotlbPolicy } from '../orchestrator/config.js';
+import { baseConfig, type IotlbPolicy } from '../orchestrator/config.js';
+import { readCacheConfigFile } from '../orchestrator/config-file.js';
 import { runTraceFile } from '../orchestrator/model.js';
 import type { RunResult } from '../orchestrator/model-core.js';
 import { GOLDEN_DIR } from './helpers.js';

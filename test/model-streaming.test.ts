@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseConfig, readCacheConfigFile } from '../orchestrator/config.js';
+import { baseConfig } from '../orchestrator/config.js';
+import { readCacheConfigFile } from '../orchestrator/config-file.js';
 import { GOLDEN_DIR } from './helpers.js';
 import { config, simulateBytes } from './model-harness.js';
 

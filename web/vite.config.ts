@@ -13,11 +13,6 @@ export default defineConfig({
   root: webRoot,
   // Relative URLs: the built site works from any folder or host path.
   base: './',
-  resolve: {
-    // orchestrator/config.ts reads .cfg files with node:fs; the page never calls that
-    // function, so the import is pointed at a stub that throws if it ever is.
-    alias: [{ find: /^(node:)?fs$/, replacement: fileURLToPath(new URL('./src/node-fs-stub.ts', import.meta.url)) }],
-  },
   worker: { format: 'es' },
   build: {
     outDir: fileURLToPath(new URL('../build/web', import.meta.url)),

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { baseConfig, MODEL_OPTIONS, readCacheConfigFile, validateConfig, type ModelConfig } from '../config.js';
+import { baseConfig, MODEL_OPTIONS, validateConfig, type ModelConfig } from '../config.js';
+import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../errors.js';
 import { runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';

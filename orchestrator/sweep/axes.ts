@@ -5,7 +5,8 @@
  * (their description, parsing and validation), so the two commands cannot drift apart.
  */
 import { existsSync, statSync } from 'node:fs';
-import { baseConfig, IOTLB_POLICIES, MODEL_OPTIONS, readCacheConfigFile, type CacheGeometry, type ModelConfig, type ModelOption } from '../config.js';
+import { baseConfig, IOTLB_POLICIES, MODEL_OPTIONS, type CacheGeometry, type ModelConfig, type ModelOption } from '../config.js';
+import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../errors.js';
 
 export type AxisValue = number | string | boolean;
