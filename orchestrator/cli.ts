@@ -5,15 +5,25 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError, EXIT_BAD_INPUT } from './errors.js';
-import { registerRun } from './commands/run.js';
-import { registerQemuCommands } from './commands/collect.js';
-import { registerTraceGen } from './commands/trace-gen.js';
-import { registerTraceInfo } from './commands/trace-info.js';
-import { registerSynth } from './commands/synth.js';
-import { registerSweepCommands } from './commands/sweep.js';
-import { registerPipeline } from './commands/pipeline.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Every subcommand and the module that registers it. Only the module of the command being
+ * run is loaded (start-up time matters: `run` is timed as a whole process); help loads all.
+ */
+const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
+  { names: ['run'], load: async () => (await import('./commands/run.js')).registerRun },
+  { names: ['collect', 'guest'], load: async () => (await import('./commands/collect.js')).registerQemuCommands },
+  { names: ['trace-gen'], load: async () => (await import('./commands/trace-gen.js')).registerTraceGen },
+  { names: ['trace-info'], load: async () => (await import('./commands/trace-info.js')).registerTraceInfo },
+  { names: ['synth'], load: async () => (await import('./commands/synth.js')).registerSynth },
+  { names: ['sweep', 'plot', 'merge', 'demo-job'], load: async () => (await import('./commands/sweep.js')).registerSweepCommands },
+  { names: ['pipeline'], load: async () => (await import('./commands/pipeline.js')).registerPipeline },
+];
+
+/** The program with the commands `argv` needs (all of them unless it names a known one). */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('hypersio')
     .description('HyperSIO: hyper-tenant I/O address translation simulator')
     .showHelpAfterError(false)
@@ -22,20 +32,16 @@ export function buildProgram(): Command {
       outputError: (text, write) => write(`hypersio: ${text.replace(/^error: /, '')}`),
     })
     .exitOverride();
-  registerRun(program);
-  registerQemuCommands(program);
-  registerTraceGen(program);
-  registerTraceInfo(program);
-  registerSynth(program);
-  registerSweepCommands(program);
-  registerPipeline(program);
+  const requested = argv[2];
+  const only = COMMAND_MODULES.filter((m) => requested !== undefined && m.names.includes(requested));
+  for (const module of only.length > 0 ? only : COMMAND_MODULES) (await module.load())(program);
   for (const sub of program.commands) sub.exitOverride();
   return program;
 }
 
 /** Runs the CLI; returns the process exit status. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -27,15 +27,17 @@ interface ModelExports {
   translations(): number;
   packetsDropped(): number;
   throughputMbps(): number;
+  nextFlowDid(from: number): number;
   flowCount(did: number): number;
   flowTimeNs(did: number): number;
   flowMbps(did: number): number;
+  nextLatency(from: number): number;
   latencyCount(ns: number): number;
   latencyHistogramLimit(): number;
   cacheStat(cache: number, stat: number): number;
   cacheSetAccesses(cache: number, set: number): number;
   prefetchStat(stat: number): number;
-  sidHasHistory(sid: number): number;
+  nextHistorySid(from: number): number;
   sidHistoryHits(sid: number): number;
   sidHistoryMisses(sid: number): number;
 }
@@ -48,7 +50,6 @@ const STATUS_DONE = 1;
 const STATUS_BAD_RECORD_TYPE = -1;
 const STATUS_BAD_PAGE_LEVEL = -2;
 export const TRACE_RECORD_BYTES = 48;
-const MAX_IDS = 65536;
 
 export type CacheName = keyof typeof CACHE_IDS & ('CC' | 'IOTLB' | 'L2PAGE' | 'L3PAGE');
 export const CACHE_NAMES: readonly CacheName[] = ['CC', 'IOTLB', 'L2PAGE', 'L3PAGE'];
@@ -199,15 +200,13 @@ function checkStatus(m: ModelExports, status: number): void {
 
 function readResults(m: ModelExports, config: ModelConfig): RunResult {
   const flows: Record<string, FlowStats> = {};
-  for (let did = 0; did < MAX_IDS; did++) {
-    const translations = m.flowCount(did);
-    if (translations > 0) flows[did] = { timeNs: m.flowTimeNs(did), translations, mbps: m.flowMbps(did) };
+  for (let did = m.nextFlowDid(0); did >= 0; did = m.nextFlowDid(did + 1)) {
+    flows[did] = { timeNs: m.flowTimeNs(did), translations: m.flowCount(did), mbps: m.flowMbps(did) };
   }
   const latencyHistogram: Record<string, number> = {};
   const limit = m.latencyHistogramLimit();
-  for (let ns = 0; ns <= limit; ns++) {
-    const count = m.latencyCount(ns);
-    if (count > 0) latencyHistogram[ns < limit ? String(ns) : `>=${limit}`] = count;
+  for (let ns = m.nextLatency(0); ns >= 0; ns = m.nextLatency(ns + 1)) {
+    latencyHistogram[ns < limit ? String(ns) : `>=${limit}`] = m.latencyCount(ns);
   }
   const caches = {} as Record<CacheName, CacheStats>;
   for (const name of CACHE_NAMES) {
@@ -218,8 +217,8 @@ function readResults(m: ModelExports, config: ModelConfig): RunResult {
     caches[name] = { hit: m.cacheStat(id, 0), miss: m.cacheStat(id, 1), conflict: m.cacheStat(id, 2), domains: m.cacheStat(id, 3), setAccesses };
   }
   const history: PrefetcherStats['history'] = {};
-  for (let sid = 0; sid < MAX_IDS; sid++) {
-    if (m.sidHasHistory(sid)) history[sid] = { hit: m.sidHistoryHits(sid), miss: m.sidHistoryMisses(sid) };
+  for (let sid = m.nextHistorySid(0); sid >= 0; sid = m.nextHistorySid(sid + 1)) {
+    history[sid] = { hit: m.sidHistoryHits(sid), miss: m.sidHistoryMisses(sid) };
   }
   const stat = (i: number) => m.prefetchStat(i);
   const mbps = m.throughputMbps();

@@ -67,6 +67,11 @@ export function throughputMbps(): f64 {
 }
 
 // Flows, by did (0 when the did completed nothing).
+/** The smallest did >= `from` that completed a translation, or -1 (so JS reads only real flows). */
+export function nextFlowDid(from: i32): i32 {
+  for (let did = from; did < flowTranslations.length; did++) if (unchecked(flowTranslations[did]) > 0) return did;
+  return -1;
+}
 export function flowCount(did: i32): f64 {
   return <f64>flowTranslations[did];
 }
@@ -80,6 +85,11 @@ export function flowMbps(did: i32): f64 {
   return <f64>((PACKET_BITS * packets * 1000) / time);
 }
 
+/** The smallest latency bucket >= `from` with a count, or -1. */
+export function nextLatency(from: i32): i32 {
+  for (let ns = from; ns <= LATENCY_HISTOGRAM_NS; ns++) if (unchecked(latencyCounts[ns]) > 0) return ns;
+  return -1;
+}
 /** Completed translations whose modelled latency was `ns` (ns = histogramLimit(): longer ones). */
 export function latencyCount(ns: i32): f64 {
   return <f64>latencyCounts[ns];
@@ -145,9 +155,10 @@ export function prefetchStat(stat: i32): f64 {
   }
 }
 
-/** Whether `sid` has a prefetcher history (then it is reported, even with 0 hits and misses). */
-export function sidHasHistory(sid: i32): bool {
-  return prefetcher.hasHistory(sid);
+/** The smallest sid >= `from` with a prefetcher history (reported even with 0 hits and misses), or -1. */
+export function nextHistorySid(from: i32): i32 {
+  for (let sid = from; sid < 65536; sid++) if (prefetcher.hasHistory(sid)) return sid;
+  return -1;
 }
 export function sidHistoryHits(sid: i32): f64 {
   return <f64>prefetcher.historyHits[sid];
