@@ -114,3 +114,36 @@ describe('selective allocation', () => {
     expect(selective.caches.L3PAGE).toMatchObject({ hit: 0, miss: 0, domains: 0 });
   });
 });
+
+describe('prefetch requests', () => {
+  it('occupy the IOTLB-fill stage: a demand request ready in the same cycle waits one cycle', async () => {
+    // Link 123 Gb/s: slots every floor(12336 / 123) = 100 ns; tq 3; prefetch distance 1,
+    // history 1. Tenant A = did 0, B = did 1, each on its own GiB.
+    // Packet 1 at 0 ns, [A, A, B], walks cold and completes in cycles 1949..1951; its probes
+    // teach the prefetcher next[A] = B. From slot 2000 on, every packet is [A, A, A]: context
+    // and IOTLB hits, done 2 ns after their context fill at slot + 1, + 2, + 3. Each of them
+    // predicts B, whose page is walked again: pushed for the walk-cache lookup at c + 500,
+    // an L2PAGE hit (50 ns: fill at c + 549), then the IOTLB-fill queue at c + 999.
+    // The prefetch made by the third request at slot 2000 (c = 2003) is thus ready at
+    // 3002, exactly when the first request of slot 3000 (c = 3001) is. The prefetch, pushed
+    // 450 cycles earlier, is then the heap's only minimum, so its root, and leaves first:
+    // the demand request completes in cycle 3003 instead of 3002. It is the trace's last
+    // record (a partial packet), so draining ends right after it.
+    const B = 5n * GiB;
+    const trace = [...accesses(0, pageA, 1, 2), ...accesses(1, B, 1, 1), ...accesses(0, pageA, 1, 30), ...accesses(0, pageA, 1, 1)];
+    const setup = (distance: number) =>
+      config((c) => {
+        c.tq = 3;
+        c.linkGbps = 123;
+        c.prefetch = { bufferSize: 0, historyLength: 1, distance };
+      });
+    const predicting = await simulateRecords(trace, setup(1));
+    expect(predicting.prefetcher.predictionsMade).toBe(31);
+    expect(predicting.prefetcher.bufferFill).toBe(3); // the prefetches from slot 2000; later ones are cut off by the end
+    expect(predicting.simTimeNs).toBe(3004);
+    // With distance 64 nothing is learned in time, so nothing is prefetched: no wait.
+    const silent = await simulateRecords(trace, setup(64));
+    expect(silent.prefetcher.predictionsMade).toBe(0);
+    expect(silent.simTimeNs).toBe(3003);
+  });
+});
