@@ -8,6 +8,9 @@
  */
 import type { ModelConfig } from './config.js';
 import { interArrivalNs } from './config.js';
+import { TRACE_RECORD_BYTES } from './trace-format.js';
+
+export { TRACE_RECORD_BYTES };
 
 /** The module's exports (sim-as/api.ts). */
 interface ModelExports {
@@ -49,7 +52,6 @@ const STATUS_NEED_INPUT = 0;
 const STATUS_DONE = 1;
 const STATUS_BAD_RECORD_TYPE = -1;
 const STATUS_BAD_PAGE_LEVEL = -2;
-export const TRACE_RECORD_BYTES = 48;
 
 export type CacheName = keyof typeof CACHE_IDS & ('CC' | 'IOTLB' | 'L2PAGE' | 'L3PAGE');
 export const CACHE_NAMES: readonly CacheName[] = ['CC', 'IOTLB', 'L2PAGE', 'L3PAGE'];
