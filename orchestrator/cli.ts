@@ -3,6 +3,7 @@
  * subcommand lives in its own module under orchestrator/commands/ and registers itself
  * here; the CLI only parses flags, calls the API and prints.
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { InputError, EXIT_BAD_INPUT } from './errors.js';
 
@@ -26,6 +27,7 @@ const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('hypersio')
     .description('HyperSIO: hyper-tenant I/O address translation simulator')
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError(false)
     .configureOutput({
       // One line, the same prefix as our own errors.
@@ -37,6 +39,18 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
   for (const module of only.length > 0 ? only : COMMAND_MODULES) (await module.load())(program);
   for (const sub of program.commands) sub.exitOverride();
   return program;
+}
+
+function packageVersion(): string {
+  // dist/orchestrator/cli.js or orchestrator/cli.ts: package.json is two or one level up.
+  for (const relative of ['../../package.json', '../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next location
+    }
+  }
+  return 'unknown';
 }
 
 /** Runs the CLI; returns the process exit status. */
