@@ -22,7 +22,7 @@ export class EventQueue {
     this.requests = new StaticArray<i32>(capacity);
   }
 
-  push(time: i64, request: i32): void {
+  @inline push(time: i64, request: i32): void {
     if (this.size == this.capacity) this.grow();
     if (this.outOfOrder) this.heapPush(time, request);
     else {
@@ -41,7 +41,7 @@ export class EventQueue {
   }
 
   /** Removes and returns the head request (the queue must not be empty). */
-  take(): i32 {
+  @inline take(): i32 {
     const request = unchecked(this.requests[this.head]);
     if (this.outOfOrder) this.heapPop();
     else {
@@ -54,7 +54,7 @@ export class EventQueue {
   }
 
   // std::push_heap: sift up while the parent is strictly later.
-  private heapPush(time: i64, request: i32): void {
+  @inline private heapPush(time: i64, request: i32): void {
     this.siftUp(this.size, time, request);
   }
 
@@ -74,7 +74,7 @@ export class EventQueue {
   }
 
   // std::pop_heap followed by pop_back; the root has already been read.
-  private heapPop(): void {
+  @inline private heapPop(): void {
     const size = this.size;
     if (size <= 1) return;
     const times = this.times;
