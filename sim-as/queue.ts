@@ -24,7 +24,7 @@ export class EventQueue {
 
   @inline push(time: i64, request: i32): void {
     if (this.size == this.capacity) this.grow();
-    if (this.outOfOrder) this.heapPush(time, request);
+    if (this.outOfOrder) this.siftUp(this.size, time, request); // std::push_heap
     else {
       const slot = (this.head + this.size) % this.capacity;
       unchecked((this.times[slot] = time));
@@ -53,11 +53,7 @@ export class EventQueue {
     return request;
   }
 
-  // std::push_heap: sift up while the parent is strictly later.
-  @inline private heapPush(time: i64, request: i32): void {
-    this.siftUp(this.size, time, request);
-  }
-
+  // Sift up while the parent is strictly later (std::push_heap / __push_heap).
   @inline private siftUp(start: i32, time: i64, request: i32): void {
     const times = this.times;
     const requests = this.requests;
