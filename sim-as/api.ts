@@ -61,9 +61,14 @@ export function packetsDropped(): f64 {
 }
 /** floor(floor(translated / 3) * 1542 * 8 * 1000 / elapsed), in Mb/s. */
 export function throughputMbps(): f64 {
-  if (model.now == 0) return 0;
-  const packets = <i64>model.translated / TRANSLATIONS_PER_PACKET;
-  return <f64>((packets * PACKET_BITS * 1000) / model.now);
+  return mbps(model.translated, model.now);
+}
+
+/** Mb/s of `translations` (whole packets of 3) over `ns`; the reference's integer formula. */
+function mbps(translations: u64, ns: i64): f64 {
+  if (ns <= 0) return 0;
+  const packets = <i64>(translations / TRANSLATIONS_PER_PACKET);
+  return <f64>((packets * PACKET_BITS * 1000) / ns);
 }
 
 // Flows, by did (0 when the did completed nothing).
@@ -79,10 +84,7 @@ export function flowTimeNs(did: i32): f64 {
   return flowTranslations[did] == 0 ? 0 : <f64>(flowLastEnd[did] - flowFirstStart[did]);
 }
 export function flowMbps(did: i32): f64 {
-  const time = flowLastEnd[did] - flowFirstStart[did];
-  if (flowTranslations[did] == 0 || time <= 0) return 0;
-  const packets = <i64>(flowTranslations[did] / TRANSLATIONS_PER_PACKET);
-  return <f64>((PACKET_BITS * packets * 1000) / time);
+  return flowTranslations[did] == 0 ? 0 : mbps(flowTranslations[did], flowLastEnd[did] - flowFirstStart[did]);
 }
 
 /** The smallest latency bucket >= `from` with a count, or -1. */

@@ -9,7 +9,12 @@
 
 import { Cache } from './cache';
 import {
+  CACHE_CC,
   CACHE_COUNT,
+  CACHE_IOTLB,
+  CACHE_L2PAGE,
+  CACHE_L3PAGE,
+  CACHE_PREFETCH_BUFFER,
   CC_HIT,
   CE_READ,
   DDR,
@@ -136,17 +141,22 @@ let inputPosition: i32 = 0;
 let inputFinal: bool = false;
 export let recordsRead: u64 = 0;
 
+function configuredCache(id: i32, policy: i32): Cache {
+  return new Cache(cacheSize[id], cacheAssoc[id], cacheGroups[id], policy);
+}
+
 /** Builds the caches and queues from the configuration. Call once. */
 export function startModel(): void {
-  contextCache = new Cache(cacheSize[0], cacheAssoc[0], cacheGroups[0], POLICY_LFU);
-  iotlb = new Cache(cacheSize[1], cacheAssoc[1], cacheGroups[1], iotlbPolicy);
-  l2PageCache = new Cache(cacheSize[2], cacheAssoc[2], cacheGroups[2], POLICY_LRU);
-  l3PageCache = new Cache(cacheSize[3], cacheAssoc[3], cacheGroups[3], POLICY_LRU);
+  contextCache = configuredCache(CACHE_CC, POLICY_LFU);
+  iotlb = configuredCache(CACHE_IOTLB, iotlbPolicy);
+  l2PageCache = configuredCache(CACHE_L2PAGE, POLICY_LRU);
+  l3PageCache = configuredCache(CACHE_L3PAGE, POLICY_LRU);
   // The prefetch buffer is fully associative, one group: size = assoc = entries.
-  prefetchBuffer = new Cache(cacheSize[4], cacheSize[4], 1, POLICY_LRU);
-  l2AllocFirst = <u32>cacheGroups[1];
-  l3AllocFirst = l2AllocFirst + <u32>cacheGroups[2];
-  l3AllocEnd = l3AllocFirst + <u32>cacheGroups[3];
+  const bufferEntries = cacheSize[CACHE_PREFETCH_BUFFER];
+  prefetchBuffer = new Cache(bufferEntries, bufferEntries, 1, POLICY_LRU);
+  l2AllocFirst = <u32>cacheGroups[CACHE_IOTLB];
+  l3AllocFirst = l2AllocFirst + <u32>cacheGroups[CACHE_L2PAGE];
+  l3AllocEnd = l3AllocFirst + <u32>cacheGroups[CACHE_L3PAGE];
   const queueCapacity = 64;
   contextFillQueue = new EventQueue(outOfOrder, queueCapacity);
   walkLookupQueue = new EventQueue(outOfOrder, queueCapacity);

@@ -38,7 +38,7 @@ export function allocRequest(sid: u32, did: u32, iova: u64, mask: u64, level: i3
   return id;
 }
 
-/** A prefetch request for the page of history record `from` (a copy, never timed). */
+/** A prefetch request: a copy of a history record's page, with no next access; never timed. */
 export function allocPrefetch(sid: u32, did: u32, iova: u64, mask: u64, level: i32): i32 {
   return allocRequest(sid, did, iova, mask, level, NO_NEXT_ACCESS, true);
 }

@@ -229,10 +229,7 @@ export class TraceCollector {
     let p = this.firstField(pos, K_SID, ev);
     if (p < 0) return;
     const sid = hexLo;
-    if (hexHi !== 0 || sid > 0xffff || this.validSid[sid] === 0) {
-      // Not a tenant device of this log; still insist the rest is well formed.
-      return;
-    }
+    if (hexHi !== 0 || sid > 0xffff || this.validSid[sid] === 0) return; // not a tenant device of this log
     p = this.field(p, K_IOVA, ev);
     if (p < 0) return;
     const iovaHi = hexHi;
@@ -241,22 +238,21 @@ export class TraceCollector {
     if (p < 0) return;
     const slpteHi = hexHi;
     const slpteLo = hexLo;
-    if (matchAt(this.bytes, p, this.lineEnd, K_LEVEL)) {
-      // Patched dialect.
+    // The patched dialect adds the page level; stock QEMU goes straight to the domain.
+    const patched = matchAt(this.bytes, p, this.lineEnd, K_LEVEL);
+    let levelHi = 0;
+    let level = 0;
+    if (patched) {
       p = this.field(p, K_LEVEL, ev);
-      const levelHi = hexHi;
-      const level = hexLo;
-      p = this.field(p, K_DOMAIN, ev);
-      if (p < 0) return;
-      if (levelHi !== 0) this.malformed(ev, K_LEVEL);
-      const maskHi = level < 8 ? LEVEL_MASK_HI[level]! : 0;
-      const maskLo = level < 8 ? LEVEL_MASK_LO[level]! : 0;
-      this.addTranslation(sid, iovaHi, iovaLo, maskHi, maskLo, level, slpteHi, slpteLo, hexLo & 0xffff, false);
-    } else {
-      p = this.field(p, K_DOMAIN, ev);
-      if (p < 0) return;
-      this.addTranslation(sid, iovaHi, iovaLo, 0, 0, 0, slpteHi, slpteLo, hexLo & 0xffff, true);
+      levelHi = hexHi;
+      level = hexLo;
     }
+    p = this.field(p, K_DOMAIN, ev);
+    if (p < 0) return;
+    if (levelHi !== 0) this.malformed(ev, K_LEVEL);
+    const maskHi = patched && level < 8 ? LEVEL_MASK_HI[level]! : 0;
+    const maskLo = patched && level < 8 ? LEVEL_MASK_LO[level]! : 0;
+    this.addTranslation(sid, iovaHi, iovaLo, maskHi, maskLo, level, slpteHi, slpteLo, hexLo & 0xffff, !patched);
   }
 
   private parsePageHit(pos: number): void {
@@ -269,27 +265,23 @@ export class TraceCollector {
     if (p < 0) return;
     const iovaHi = hexHi;
     const iovaLo = hexLo;
-    if (matchAt(this.bytes, p, this.lineEnd, K_PMASK)) {
-      // Patched dialect: the mask is given, the level follows from it.
+    // The patched dialect gives the page mask (the level follows from it); stock QEMU none.
+    const patched = matchAt(this.bytes, p, this.lineEnd, K_PMASK);
+    let maskHi = 0;
+    let maskLo = 0;
+    if (patched) {
       p = this.field(p, K_PMASK, ev);
-      const maskHi = hexHi;
-      const maskLo = hexLo;
-      p = this.field(p, K_SLPTE, ev);
-      if (p < 0) return;
-      const slpteHi = hexHi;
-      const slpteLo = hexLo;
-      p = this.field(p, K_DOMAIN, ev);
-      if (p < 0) return;
-      this.addTranslation(sid, iovaHi, iovaLo, maskHi, maskLo, levelOfMask(maskHi, maskLo), slpteHi, slpteLo, hexLo & 0xffff, false);
-    } else {
-      p = this.field(p, K_SLPTE, ev);
-      if (p < 0) return;
-      const slpteHi = hexHi;
-      const slpteLo = hexLo;
-      p = this.field(p, K_DOMAIN, ev);
-      if (p < 0) return;
-      this.addTranslation(sid, iovaHi, iovaLo, 0, 0, 0, slpteHi, slpteLo, hexLo & 0xffff, true);
+      maskHi = hexHi;
+      maskLo = hexLo;
     }
+    p = this.field(p, K_SLPTE, ev);
+    if (p < 0) return;
+    const slpteHi = hexHi;
+    const slpteLo = hexLo;
+    p = this.field(p, K_DOMAIN, ev);
+    if (p < 0) return;
+    const level = patched ? levelOfMask(maskHi, maskLo) : 0;
+    this.addTranslation(sid, iovaHi, iovaLo, maskHi, maskLo, level, slpteHi, slpteLo, hexLo & 0xffff, !patched);
   }
 
   private parseContextUpdate(pos: number): void {
