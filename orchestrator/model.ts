@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from './errors.js';
 import { validateConfig, type ModelConfig } from './config.js';
-import { BadRecordError, simulate, TRACE_RECORD_BYTES, type RecordSource, type RunResult, type SimulateOptions } from './model-core.js';
+import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES, type RecordSource, type RunResult, type SimulateOptions } from './model-core.js';
 
 export type { RunResult } from './model-core.js';
 
@@ -62,10 +62,13 @@ export function openTrace(path: string): { fd: number; records: number } {
   return { fd, records: stat.size / TRACE_RECORD_BYTES };
 }
 
-/** Simulates `config` on the trace file at `path`. */
-export async function runTraceFile(path: string, config: ModelConfig, options: SimulateOptions = {}): Promise<RunResult> {
-  validateConfig(config);
-  const module = loadModelModule();
+export interface RunTraceOptions extends SimulateOptions {
+  /** The compiled model (a worker receives it once); default: loadModelModule(). */
+  module?: WebAssembly.Module;
+}
+
+/** Simulates `config` on the trace file at `path`, streamed from disk. */
+export async function runTraceFile(path: string, config: ModelConfig, options: RunTraceOptions = {}): Promise<RunResult> {
   const { fd } = openTrace(path);
   let position = 0;
   const source: RecordSource = (target, maxRecords) => {
@@ -80,11 +83,23 @@ export async function runTraceFile(path: string, config: ModelConfig, options: S
     return Math.floor(got / TRACE_RECORD_BYTES);
   };
   try {
-    return await simulate(module, config, source, options);
+    return await runTrace(path, config, source, options);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Simulates `config` on a trace already in memory (read from the file `path`). */
+export function runTraceBytes(path: string, bytes: Uint8Array, config: ModelConfig, options: RunTraceOptions = {}): Promise<RunResult> {
+  return runTrace(path, config, bufferSource(bytes), options);
+}
+
+async function runTrace(path: string, config: ModelConfig, source: RecordSource, options: RunTraceOptions): Promise<RunResult> {
+  validateConfig(config);
+  try {
+    return await simulate(options.module ?? loadModelModule(), config, source, options);
   } catch (err) {
     if (err instanceof BadRecordError) throw new InputError(`${path}: ${err.message}`);
     throw err;
-  } finally {
-    closeSync(fd);
   }
 }

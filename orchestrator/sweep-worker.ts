@@ -7,9 +7,8 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { ModelConfig } from './config.js';
-import { InputError } from './errors.js';
-import { BadRecordError, bufferSource, simulate, type RunResult } from './model-core.js';
-import { runTraceFile } from './model.js';
+import type { RunResult } from './model-core.js';
+import { runTraceBytes, runTraceFile } from './model.js';
 
 export interface SweepWorkerData {
   module: WebAssembly.Module;
@@ -35,16 +34,8 @@ export default async function runSweepTask(task: SweepTask): Promise<SweepTaskRe
   if (task.crash === 'exit') process.exit(70); // ends this worker thread only
   if (task.crash === 'throw') throw new Error('injected worker failure');
   const started = performance.now();
-  let result: RunResult;
-  if (task.shared) {
-    try {
-      result = await simulate(module, task.config, bufferSource(new Uint8Array(task.shared)));
-    } catch (err) {
-      if (err instanceof BadRecordError) throw new InputError(`${task.trace}: ${err.message}`);
-      throw err;
-    }
-  } else {
-    result = await runTraceFile(task.trace, task.config);
-  }
+  const result = task.shared
+    ? await runTraceBytes(task.trace, new Uint8Array(task.shared), task.config, { module })
+    : await runTraceFile(task.trace, task.config, { module });
   return { result, elapsedMs: performance.now() - started };
 }
