@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { integerFlag } from '../../tracegen/flags.js';
+import { integerFlag } from '../flags.js';
 import { addCollectOptions, collectOptionsFromFlags, type CollectFlags } from './collect.js';
 import { printSweepOutputs } from './sweep.js';
 

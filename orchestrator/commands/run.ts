@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { baseConfig, MODEL_OPTIONS, validateConfig, type ModelConfig } from '../config.js';
 import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../errors.js';
+import { flagKey } from '../flags.js';
 import { runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
 
@@ -25,16 +26,13 @@ export function modelConfigFromFlags(flags: Record<string, unknown>): ModelConfi
   for (const option of MODEL_OPTIONS) {
     for (const name of [option.flag, option.legacyFlag]) {
       if (name === undefined) continue;
-      const value = flags[camelCase(name)];
+      const value = flags[flagKey(name)];
       if (value !== undefined) option.apply(config, value as string | boolean);
     }
   }
   return validateConfig(config, typeof configPath === 'string' ? configPath : 'config');
 }
 
-function camelCase(flag: string): string {
-  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
 
 export function registerRun(program: Command): void {
   const command = program

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
+import { flagKey } from '../flags.js';
 import { SWEEP_AXES } from '../sweep/axes.js';
 import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_FIELDS, type RawSweepInput } from '../sweep/spec.js';
 import { runSweep, type SweepSummary } from '../sweep/runner.js';
@@ -10,9 +11,6 @@ import { registerPlot } from './plot.js';
 
 export const DEFAULT_SWEEP_OUT = 'build/sweep';
 
-function camelCase(flag: string): string {
-  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
 
 /** Flag values, with comma-separated lists allowed (`--tq 1,8,32` = `--tq 1 8 32`). */
 function flagValues(value: unknown): unknown[] {
@@ -43,13 +41,13 @@ export function inputFromFlags(flags: Record<string, unknown>): RawSweepInput {
   const input: RawSweepInput = {};
   for (const field of SWEEP_FIELDS) {
     for (const name of [field.flag, ...field.legacyFlags]) {
-      const value = flags[camelCase(name)];
+      const value = flags[flagKey(name)];
       if (value !== undefined) input[field.key] = field.variadic ? flagValues(value) : value;
     }
   }
   for (const axis of SWEEP_AXES) {
     for (const name of [axis.flag, ...axis.legacyFlags]) {
-      const value = flags[camelCase(name)];
+      const value = flags[flagKey(name)];
       if (value === undefined) continue;
       input[axis.key] = value === true ? ['on'] : flagValues(value);
     }

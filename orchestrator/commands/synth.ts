@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { synthesizeTrace } from '../../tracegen/synth.js';
-import { integerFlag, numberFlag, requireFlag } from '../../tracegen/flags.js';
+import { integerFlag, numberFlag, requireFlag } from '../flags.js';
 
 interface SynthFlags {
   tenants?: string;

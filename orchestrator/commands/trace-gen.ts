@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
 import { buildTrace } from '../../tracegen/build.js';
-import { integerFlag, oneOf, progressReporter, requireFlag } from '../../tracegen/flags.js';
+import { integerFlag, oneOf, progressReporter, requireFlag } from '../flags.js';
 
 interface TraceGenFlags {
   logDir: string;

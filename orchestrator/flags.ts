@@ -1,5 +1,5 @@
-/** Strict flag value parsing for the trace constructor's subcommands (errors name the flag). */
-import { InputError } from '../orchestrator/errors.js';
+/** Strict flag value parsing for the CLI's subcommands (errors name the flag). */
+import { InputError } from './errors.js';
 
 /** A decimal integer flag value (`--tenants 8`), within [min, max]. */
 export function integerFlag(flag: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -46,4 +46,9 @@ export function progressReporter(label: string): (lines: number, elapsedMs: numb
     const text = `${label}: ${path}: ${lines.toLocaleString('en-US')} lines, ${rate.toLocaleString('en-US')} lines/s`;
     process.stderr.write(tty ? `\r${text}\x1b[K` : `${text}\n`);
   };
+}
+
+/** The property commander stores a flag's value under: `--link-gbps` → `linkGbps`. */
+export function flagKey(flag: string): string {
+  return flag.replace(/^-+/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
