@@ -1,10 +1,12 @@
 // One set-associative cache (context cache, IOTLB, walk caches, prefetch buffer).
 //
 // Entries live in ways `set * assoc + way`; a set fills its ways in order and never
-// empties one (entries are only replaced). A lookup scans the set when it has at most
-// SCAN_MAX_WAYS ways (one or two CPU cache lines of tags); wider sets (the context cache
-// is 1536-way) are found through an open-addressing hash table keyed by (set, address,
-// did), so a lookup costs O(1) whatever the associativity. The replacement policy is
+// empties one (entries are only replaced). Sets of at most SCAN_MAX_WAYS ways are
+// searched SwissTable-style: each way keeps a one-byte fingerprint of its key, and one
+// SIMD compare matches 16 fingerprints at once, so only real candidates (a false one in
+// 256) have their full key compared. Wider sets (the context cache is 1536-way) are
+// found through an open-addressing hash table keyed by (set, address, did), so a lookup
+// costs O(1) whatever the associativity. The replacement policy is
 // chosen per cache:
 //   LRU    - a doubly linked recency list per set: O(1) touch and victim.
 //   LFU    - 4-bit-style counters halved when one reaches 15. Halving is lazy: a set
@@ -20,11 +22,17 @@ import { LFU_SATURATION, POLICY_LFU, POLICY_LRU, POLICY_ORACLE } from './constan
 import { randomBelow } from './random';
 
 const EMPTY: i32 = -1;
-const SCAN_MAX_WAYS: i32 = 8;
+const SCAN_MAX_WAYS: i32 = 64;
+const FINGERPRINT_LANES: i32 = 16; // one v128 of fingerprints
 const MAX_DOMAINS: i32 = 65536;
 
 @inline function log2(x: i32): i32 {
   return 31 - clz<i32>(x);
+}
+
+/** A one-byte hash of a key, compared 16 at a time before the full keys. */
+@inline function fingerprint(address: u64, did: u32): i8 {
+  return <i8>(((address ^ (<u64>did << 40)) * 0x9e3779b97f4a7c15) >> 56);
 }
 
 export class Cache {
@@ -36,8 +44,10 @@ export class Cache {
   private readonly groupMask: u32;
   private readonly bitsFree: i32;
   private readonly freeMask: u64;
+  private readonly fingerprintStride: i32; // bytes of fingerprints per set (a whole number of v128s)
 
   // Per way.
+  private readonly fingerprints: StaticArray<u8>; // set * fingerprintStride + (way - first)
   private readonly tagAddress: StaticArray<u64>;
   private readonly tagDid: StaticArray<u32>;
   private readonly lruPrev: StaticArray<i32>;
@@ -78,6 +88,9 @@ export class Cache {
     this.freeMask = (<u64>1 << <u64>bitsFree) - 1;
 
     const ways = sets * assoc;
+    const stride = assoc > SCAN_MAX_WAYS ? 0 : ((assoc + FINGERPRINT_LANES - 1) / FINGERPRINT_LANES) * FINGERPRINT_LANES;
+    this.fingerprintStride = stride;
+    this.fingerprints = new StaticArray<u8>(sets * stride);
     this.tagAddress = new StaticArray<u64>(ways);
     this.tagDid = new StaticArray<u32>(ways);
     this.lruPrev = new StaticArray<i32>(policy == POLICY_LRU ? ways : 0);
@@ -144,9 +157,19 @@ export class Cache {
   lookup(set: i32, address: u64, did: u32): i32 {
     const first = set * this.assoc;
     if (!this.hashed) {
-      const end = first + unchecked(this.filled[set]);
-      for (let way = first; way < end; way++) {
-        if (unchecked(this.tagAddress[way]) == address && unchecked(this.tagDid[way]) == did) return way;
+      const filled = unchecked(this.filled[set]);
+      const base = changetype<usize>(this.fingerprints) + <usize>(set * this.fingerprintStride);
+      const probe = i8x16.splat(fingerprint(address, did));
+      for (let lane = 0; lane < filled; lane += FINGERPRINT_LANES) {
+        let candidates = i8x16.bitmask(i8x16.eq(v128.load(base + <usize>lane), probe));
+        // Lanes past the filled ways hold nothing of this set.
+        const valid = filled - lane;
+        if (valid < FINGERPRINT_LANES) candidates &= (1 << valid) - 1;
+        while (candidates != 0) {
+          const way = first + lane + ctz(candidates);
+          if (unchecked(this.tagAddress[way]) == address && unchecked(this.tagDid[way]) == did) return way;
+          candidates &= candidates - 1;
+        }
       }
       return EMPTY;
     }
@@ -183,6 +206,7 @@ export class Cache {
     unchecked((this.tagAddress[way] = address));
     unchecked((this.tagDid[way] = did));
     if (this.hashed) this.tableInsert(way, this.home(set, address, did));
+    else unchecked((this.fingerprints[set * this.fingerprintStride + (way - set * this.assoc)] = <u8>fingerprint(address, did)));
     const policy = this.policy;
     if (policy == POLICY_LRU) {
       this.lruPushFront(set, way);

@@ -44,23 +44,9 @@ import {
   TRANSLATIONS_PER_PACKET,
 } from './constants';
 import { recordCompletion } from './flows';
-import { probe, historyRecord, historySize, historyDid, historyIova, historyLevel, historyMask, historySid, initPrefetcher } from './prefetcher';
+import { historyRecord, historySize, initPrefetcher, probe } from './prefetcher';
 import { EventQueue } from './queue';
-import {
-  allocPrefetch,
-  allocRequest,
-  freeRequest,
-  initRequests,
-  reqDid,
-  reqEnd,
-  reqIova,
-  reqLevel,
-  reqMask,
-  reqNat,
-  reqPrefetch,
-  reqSid,
-  reqStart,
-} from './requests';
+import { allocPrefetch, allocRequest, freeRequest, initRequests, KIND_DEMAND, KIND_PREFETCH, REQUEST_END, REQUEST_START } from './requests';
 
 /** The trace input buffer: JS writes records here (see constants.ts). */
 export const inputBuffer: usize = memory.data(INPUT_CAPACITY_RECORDS * TRACE_RECORD_BYTES, 16);
@@ -167,35 +153,55 @@ export function startModel(): void {
 }
 
 // ---- cache accesses, keyed as the reference keys each cache ----
+// A request is the address of its slot (requests.ts): its trace record, then start, end.
 
-@inline function contextAccess(r: i32, alloc: bool): bool {
-  const sid = unchecked(reqSid[r]);
-  const did = unchecked(reqDid[r]);
-  return contextCache.access(contextCache.setIndex(did, <u64>sid), <u64>sid, did, unchecked(reqNat[r]), alloc);
+@inline function sidOf(r: usize): u32 {
+  return <u32>load<u16>(r, FIELD_SID);
+}
+@inline function didOf(r: usize): u32 {
+  return <u32>load<u16>(r, FIELD_DID);
+}
+@inline function iovaOf(r: usize): u64 {
+  return load<u64>(r, FIELD_IOVA);
+}
+@inline function levelOf(r: usize): i64 {
+  return load<i64>(r, FIELD_LEVEL);
+}
+@inline function natOf(r: usize): u64 {
+  return load<u64>(r, FIELD_NAT);
+}
+@inline function addLatency(r: usize, latency: i64): void {
+  store<i64>(r, load<i64>(r, REQUEST_END) + latency, REQUEST_END);
 }
 
-@inline function iotlbAccess(r: i32, alloc: bool): bool {
-  const iova = unchecked(reqIova[r]);
-  const did = unchecked(reqDid[r]);
-  return iotlb.access(iotlb.setIndex(did, iova >> 21), iova & unchecked(reqMask[r]), did, unchecked(reqNat[r]), alloc);
+@inline function contextAccess(r: usize, alloc: bool): bool {
+  const sid = sidOf(r);
+  const did = didOf(r);
+  return contextCache.access(contextCache.setIndex(did, <u64>sid), <u64>sid, did, natOf(r), alloc);
 }
 
-@inline function prefetchBufferAccess(r: i32, alloc: bool): bool {
-  const iova = unchecked(reqIova[r]);
-  const did = unchecked(reqDid[r]);
-  return prefetchBuffer.access(prefetchBuffer.setIndex(did, iova >> 21), iova & unchecked(reqMask[r]), did, unchecked(reqNat[r]), alloc);
+@inline function iotlbAccess(r: usize, alloc: bool): bool {
+  const iova = iovaOf(r);
+  const did = didOf(r);
+  return iotlb.access(iotlb.setIndex(did, iova >> 21), iova & load<u64>(r, FIELD_MASK), did, natOf(r), alloc);
 }
 
-@inline function l2Access(r: i32, alloc: bool): bool {
-  const iova = unchecked(reqIova[r]);
-  const did = unchecked(reqDid[r]);
-  return l2PageCache.access(l2PageCache.setIndex(did, iova >> 21), iova & PAGE_MASK_2M, did, unchecked(reqNat[r]), alloc);
+@inline function prefetchBufferAccess(r: usize, alloc: bool): bool {
+  const iova = iovaOf(r);
+  const did = didOf(r);
+  return prefetchBuffer.access(prefetchBuffer.setIndex(did, iova >> 21), iova & load<u64>(r, FIELD_MASK), did, natOf(r), alloc);
 }
 
-@inline function l3Access(r: i32, alloc: bool): bool {
-  const iova = unchecked(reqIova[r]);
-  const did = unchecked(reqDid[r]);
-  return l3PageCache.access(l3PageCache.setIndex(did, iova >> 30), iova & PAGE_MASK_1G, did, unchecked(reqNat[r]), alloc);
+@inline function l2Access(r: usize, alloc: bool): bool {
+  const iova = iovaOf(r);
+  const did = didOf(r);
+  return l2PageCache.access(l2PageCache.setIndex(did, iova >> 21), iova & PAGE_MASK_2M, did, natOf(r), alloc);
+}
+
+@inline function l3Access(r: usize, alloc: bool): bool {
+  const iova = iovaOf(r);
+  const did = didOf(r);
+  return l3PageCache.access(l3PageCache.setIndex(did, iova >> 30), iova & PAGE_MASK_1G, did, natOf(r), alloc);
 }
 
 @inline function mayAllocateIotlb(did: u32): bool {
@@ -213,25 +219,17 @@ export function startModel(): void {
 /** Reads the next record and issues it; returns 0 or a negative status for a bad record. */
 function issueNextRecord(): i32 {
   const record = inputBuffer + <usize>inputPosition * TRACE_RECORD_BYTES;
-  if (load<i32>(record, FIELD_TYPE) != 1) return STATUS_BAD_RECORD_TYPE;
+  if (load<i32>(record, FIELD_TYPE) != KIND_DEMAND) return STATUS_BAD_RECORD_TYPE;
   const level = load<u64>(record, FIELD_LEVEL);
   if (level < 1 || level > 3) return STATUS_BAD_PAGE_LEVEL;
   inputPosition++;
   recordsRead++;
-  const r = allocRequest(
-    load<u16>(record, FIELD_SID),
-    load<u16>(record, FIELD_DID),
-    load<u64>(record, FIELD_IOVA),
-    load<u64>(record, FIELD_MASK),
-    <i32>level,
-    load<u64>(record, FIELD_NAT),
-    false,
-  );
+  const r = allocRequest(record);
   const hit = contextAccess(r, false);
   const latency = hit ? CC_HIT : PCIE_RTT + CE_READ;
-  unchecked((reqStart[r] = now));
-  unchecked((reqEnd[r] = now + latency));
-  contextFillQueue.push(now + latency, r);
+  store<i64>(r, now, REQUEST_START);
+  store<i64>(r, now + latency, REQUEST_END);
+  contextFillQueue.push(now + latency, <i32>r);
   translated++;
   inFlight++;
   return 0;
@@ -240,44 +238,36 @@ function issueNextRecord(): i32 {
 // ---- the four stages of a cycle ----
 
 /** Stage 1: the context is known; look up the IOTLB and prefetch buffer, and prefetch. */
-function contextFillStage(r: i32): void {
+function contextFillStage(r: usize): void {
   contextAccess(r, true);
   const iotlbHit = iotlbAccess(r, false);
   const bufferHit = prefetchBufferAccess(r, false);
   if (bufferHit) bufferHits++;
   else bufferMisses++;
   if (iotlbHit) {
-    unchecked((reqEnd[r] += IOTLB_HIT));
-    iotlbFillQueue.push(now + IOTLB_HIT - 1, r);
+    addLatency(r, IOTLB_HIT);
+    iotlbFillQueue.push(now + IOTLB_HIT - 1, <i32>r);
   } else if (bufferHit) {
-    unchecked((reqEnd[r] += PREFETCH_HIT));
-    iotlbFillQueue.push(now + PREFETCH_HIT - 1, r);
+    addLatency(r, PREFETCH_HIT);
+    iotlbFillQueue.push(now + PREFETCH_HIT - 1, <i32>r);
   } else {
-    unchecked((reqEnd[r] += PCIE));
-    walkLookupQueue.push(now + PCIE, r);
+    addLatency(r, PCIE);
+    walkLookupQueue.push(now + PCIE, <i32>r);
   }
-  const predicted = probe(<i32>unchecked(reqSid[r]), unchecked(reqDid[r]), unchecked(reqIova[r]), unchecked(reqMask[r]), unchecked(reqLevel[r]));
+  const predicted = probe(r, <i32>sidOf(r));
   if (predicted >= 0) {
     const count = historySize(predicted);
     for (let i = 0; i < count; i++) {
-      const h = historyRecord(predicted, i);
-      const copy = allocPrefetch(
-        unchecked(historySid[h]),
-        unchecked(historyDid[h]),
-        unchecked(historyIova[h]),
-        unchecked(historyMask[h]),
-        unchecked(historyLevel[h]),
-      );
-      walkLookupQueue.push(now + PCIE + DDR, copy);
+      walkLookupQueue.push(now + PCIE + DDR, <i32>allocPrefetch(historyRecord(predicted, i)));
     }
   }
 }
 
 /** Stage 2: look up both walk caches; the outcome and page level decide the walk's cost. */
-function walkLookupStage(r: i32): void {
+function walkLookupStage(r: usize): void {
   const l2Hit = l2Access(r, false);
   const l3Hit = l3Access(r, false);
-  const level = <i64>unchecked(reqLevel[r]);
+  const level = levelOf(r);
   let latency: i64;
   let toIotlbFill = false;
   // An L2 hit on a 1 GiB page is treated as a miss (the reference loses that request).
@@ -298,29 +288,30 @@ function walkLookupStage(r: i32): void {
   } else {
     latency = DDR * level;
   }
-  unchecked((reqEnd[r] += latency));
-  if (toIotlbFill) iotlbFillQueue.push(now + latency - 1, r);
-  else walkFillQueue.push(now + latency - 1, r);
+  addLatency(r, latency);
+  if (toIotlbFill) iotlbFillQueue.push(now + latency - 1, <i32>r);
+  else walkFillQueue.push(now + latency - 1, <i32>r);
 }
 
 /** Stage 3: the walk is done; fill the walk caches and send the translation back. */
-function walkFillStage(r: i32): void {
-  const did = unchecked(reqDid[r]);
+function walkFillStage(r: usize): void {
+  const did = didOf(r);
   l2Access(r, mayAllocateL2(did));
   l3Access(r, mayAllocateL3(did));
-  unchecked((reqEnd[r] += PCIE));
-  iotlbFillQueue.push(now + PCIE, r);
+  addLatency(r, PCIE);
+  iotlbFillQueue.push(now + PCIE, <i32>r);
 }
 
 /** Stage 4: fill the IOTLB (or the prefetch buffer); a demand request completes. */
-function iotlbFillStage(r: i32): void {
-  if (unchecked(reqPrefetch[r])) {
+function iotlbFillStage(r: usize): void {
+  if (load<i32>(r, FIELD_TYPE) == KIND_PREFETCH) {
     bufferFills++;
     if (prefetchBufferAccess(r, true)) bufferFillsPresent++;
   } else {
-    iotlbAccess(r, mayAllocateIotlb(unchecked(reqDid[r])));
+    const did = didOf(r);
+    iotlbAccess(r, mayAllocateIotlb(did));
     inFlight--;
-    recordCompletion(unchecked(reqDid[r]), unchecked(reqStart[r]), unchecked(reqEnd[r]));
+    recordCompletion(did, load<i64>(r, REQUEST_START), load<i64>(r, REQUEST_END));
   }
   freeRequest(r);
 }
@@ -328,10 +319,10 @@ function iotlbFillStage(r: i32): void {
 /** One cycle: each stage takes at most one ready request from its queue, in this order. */
 function runCycle(): void {
   // Most cycles have a single ready queue, so look before calling a stage.
-  if (contextFillQueue.headTime <= now) contextFillStage(contextFillQueue.take());
-  if (walkLookupQueue.headTime <= now) walkLookupStage(walkLookupQueue.take());
-  if (walkFillQueue.headTime <= now) walkFillStage(walkFillQueue.take());
-  if (iotlbFillQueue.headTime <= now) iotlbFillStage(iotlbFillQueue.take());
+  if (contextFillQueue.headTime <= now) contextFillStage(<usize>contextFillQueue.take());
+  if (walkLookupQueue.headTime <= now) walkLookupStage(<usize>walkLookupQueue.take());
+  if (walkFillQueue.headTime <= now) walkFillStage(<usize>walkFillQueue.take());
+  if (iotlbFillQueue.headTime <= now) iotlbFillStage(<usize>iotlbFillQueue.take());
 }
 
 // ---- the clock ----

@@ -4,6 +4,8 @@
 // the predicted sid, whose history the model then walks ahead of time.
 
 import { resize } from './arrays';
+import { FIELD_IOVA, FIELD_MASK, TRACE_RECORD_BYTES } from './constants';
+import { copyRecord } from './requests';
 
 const MAX_SIDS: i32 = 65536;
 const NONE: i32 = -1;
@@ -17,16 +19,14 @@ const nextSid = new StaticArray<i32>(MAX_SIDS); // learned successor, or NONE
 export const historyHits = new StaticArray<u32>(MAX_SIDS);
 export const historyMisses = new StaticArray<u32>(MAX_SIDS);
 
-// Histories, slot-major: slot * historyLength + i, a ring starting at historyOldest[slot].
+// Histories, slot-major: record slot * historyLength + i, a ring starting at
+// historyOldest[slot]. Each history record is a copy of the request's trace record, so
+// a prefetch request is made by copying it back.
 let slotCount: i32 = 0;
 let slotCapacity: i32 = 0;
 let historyCount = new StaticArray<i32>(0);
 let historyOldest = new StaticArray<i32>(0);
-export let historySid = new StaticArray<u32>(0);
-export let historyDid = new StaticArray<u32>(0);
-export let historyIova = new StaticArray<u64>(0);
-export let historyMask = new StaticArray<u64>(0);
-export let historyLevel = new StaticArray<i32>(0);
+let historyRecords: usize = 0;
 
 // The last `distance` sids seen, a ring.
 let recentSids = new StaticArray<i32>(0);
@@ -52,6 +52,9 @@ export function initPrefetcher(length: i32, predictionDistance: i32): void {
     unchecked((nextSid[s] = NONE));
   }
   recentSids = new StaticArray<i32>(distance);
+  slotCount = 0;
+  slotCapacity = 0;
+  historyRecords = 0;
   growSlots(64);
 }
 
@@ -65,26 +68,35 @@ export function historySize(sid: i32): i32 {
   return slot == NONE ? 0 : unchecked(historyCount[slot]);
 }
 
-/** Index into the history arrays of the i-th oldest record of `sid`. */
-export function historyRecord(sid: i32, i: i32): i32 {
+/** The i-th oldest history record of `sid`. */
+export function historyRecord(sid: i32, i: i32): usize {
   const slot = unchecked(historySlot[sid]);
-  return slot * historyLength + ((unchecked(historyOldest[slot]) + i) % historyLength);
+  return recordAt(slot * historyLength + wrap(unchecked(historyOldest[slot]) + i, historyLength));
 }
 
-/** Observes a context-fill of (sid, did, iova, mask, level); returns the predicted sid or -1. */
-export function probe(sid: i32, did: u32, iova: u64, mask: u64, level: i32): i32 {
+@inline function recordAt(index: i32): usize {
+  return historyRecords + <usize>index * TRACE_RECORD_BYTES;
+}
+
+/** `i % n` for 0 <= i < 2n, without a division (this runs once per request). */
+@inline function wrap(i: i32, n: i32): i32 {
+  return i < n ? i : i - n;
+}
+
+/** Observes the context fill of `request` (with `sid`); returns the predicted sid or -1. */
+export function probe(request: usize, sid: i32): i32 {
   probes++;
   const slot = ensureHistory(sid);
 
   // Score the page against this sid's history, then remember it.
-  const page = iova & mask;
+  const page = load<u64>(request, FIELD_IOVA) & load<u64>(request, FIELD_MASK);
   const base = slot * historyLength;
   const count = unchecked(historyCount[slot]);
   const oldest = unchecked(historyOldest[slot]);
   let seen = false;
   for (let i = 0; i < count; i++) {
-    const at = base + ((oldest + i) % historyLength);
-    if ((unchecked(historyIova[at]) & unchecked(historyMask[at])) == page) {
+    const at = recordAt(base + wrap(oldest + i, historyLength));
+    if ((load<u64>(at, FIELD_IOVA) & load<u64>(at, FIELD_MASK)) == page) {
       seen = true;
       break;
     }
@@ -95,16 +107,12 @@ export function probe(sid: i32, did: u32, iova: u64, mask: u64, level: i32): i32
     let at: i32;
     if (count == historyLength) {
       at = base + oldest;
-      unchecked((historyOldest[slot] = (oldest + 1) % historyLength));
+      unchecked((historyOldest[slot] = wrap(oldest + 1, historyLength)));
     } else {
-      at = base + ((oldest + count) % historyLength);
+      at = base + wrap(oldest + count, historyLength);
       unchecked((historyCount[slot] = count + 1));
     }
-    unchecked((historySid[at] = <u32>sid));
-    unchecked((historyDid[at] = did));
-    unchecked((historyIova[at] = iova));
-    unchecked((historyMask[at] = mask));
-    unchecked((historyLevel[at] = level));
+    copyRecord(recordAt(at), request);
   }
 
   // Score the previous prediction, then predict.
@@ -134,9 +142,9 @@ export function probe(sid: i32, did: u32, iova: u64, mask: u64, level: i32): i32
     if (recentCount == distance) {
       previousSid = unchecked(recentSids[recentOldest]);
       unchecked((recentSids[recentOldest] = sid));
-      recentOldest = (recentOldest + 1) % distance;
+      recentOldest = wrap(recentOldest + 1, distance);
     } else {
-      unchecked((recentSids[(recentOldest + recentCount) % distance] = sid));
+      unchecked((recentSids[wrap(recentOldest + recentCount, distance)] = sid));
       recentCount++;
     }
   }
@@ -157,10 +165,9 @@ function growSlots(capacity: i32): void {
   const records = capacity * historyLength;
   historyCount = resize(historyCount, capacity);
   historyOldest = resize(historyOldest, capacity);
-  historySid = resize(historySid, records);
-  historyDid = resize(historyDid, records);
-  historyIova = resize(historyIova, records);
-  historyMask = resize(historyMask, records);
-  historyLevel = resize(historyLevel, records);
+  const grown = heap.alloc(<usize>records * TRACE_RECORD_BYTES + 15);
+  const aligned = (grown + 15) & ~(<usize>15);
+  if (historyRecords != 0) memory.copy(aligned, historyRecords, <usize>(slotCapacity * historyLength) * TRACE_RECORD_BYTES);
+  historyRecords = aligned;
   slotCapacity = capacity;
 }

@@ -26,7 +26,7 @@ export class EventQueue {
     if (this.size == this.capacity) this.grow();
     if (this.outOfOrder) this.siftUp(this.size, time, request); // std::push_heap
     else {
-      const slot = (this.head + this.size) % this.capacity;
+      const slot = (this.head + this.size) & (this.capacity - 1); // capacity: a power of two
       unchecked((this.times[slot] = time));
       unchecked((this.requests[slot] = request));
     }

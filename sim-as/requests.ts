@@ -1,67 +1,64 @@
-// The in-flight translation requests, as parallel arrays indexed by a request id (a
-// free-list pool: ids are reused, and the arrays only grow, doubling, when more requests
-// are in flight than ever before; nothing is allocated per request).
+// The in-flight translation requests: fixed 64-byte slots in linear memory, named by
+// their address. A slot begins with the trace record it came from, byte for byte (so
+// issuing one is three 16-byte copies), followed by its start and end times. Slots come
+// from a free list and are never moved: when more are in flight than ever before, a new
+// block of slots is allocated; nothing is allocated per request.
 
-import { resize } from './arrays';
-import { NO_NEXT_ACCESS } from './constants';
+import { FIELD_NAT, FIELD_TYPE, NO_NEXT_ACCESS, TRACE_RECORD_BYTES } from './constants';
 
-let capacity: i32 = 0;
-let freeTop: i32 = 0; // number of ids on the free stack
-let freeIds = new StaticArray<i32>(0);
+export const REQUEST_BYTES: usize = 64;
+// Fields beyond the record (record fields keep their offsets: FIELD_* in constants.ts).
+export const REQUEST_START: usize = TRACE_RECORD_BYTES; // i64
+export const REQUEST_END: usize = TRACE_RECORD_BYTES + 8; // i64
+// The record's type field (always 1 in a trace) tells a demand request from a prefetch.
+export const KIND_DEMAND: i32 = 1;
+export const KIND_PREFETCH: i32 = 2;
 
-export let reqSid = new StaticArray<u32>(0);
-export let reqDid = new StaticArray<u32>(0);
-export let reqIova = new StaticArray<u64>(0);
-export let reqMask = new StaticArray<u64>(0);
-export let reqLevel = new StaticArray<i32>(0);
-export let reqNat = new StaticArray<u64>(0);
-export let reqStart = new StaticArray<i64>(0);
-export let reqEnd = new StaticArray<i64>(0);
-export let reqPrefetch = new StaticArray<bool>(0);
+let freeSlots = new StaticArray<u32>(0);
+let freeTop: i32 = 0; // slots on the free stack
+let slotCount: i32 = 0; // slots ever allocated
 
-export function initRequests(initialCapacity: i32): void {
-  capacity = 0;
+export function initRequests(initialSlots: i32): void {
   freeTop = 0;
-  grow(initialCapacity);
+  slotCount = 0;
+  freeSlots = new StaticArray<u32>(0);
+  grow(initialSlots);
 }
 
-export function allocRequest(sid: u32, did: u32, iova: u64, mask: u64, level: i32, nat: u64, prefetch: bool): i32 {
-  if (freeTop == 0) grow(capacity * 2);
-  const id = unchecked(freeIds[--freeTop]);
-  unchecked((reqSid[id] = sid));
-  unchecked((reqDid[id] = did));
-  unchecked((reqIova[id] = iova));
-  unchecked((reqMask[id] = mask));
-  unchecked((reqLevel[id] = level));
-  unchecked((reqNat[id] = nat));
-  unchecked((reqPrefetch[id] = prefetch));
-  return id;
+/** Copies one 48-byte record (three v128 moves). */
+@inline export function copyRecord(to: usize, from: usize): void {
+  v128.store(to, v128.load(from));
+  v128.store(to, v128.load(from, 16), 16);
+  v128.store(to, v128.load(from, 32), 32);
 }
 
-/** A prefetch request: a copy of a history record's page, with no next access; never timed. */
-export function allocPrefetch(sid: u32, did: u32, iova: u64, mask: u64, level: i32): i32 {
-  return allocRequest(sid, did, iova, mask, level, NO_NEXT_ACCESS, true);
+/** A new request slot holding a copy of the record at `record` (its type field is kept). */
+@inline export function allocRequest(record: usize): usize {
+  if (freeTop == 0) grow(slotCount);
+  const slot = <usize>unchecked(freeSlots[--freeTop]);
+  copyRecord(slot, record);
+  return slot;
 }
 
-export function freeRequest(id: i32): void {
-  unchecked((freeIds[freeTop++] = id));
+/** A prefetch request: a copy of a history record's page, with no next access. */
+@inline export function allocPrefetch(record: usize): usize {
+  const slot = allocRequest(record);
+  store<i32>(slot, KIND_PREFETCH, FIELD_TYPE);
+  store<u64>(slot, NO_NEXT_ACCESS, FIELD_NAT);
+  return slot;
 }
 
-function grow(newCapacity: i32): void {
-  const old = capacity;
-  reqSid = resize(reqSid, newCapacity);
-  reqDid = resize(reqDid, newCapacity);
-  reqIova = resize(reqIova, newCapacity);
-  reqMask = resize(reqMask, newCapacity);
-  reqLevel = resize(reqLevel, newCapacity);
-  reqNat = resize(reqNat, newCapacity);
-  reqStart = resize(reqStart, newCapacity);
-  reqEnd = resize(reqEnd, newCapacity);
-  reqPrefetch = resize(reqPrefetch, newCapacity);
-  const ids = new StaticArray<i32>(newCapacity);
-  for (let i = 0; i < freeTop; i++) unchecked((ids[i] = freeIds[i]));
-  // New ids go on the stack highest first, so the lowest is handed out first.
-  for (let id = newCapacity - 1; id >= old; id--) unchecked((ids[freeTop++] = id));
-  freeIds = ids;
-  capacity = newCapacity;
+@inline export function freeRequest(slot: usize): void {
+  unchecked((freeSlots[freeTop++] = <u32>slot));
+}
+
+function grow(more: i32): void {
+  const block = heap.alloc(<usize>more * REQUEST_BYTES + 15);
+  const first = (block + 15) & ~(<usize>15);
+  const slots = new StaticArray<u32>(slotCount + more);
+  for (let i = 0; i < freeTop; i++) unchecked((slots[i] = freeSlots[i]));
+  // Pushed last first, so slots are handed out in address order.
+  for (let i = more - 1; i >= 0; i--) unchecked((slots[freeTop++] = <u32>(first + <usize>i * REQUEST_BYTES)));
+  freeSlots = slots;
+  slotCount += more;
 }
