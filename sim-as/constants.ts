@@ -25,6 +25,13 @@ export const CACHE_L3PAGE: i32 = 3;
 export const CACHE_PREFETCH_BUFFER: i32 = 4;
 export const CACHE_COUNT: i32 = 5;
 
+// The four pending-event queues, in the order a cycle's stages take from them.
+export const QUEUE_CONTEXT_FILL: i32 = 0;
+export const QUEUE_WALK_LOOKUP: i32 = 1;
+export const QUEUE_WALK_FILL: i32 = 2;
+export const QUEUE_IOTLB_FILL: i32 = 3;
+export const QUEUE_COUNT: i32 = 4;
+
 // Replacement policies.
 export const POLICY_LRU: i32 = 0;
 export const POLICY_LFU: i32 = 1;
@@ -39,9 +46,10 @@ export const STATUS_DONE: i32 = 1; // the trace ended and the model drained
 export const STATUS_BAD_RECORD_TYPE: i32 = -1; // record type is not 1
 export const STATUS_BAD_PAGE_LEVEL: i32 = -2; // page level outside 1..3
 
-// Linear-memory map. The only fixed region is the trace input buffer: JS writes up to
-// INPUT_CAPACITY_RECORDS records of TRACE_RECORD_BYTES there, then calls feed(n).
-// Everything else (caches, queues, request pool) is allocated once at configure time.
+// Linear-memory map. Two fixed regions: the trace input buffer, where JS writes up to
+// INPUT_CAPACITY_RECORDS records of TRACE_RECORD_BYTES, then calls feed(n); and the
+// queues' state (queue.ts), read by the clock every cycle. Everything else (caches, queue
+// entries, request slots, histories) is allocated at start() and grows only by doubling.
 export const TRACE_RECORD_BYTES: i32 = 48;
 export const INPUT_CAPACITY_RECORDS: i32 = 4096;
 // Record field offsets (../shared/spec/formats.md).

@@ -26,6 +26,10 @@ import {
   FIELD_SID,
   FIELD_TYPE,
   INPUT_CAPACITY_RECORDS,
+  QUEUE_CONTEXT_FILL,
+  QUEUE_IOTLB_FILL,
+  QUEUE_WALK_FILL,
+  QUEUE_WALK_LOOKUP,
   IOTLB_HIT,
   NEVER,
   PAGE_MASK_1G,
@@ -45,7 +49,7 @@ import {
 } from './constants';
 import { recordCompletion } from './flows';
 import { historyRecord, historySize, initPrefetcher, probe } from './prefetcher';
-import { EventQueue } from './queue';
+import { headTime, initQueues, push, take } from './queue';
 import { allocPrefetch, allocRequest, freeRequest, initRequests, KIND_DEMAND, KIND_PREFETCH, REQUEST_END, REQUEST_START } from './requests';
 
 /** The trace input buffer: JS writes records here (see constants.ts). */
@@ -98,10 +102,6 @@ export let iotlb = contextCache;
 export let l2PageCache = contextCache;
 export let l3PageCache = contextCache;
 export let prefetchBuffer = contextCache;
-let contextFillQueue = new EventQueue(true, 1);
-let walkLookupQueue = contextFillQueue;
-let walkFillQueue = contextFillQueue;
-let iotlbFillQueue = contextFillQueue;
 // Selective allocation: dids [0, g1) may fill the IOTLB, [g1, g1+g2) L2PAGE, then L3PAGE.
 let l2AllocFirst: u32 = 0;
 let l3AllocFirst: u32 = 0;
@@ -143,11 +143,7 @@ export function startModel(): void {
   l2AllocFirst = <u32>cacheGroups[CACHE_IOTLB];
   l3AllocFirst = l2AllocFirst + <u32>cacheGroups[CACHE_L2PAGE];
   l3AllocEnd = l3AllocFirst + <u32>cacheGroups[CACHE_L3PAGE];
-  const queueCapacity = 64;
-  contextFillQueue = new EventQueue(outOfOrder, queueCapacity);
-  walkLookupQueue = new EventQueue(outOfOrder, queueCapacity);
-  walkFillQueue = new EventQueue(outOfOrder, queueCapacity);
-  iotlbFillQueue = new EventQueue(outOfOrder, queueCapacity);
+  initQueues(outOfOrder, 64);
   initRequests(maxInFlight + 64);
   initPrefetcher(historyLength, predictionDistance);
 }
@@ -229,7 +225,7 @@ function issueNextRecord(): i32 {
   const latency = hit ? CC_HIT : PCIE_RTT + CE_READ;
   store<i64>(r, now, REQUEST_START);
   store<i64>(r, now + latency, REQUEST_END);
-  contextFillQueue.push(now + latency, <i32>r);
+  push(QUEUE_CONTEXT_FILL, now + latency, <u32>r);
   translated++;
   inFlight++;
   return 0;
@@ -246,19 +242,19 @@ function contextFillStage(r: usize): void {
   else bufferMisses++;
   if (iotlbHit) {
     addLatency(r, IOTLB_HIT);
-    iotlbFillQueue.push(now + IOTLB_HIT - 1, <i32>r);
+    push(QUEUE_IOTLB_FILL, now + IOTLB_HIT - 1, <u32>r);
   } else if (bufferHit) {
     addLatency(r, PREFETCH_HIT);
-    iotlbFillQueue.push(now + PREFETCH_HIT - 1, <i32>r);
+    push(QUEUE_IOTLB_FILL, now + PREFETCH_HIT - 1, <u32>r);
   } else {
     addLatency(r, PCIE);
-    walkLookupQueue.push(now + PCIE, <i32>r);
+    push(QUEUE_WALK_LOOKUP, now + PCIE, <u32>r);
   }
   const predicted = probe(r, <i32>sidOf(r));
   if (predicted >= 0) {
     const count = historySize(predicted);
     for (let i = 0; i < count; i++) {
-      walkLookupQueue.push(now + PCIE + DDR, <i32>allocPrefetch(historyRecord(predicted, i)));
+      push(QUEUE_WALK_LOOKUP, now + PCIE + DDR, <u32>allocPrefetch(historyRecord(predicted, i)));
     }
   }
 }
@@ -289,8 +285,8 @@ function walkLookupStage(r: usize): void {
     latency = DDR * level;
   }
   addLatency(r, latency);
-  if (toIotlbFill) iotlbFillQueue.push(now + latency - 1, <i32>r);
-  else walkFillQueue.push(now + latency - 1, <i32>r);
+  if (toIotlbFill) push(QUEUE_IOTLB_FILL, now + latency - 1, <u32>r);
+  else push(QUEUE_WALK_FILL, now + latency - 1, <u32>r);
 }
 
 /** Stage 3: the walk is done; fill the walk caches and send the translation back. */
@@ -299,7 +295,7 @@ function walkFillStage(r: usize): void {
   l2Access(r, mayAllocateL2(did));
   l3Access(r, mayAllocateL3(did));
   addLatency(r, PCIE);
-  iotlbFillQueue.push(now + PCIE, <i32>r);
+  push(QUEUE_IOTLB_FILL, now + PCIE, <u32>r);
 }
 
 /** Stage 4: fill the IOTLB (or the prefetch buffer); a demand request completes. */
@@ -319,21 +315,21 @@ function iotlbFillStage(r: usize): void {
 /** One cycle: each stage takes at most one ready request from its queue, in this order. */
 function runCycle(): void {
   // Most cycles have a single ready queue, so look before calling a stage.
-  if (contextFillQueue.headTime <= now) contextFillStage(<usize>contextFillQueue.take());
-  if (walkLookupQueue.headTime <= now) walkLookupStage(<usize>walkLookupQueue.take());
-  if (walkFillQueue.headTime <= now) walkFillStage(<usize>walkFillQueue.take());
-  if (iotlbFillQueue.headTime <= now) iotlbFillStage(<usize>iotlbFillQueue.take());
+  if (headTime(QUEUE_CONTEXT_FILL) <= now) contextFillStage(<usize>take(QUEUE_CONTEXT_FILL));
+  if (headTime(QUEUE_WALK_LOOKUP) <= now) walkLookupStage(<usize>take(QUEUE_WALK_LOOKUP));
+  if (headTime(QUEUE_WALK_FILL) <= now) walkFillStage(<usize>take(QUEUE_WALK_FILL));
+  if (headTime(QUEUE_IOTLB_FILL) <= now) iotlbFillStage(<usize>take(QUEUE_IOTLB_FILL));
 }
 
 // ---- the clock ----
 
 @inline function earliestQueueTime(): i64 {
-  let t = contextFillQueue.headTime;
-  const lookup = walkLookupQueue.headTime;
+  let t = headTime(QUEUE_CONTEXT_FILL);
+  const lookup = headTime(QUEUE_WALK_LOOKUP);
   if (lookup < t) t = lookup;
-  const fill = walkFillQueue.headTime;
+  const fill = headTime(QUEUE_WALK_FILL);
   if (fill < t) t = fill;
-  const iotlbReady = iotlbFillQueue.headTime;
+  const iotlbReady = headTime(QUEUE_IOTLB_FILL);
   if (iotlbReady < t) t = iotlbReady;
   return t;
 }

@@ -2,23 +2,23 @@
 // event queue to the unit tests, so its ordering claims are tested directly rather than
 // through whole simulations. Not part of the model's exported surface.
 
-import { EventQueue } from './queue';
+import { initQueues, pick, push, queueSize as sizeOf } from './queue';
 
-let queue = new EventQueue(true, 4);
+const QUEUE: i32 = 0;
 
 export function queueReset(outOfOrder: bool): void {
-  queue = new EventQueue(outOfOrder, 4);
+  initQueues(outOfOrder, 4); // small, so that the tests also exercise growth
 }
 
 export function queuePush(time: i64, request: i32): void {
-  queue.push(time, request);
+  push(QUEUE, time, <u32>request);
 }
 
 /** The request released at `now`, or -1. */
 export function queuePick(now: i64): i32 {
-  return queue.pick(now);
+  return pick(QUEUE, now);
 }
 
 export function queueSize(): i32 {
-  return queue.size;
+  return sizeOf(QUEUE);
 }
