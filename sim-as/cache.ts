@@ -41,6 +41,7 @@ export class Cache {
   readonly assoc: i32;
   readonly policy: i32;
   private readonly hashed: bool; // wide sets: lookups through the hash table
+  private readonly scannedLru: bool; // narrow sets with LRU: the inlined fast path
   private readonly groupMask: u32;
   private readonly bitsFree: i32;
   private readonly freeMask: u64;
@@ -80,6 +81,7 @@ export class Cache {
     this.assoc = assoc;
     this.policy = policy;
     this.hashed = assoc > SCAN_MAX_WAYS;
+    this.scannedLru = assoc <= SCAN_MAX_WAYS && policy == POLICY_LRU;
     const bitsIndex = sets > 0 ? log2(sets) : 0;
     const bitsGroup = groups > 0 ? log2(groups) : 0;
     const bitsFree = bitsIndex - bitsGroup;
@@ -128,51 +130,72 @@ export class Cache {
    * the set is full). `nat` is the request's next-access index (oracle policy).
    */
   @inline access(set: i32, address: u64, did: u32, nat: u64, alloc: bool): bool {
-    return this.present && this.accessPresent(set, address, did, nat, alloc);
+    if (!this.present) return false;
+    if (!this.scannedLru) return this.accessPresent(set, address, did, nat, alloc);
+    // The common case (walk caches, IOTLB), inlined at each call site.
+    const way = this.scan(set, address, did);
+    if (way != EMPTY) {
+      if (unchecked(this.lruHead[set]) != way) this.lruMoveToFront(set, way);
+      if (alloc) this.countHit(set);
+      return true;
+    }
+    if (alloc) this.insertMiss(set, address, did, nat);
+    return false;
   }
 
   private accessPresent(set: i32, address: u64, did: u32, nat: u64, alloc: bool): bool {
     const way = this.lookup(set, address, did);
     if (way != EMPTY) {
       this.touch(set, way, nat);
-      if (alloc) {
-        this.hits++;
-        unchecked((this.setAccesses[set] += 1));
-      }
+      if (alloc) this.countHit(set);
       return true;
     }
-    if (alloc) {
-      this.misses++;
-      this.fill(set, address, did, nat);
-      unchecked((this.setAccesses[set] += 1));
-      if (unchecked(this.domainSeen[did]) == 0) {
-        unchecked((this.domainSeen[did] = 1));
-        this.domains++;
-      }
-    }
+    if (alloc) this.insertMiss(set, address, did, nat);
     return false;
+  }
+
+  @inline private countHit(set: i32): void {
+    this.hits++;
+    unchecked((this.setAccesses[set] += 1));
+  }
+
+  private insertMiss(set: i32, address: u64, did: u32, nat: u64): void {
+    this.misses++;
+    this.fill(set, address, did, nat);
+    unchecked((this.setAccesses[set] += 1));
+    if (unchecked(this.domainSeen[did]) == 0) {
+      unchecked((this.domainSeen[did] = 1));
+      this.domains++;
+    }
   }
 
   /** The way holding (address, did) in `set`, or -1. Changes nothing. */
   lookup(set: i32, address: u64, did: u32): i32 {
+    return this.hashed ? this.hashLookup(set, address, did) : this.scan(set, address, did);
+  }
+
+  // Fingerprints first, 16 ways per SIMD compare; full keys only for candidates.
+  @inline private scan(set: i32, address: u64, did: u32): i32 {
     const first = set * this.assoc;
-    if (!this.hashed) {
-      const filled = unchecked(this.filled[set]);
-      const base = changetype<usize>(this.fingerprints) + <usize>(set * this.fingerprintStride);
-      const probe = i8x16.splat(fingerprint(address, did));
-      for (let lane = 0; lane < filled; lane += FINGERPRINT_LANES) {
-        let candidates = i8x16.bitmask(i8x16.eq(v128.load(base + <usize>lane), probe));
-        // Lanes past the filled ways hold nothing of this set.
-        const valid = filled - lane;
-        if (valid < FINGERPRINT_LANES) candidates &= (1 << valid) - 1;
-        while (candidates != 0) {
-          const way = first + lane + ctz(candidates);
-          if (unchecked(this.tagAddress[way]) == address && unchecked(this.tagDid[way]) == did) return way;
-          candidates &= candidates - 1;
-        }
+    const filled = unchecked(this.filled[set]);
+    const base = changetype<usize>(this.fingerprints) + <usize>(set * this.fingerprintStride);
+    const probe = i8x16.splat(fingerprint(address, did));
+    for (let lane = 0; lane < filled; lane += FINGERPRINT_LANES) {
+      let candidates = i8x16.bitmask(i8x16.eq(v128.load(base + <usize>lane), probe));
+      // Lanes past the filled ways hold nothing of this set.
+      const valid = filled - lane;
+      if (valid < FINGERPRINT_LANES) candidates &= (1 << valid) - 1;
+      while (candidates != 0) {
+        const way = first + lane + ctz(candidates);
+        if (unchecked(this.tagAddress[way]) == address && unchecked(this.tagDid[way]) == did) return way;
+        candidates &= candidates - 1;
       }
-      return EMPTY;
     }
+    return EMPTY;
+  }
+
+  private hashLookup(set: i32, address: u64, did: u32): i32 {
+    const first = set * this.assoc;
     const last = first + this.assoc;
     let bucket = this.home(set, address, did);
     while (true) {
@@ -223,10 +246,7 @@ export class Cache {
   private touch(set: i32, way: i32, nat: u64): void {
     const policy = this.policy;
     if (policy == POLICY_LRU) {
-      if (unchecked(this.lruHead[set]) != way) {
-        this.lruUnlink(set, way);
-        this.lruPushFront(set, way);
-      }
+      if (unchecked(this.lruHead[set]) != way) this.lruMoveToFront(set, way);
     } else if (policy == POLICY_LFU) {
       const epoch = unchecked(this.setEpoch[set]);
       const count = this.lfuValue(set, way) + 1;
@@ -281,7 +301,12 @@ export class Cache {
     return behind >= 32 ? 0 : unchecked(this.lfuCounter[way]) >> behind;
   }
 
-  private lruUnlink(set: i32, way: i32): void {
+  private lruMoveToFront(set: i32, way: i32): void {
+    this.lruUnlink(set, way);
+    this.lruPushFront(set, way);
+  }
+
+  @inline private lruUnlink(set: i32, way: i32): void {
     const prev = unchecked(this.lruPrev[way]);
     const next = unchecked(this.lruNext[way]);
     if (prev != EMPTY) unchecked((this.lruNext[prev] = next));
@@ -290,7 +315,7 @@ export class Cache {
     else unchecked((this.lruTail[set] = prev));
   }
 
-  private lruPushFront(set: i32, way: i32): void {
+  @inline private lruPushFront(set: i32, way: i32): void {
     const head = unchecked(this.lruHead[set]);
     unchecked((this.lruPrev[way] = EMPTY));
     unchecked((this.lruNext[way] = head));
