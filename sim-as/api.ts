@@ -51,7 +51,7 @@ export function recordsConsumed(): f64 {
 // ---- results ----
 
 export function simTimeNs(): f64 {
-  return <f64>model.now;
+  return <f64>model.currentTime;
 }
 export function translations(): f64 {
   return <f64>model.translated;
@@ -61,7 +61,7 @@ export function packetsDropped(): f64 {
 }
 /** floor(floor(translated / 3) * 1542 * 8 * 1000 / elapsed), in Mb/s. */
 export function throughputMbps(): f64 {
-  return mbps(model.translated, model.now);
+  return mbps(model.translated, model.currentTime);
 }
 
 /** Mb/s of `translations` (whole packets of 3) over `ns`; the reference's integer formula. */

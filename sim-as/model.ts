@@ -107,8 +107,9 @@ let l2AllocFirst: u32 = 0;
 let l3AllocFirst: u32 = 0;
 let l3AllocEnd: u32 = 0;
 
-export let now: i64 = 0;
-let nextSlot: i64 = 0; // the first packet slot (multiple of interArrival) >= now
+// The clock, saved here between feeds (the loop keeps both in locals).
+export let currentTime: i64 = 0;
+let nextSlot: i64 = 0; // the first packet slot (multiple of interArrival) >= currentTime
 export let translated: u64 = 0;
 export let packetsDropped: u64 = 0;
 let inFlight: i32 = 0;
@@ -213,7 +214,7 @@ export function startModel(): void {
 // ---- arrival ----
 
 /** Reads the next record and issues it; returns 0 or a negative status for a bad record. */
-function issueNextRecord(): i32 {
+function issueNextRecord(now: i64): i32 {
   const record = inputBuffer + <usize>inputPosition * TRACE_RECORD_BYTES;
   if (load<i32>(record, FIELD_TYPE) != KIND_DEMAND) return STATUS_BAD_RECORD_TYPE;
   const level = load<u64>(record, FIELD_LEVEL);
@@ -234,7 +235,7 @@ function issueNextRecord(): i32 {
 // ---- the four stages of a cycle ----
 
 /** Stage 1: the context is known; look up the IOTLB and prefetch buffer, and prefetch. */
-function contextFillStage(r: usize): void {
+function contextFillStage(r: usize, now: i64): void {
   contextAccess(r, true);
   const iotlbHit = iotlbAccess(r, false);
   const bufferHit = prefetchBufferAccess(r, false);
@@ -260,7 +261,7 @@ function contextFillStage(r: usize): void {
 }
 
 /** Stage 2: look up both walk caches; the outcome and page level decide the walk's cost. */
-function walkLookupStage(r: usize): void {
+function walkLookupStage(r: usize, now: i64): void {
   const l2Hit = l2Access(r, false);
   const l3Hit = l3Access(r, false);
   const level = levelOf(r);
@@ -290,7 +291,7 @@ function walkLookupStage(r: usize): void {
 }
 
 /** Stage 3: the walk is done; fill the walk caches and send the translation back. */
-function walkFillStage(r: usize): void {
+function walkFillStage(r: usize, now: i64): void {
   const did = didOf(r);
   l2Access(r, mayAllocateL2(did));
   l3Access(r, mayAllocateL3(did));
@@ -313,11 +314,11 @@ function iotlbFillStage(r: usize): void {
 }
 
 /** One cycle: each stage takes at most one ready request from its queue, in this order. */
-function runCycle(): void {
+@inline function runCycle(now: i64): void {
   // Most cycles have a single ready queue, so look before calling a stage.
-  if (headTime(QUEUE_CONTEXT_FILL) <= now) contextFillStage(<usize>take(QUEUE_CONTEXT_FILL));
-  if (headTime(QUEUE_WALK_LOOKUP) <= now) walkLookupStage(<usize>take(QUEUE_WALK_LOOKUP));
-  if (headTime(QUEUE_WALK_FILL) <= now) walkFillStage(<usize>take(QUEUE_WALK_FILL));
+  if (headTime(QUEUE_CONTEXT_FILL) <= now) contextFillStage(<usize>take(QUEUE_CONTEXT_FILL), now);
+  if (headTime(QUEUE_WALK_LOOKUP) <= now) walkLookupStage(<usize>take(QUEUE_WALK_LOOKUP), now);
+  if (headTime(QUEUE_WALK_FILL) <= now) walkFillStage(<usize>take(QUEUE_WALK_FILL), now);
   if (headTime(QUEUE_IOTLB_FILL) <= now) iotlbFillStage(<usize>take(QUEUE_IOTLB_FILL));
 }
 
@@ -334,32 +335,17 @@ function runCycle(): void {
   return t;
 }
 
-/** Moves `now` to the next cycle in which anything can happen, counting skipped drops. */
-function skipIdleCycles(): void {
-  const next = earliestQueueTime();
-  if (next <= now || stepEveryCycle) return;
-  if (inFlight < maxInFlight) {
-    now = nextSlot < next ? nextSlot : next;
-    return;
-  }
-  if (nextSlot < next) {
-    // Window full: every packet slot in [now, next) is a drop (nothing completes before
-    // `next`, and a full window implies a queued request, so `next` is finite).
-    const slots = (next - 1 - nextSlot) / interArrival + 1;
-    packetsDropped += <u64>slots;
-    nextSlot += slots * interArrival;
-  }
-  now = next;
-}
-
 /**
  * Runs the clock until the input buffer is exhausted (returns STATUS_NEED_INPUT), or, once
  * the input is final, until the trace ends (returns STATUS_DONE after draining).
  */
 function runClock(): i32 {
+  let now = currentTime;
+  let slot = nextSlot; // the first packet slot >= now
+  let status = STATUS_NEED_INPUT;
   while (true) {
-    if (!issuingPacket && now == nextSlot) {
-      nextSlot += interArrival;
+    if (!issuingPacket && now == slot) {
+      slot += interArrival;
       if (inFlight < maxInFlight) {
         issuingPacket = true;
         issuedInPacket = 0;
@@ -368,33 +354,63 @@ function runClock(): i32 {
       }
     }
     if (issuingPacket) {
-      while (issuedInPacket < TRANSLATIONS_PER_PACKET) {
-        if (inputPosition >= inputCount) {
-          if (!inputFinal) return STATUS_NEED_INPUT;
-          // The trace ended: this cycle is not run.
-          issuingPacket = false;
-          drain();
-          return STATUS_DONE;
-        }
-        const status = issueNextRecord();
-        if (status < 0) return status;
-        issuedInPacket++;
-      }
-      issuingPacket = false;
+      status = issuePacket(now);
+      if (status != PACKET_ISSUED) break;
     }
-    runCycle();
+    runCycle(now);
     now++;
-    skipIdleCycles();
+    // Skip to the next cycle in which anything can happen, counting skipped drops.
+    const next = earliestQueueTime();
+    if (next > now && !stepEveryCycle) {
+      if (inFlight < maxInFlight) {
+        now = slot < next ? slot : next;
+      } else {
+        if (slot < next) {
+          // Window full: every packet slot in [now, next) is a drop (nothing completes
+          // before `next`, and a full window implies a queued request, so `next` is finite).
+          const slots = (next - 1 - slot) / interArrival + 1;
+          packetsDropped += <u64>slots;
+          slot += slots * interArrival;
+        }
+        now = next;
+      }
+    }
   }
+  nextSlot = slot;
+  if (status == STATUS_DONE) now = drain(now);
+  currentTime = now;
+  return status;
 }
 
-function drain(): void {
+const PACKET_ISSUED: i32 = 2; // not a STATUS_*: the clock goes on
+
+/** Issues the rest of the current packet: PACKET_ISSUED, or the status feed() returns. */
+function issuePacket(now: i64): i32 {
+  while (issuedInPacket < TRANSLATIONS_PER_PACKET) {
+    if (inputPosition >= inputCount) {
+      if (!inputFinal) return STATUS_NEED_INPUT;
+      // The trace ended: this cycle is not run.
+      issuingPacket = false;
+      return STATUS_DONE;
+    }
+    const status = issueNextRecord(now);
+    if (status < 0) return status;
+    issuedInPacket++;
+  }
+  issuingPacket = false;
+  return PACKET_ISSUED;
+}
+
+/** Runs the cycles after the trace ended until nothing is in flight; returns the end time. */
+function drain(start: i64): i64 {
+  let now = start;
   while (inFlight > 0) {
     const next = earliestQueueTime();
     if (next > now && !stepEveryCycle) now = next;
-    runCycle();
+    runCycle(now);
     now++;
   }
+  return now;
 }
 
 /** Consumes `records` records from the input buffer. */
