@@ -12,7 +12,7 @@
 
 import { Cache } from './cache';
 import { CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
-import { flowFirstStart, flowLastEnd, flowTranslations, initFlows, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
+import { flowFirstStart, flowLastEnd, flowTranslations, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
 import * as model from './model';
 import * as prefetcher from './prefetcher';
 import { seedRandom } from './random';
@@ -24,7 +24,6 @@ export function setSeed(seed: f64): void {
 }
 
 export function start(): void {
-  initFlows();
   model.startModel();
 }
 

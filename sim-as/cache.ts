@@ -19,6 +19,7 @@
 // access() with `alloc` set, as the reference does.
 
 import { LFU_SATURATION, POLICY_LFU, POLICY_LRU, POLICY_ORACLE } from './constants';
+import { zeroedArray } from './arrays';
 import { randomBelow } from './random';
 
 const EMPTY: i32 = -1;
@@ -111,7 +112,7 @@ export class Cache {
     this.tableHome = new StaticArray<i32>(tableSize);
     this.tableMask = tableSize - 1;
     this.tableShift = <u64>(64 - log2(tableSize));
-    this.domainSeen = new StaticArray<u8>(MAX_DOMAINS);
+    this.domainSeen = zeroedArray<u8>(MAX_DOMAINS);
     for (let s = 0; s < sets; s++) {
       unchecked((this.lruHead[s] = EMPTY));
       unchecked((this.lruTail[s] = EMPTY));

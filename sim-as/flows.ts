@@ -2,24 +2,21 @@
 // start and the latest modelled end; and, over all flows, a histogram of the modelled
 // translation latency (end - start, in ns), exact up to LATENCY_HISTOGRAM_NS.
 
-import { NEVER } from './constants';
+import { zeroedArray } from './arrays';
 
 const MAX_DIDS: i32 = 65536;
 export const LATENCY_HISTOGRAM_NS: i32 = 16384;
 
-export const flowTranslations = new StaticArray<u32>(MAX_DIDS);
-export const flowFirstStart = new StaticArray<i64>(MAX_DIDS);
-export const flowLastEnd = new StaticArray<i64>(MAX_DIDS);
+export const flowTranslations = zeroedArray<u32>(MAX_DIDS);
+export const flowFirstStart = zeroedArray<i64>(MAX_DIDS); // valid once flowTranslations > 0
+export const flowLastEnd = zeroedArray<i64>(MAX_DIDS);
 /** latencyCounts[ns] for ns < LATENCY_HISTOGRAM_NS; the last bucket counts all longer ones. */
-export const latencyCounts = new StaticArray<u32>(LATENCY_HISTOGRAM_NS + 1);
-
-export function initFlows(): void {
-  for (let d = 0; d < MAX_DIDS; d++) unchecked((flowFirstStart[d] = NEVER));
-}
+export const latencyCounts = zeroedArray<u32>(LATENCY_HISTOGRAM_NS + 1);
 
 export function recordCompletion(did: u32, start: i64, end: i64): void {
-  unchecked((flowTranslations[did] += 1));
-  if (start < unchecked(flowFirstStart[did])) unchecked((flowFirstStart[did] = start));
+  const count = unchecked(flowTranslations[did]);
+  unchecked((flowTranslations[did] = count + 1));
+  if (count == 0 || start < unchecked(flowFirstStart[did])) unchecked((flowFirstStart[did] = start));
   if (end > unchecked(flowLastEnd[did])) unchecked((flowLastEnd[did] = end));
   const latency = end - start;
   const bucket = latency < LATENCY_HISTOGRAM_NS ? <i32>latency : LATENCY_HISTOGRAM_NS;

@@ -3,7 +3,7 @@
 // seen `distance` requests after it. probe() scores and updates that state and returns
 // the predicted sid, whose history the model then walks ahead of time.
 
-import { resize } from './arrays';
+import { resize, zeroedArray } from './arrays';
 import { FIELD_IOVA, FIELD_MASK, TRACE_RECORD_BYTES } from './constants';
 import { copyRecord } from './requests';
 
@@ -14,10 +14,18 @@ let historyLength: i32 = 0;
 let distance: i32 = 0;
 
 // Per sid.
-const historySlot = new StaticArray<i32>(MAX_SIDS); // dense slot, or NONE
-const nextSid = new StaticArray<i32>(MAX_SIDS); // learned successor, or NONE
-export const historyHits = new StaticArray<u32>(MAX_SIDS);
-export const historyMisses = new StaticArray<u32>(MAX_SIDS);
+// (Stored plus one, so that the zeros of a fresh table read as NONE.)
+const historySlotPlusOne = zeroedArray<i32>(MAX_SIDS); // dense slot
+const nextSidPlusOne = zeroedArray<i32>(MAX_SIDS); // learned successor
+export const historyHits = zeroedArray<u32>(MAX_SIDS);
+export const historyMisses = zeroedArray<u32>(MAX_SIDS);
+
+@inline function historySlot(sid: i32): i32 {
+  return unchecked(historySlotPlusOne[sid]) - 1;
+}
+@inline function nextSid(sid: i32): i32 {
+  return unchecked(nextSidPlusOne[sid]) - 1;
+}
 
 // Histories, slot-major: record slot * historyLength + i, a ring starting at
 // historyOldest[slot]. Each history record is a copy of the request's trace record, so
@@ -47,10 +55,6 @@ export let transitionsDifferentSid: u64 = 0;
 export function initPrefetcher(length: i32, predictionDistance: i32): void {
   historyLength = length;
   distance = predictionDistance;
-  for (let s = 0; s < MAX_SIDS; s++) {
-    unchecked((historySlot[s] = NONE));
-    unchecked((nextSid[s] = NONE));
-  }
   recentSids = new StaticArray<i32>(distance);
   slotCount = 0;
   slotCapacity = 0;
@@ -60,17 +64,17 @@ export function initPrefetcher(length: i32, predictionDistance: i32): void {
 
 /** Whether `sid` has a history (it was probed, or predicted). */
 export function hasHistory(sid: i32): bool {
-  return unchecked(historySlot[sid]) != NONE;
+  return historySlot(sid) != NONE;
 }
 
 export function historySize(sid: i32): i32 {
-  const slot = unchecked(historySlot[sid]);
+  const slot = historySlot(sid);
   return slot == NONE ? 0 : unchecked(historyCount[slot]);
 }
 
 /** The i-th oldest history record of `sid`. */
 export function historyRecord(sid: i32, i: i32): usize {
-  const slot = unchecked(historySlot[sid]);
+  const slot = historySlot(sid);
   return recordAt(slot * historyLength + wrap(unchecked(historyOldest[slot]) + i, historyLength));
 }
 
@@ -120,7 +124,7 @@ export function probe(request: usize, sid: i32): i32 {
     if (sid == predictedSid) correctPredictions++;
     else incorrectPredictions++;
   }
-  const successor = unchecked(nextSid[sid]);
+  const successor = nextSid(sid);
   if (successor != NONE) {
     predictedSid = successor;
     predictionsMade++;
@@ -131,8 +135,8 @@ export function probe(request: usize, sid: i32): i32 {
 
   // Learn: the sid seen `distance` requests ago is followed by this one.
   if (previousSid != NONE) {
-    if (previousSid != sid && unchecked(nextSid[previousSid]) == NONE) {
-      unchecked((nextSid[previousSid] = sid));
+    if (previousSid != sid && nextSid(previousSid) == NONE) {
+      unchecked((nextSidPlusOne[previousSid] = sid + 1));
       newMappings++;
     }
     if (previousSid == sid) transitionsSameSid++;
@@ -152,11 +156,11 @@ export function probe(request: usize, sid: i32): i32 {
 }
 
 function ensureHistory(sid: i32): i32 {
-  let slot = unchecked(historySlot[sid]);
+  let slot = historySlot(sid);
   if (slot == NONE) {
     if (slotCount == slotCapacity) growSlots(slotCapacity * 2);
     slot = slotCount++;
-    unchecked((historySlot[sid] = slot));
+    unchecked((historySlotPlusOne[sid] = slot + 1));
   }
   return slot;
 }
