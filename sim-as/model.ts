@@ -261,7 +261,7 @@ function contextFillStage(r: usize, now: i64): void {
 }
 
 /** Stage 2: look up both walk caches; the outcome and page level decide the walk's cost. */
-function walkLookupStage(r: usize, now: i64): void {
+@inline function walkLookupStage(r: usize, now: i64): void {
   const l2Hit = l2Access(r, false);
   const l3Hit = l3Access(r, false);
   const level = levelOf(r);
@@ -291,7 +291,7 @@ function walkLookupStage(r: usize, now: i64): void {
 }
 
 /** Stage 3: the walk is done; fill the walk caches and send the translation back. */
-function walkFillStage(r: usize, now: i64): void {
+@inline function walkFillStage(r: usize, now: i64): void {
   const did = didOf(r);
   l2Access(r, mayAllocateL2(did));
   l3Access(r, mayAllocateL3(did));
@@ -300,7 +300,7 @@ function walkFillStage(r: usize, now: i64): void {
 }
 
 /** Stage 4: fill the IOTLB (or the prefetch buffer); a demand request completes. */
-function iotlbFillStage(r: usize): void {
+@inline function iotlbFillStage(r: usize): void {
   if (load<i32>(r, FIELD_TYPE) == KIND_PREFETCH) {
     bufferFills++;
     if (prefetchBufferAccess(r, true)) bufferFillsPresent++;
