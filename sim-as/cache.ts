@@ -171,7 +171,7 @@ export class Cache {
   }
 
   /** The way holding (address, did) in `set`, or -1. Changes nothing. */
-  lookup(set: i32, address: u64, did: u32): i32 {
+  @inline lookup(set: i32, address: u64, did: u32): i32 {
     return this.hashed ? this.hashLookup(set, address, did) : this.scan(set, address, did);
   }
 
@@ -195,7 +195,7 @@ export class Cache {
     return EMPTY;
   }
 
-  private hashLookup(set: i32, address: u64, did: u32): i32 {
+  @inline private hashLookup(set: i32, address: u64, did: u32): i32 {
     const first = set * this.assoc;
     const last = first + this.assoc;
     let bucket = this.home(set, address, did);

@@ -67,13 +67,13 @@ export function hasHistory(sid: i32): bool {
   return historySlot(sid) != NONE;
 }
 
-export function historySize(sid: i32): i32 {
+@inline export function historySize(sid: i32): i32 {
   const slot = historySlot(sid);
   return slot == NONE ? 0 : unchecked(historyCount[slot]);
 }
 
 /** The i-th oldest history record of `sid`. */
-export function historyRecord(sid: i32, i: i32): usize {
+@inline export function historyRecord(sid: i32, i: i32): usize {
   const slot = historySlot(sid);
   return recordAt(slot * historyLength + wrap(unchecked(historyOldest[slot]) + i, historyLength));
 }
@@ -155,13 +155,15 @@ export function probe(request: usize, sid: i32): i32 {
   return predictedSid;
 }
 
-function ensureHistory(sid: i32): i32 {
-  let slot = historySlot(sid);
-  if (slot == NONE) {
-    if (slotCount == slotCapacity) growSlots(slotCapacity * 2);
-    slot = slotCount++;
-    unchecked((historySlotPlusOne[sid] = slot + 1));
-  }
+@inline function ensureHistory(sid: i32): i32 {
+  const slot = historySlot(sid);
+  return slot != NONE ? slot : newHistory(sid);
+}
+
+function newHistory(sid: i32): i32 {
+  if (slotCount == slotCapacity) growSlots(slotCapacity * 2);
+  const slot = slotCount++;
+  unchecked((historySlotPlusOne[sid] = slot + 1));
   return slot;
 }
 
