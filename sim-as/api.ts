@@ -12,7 +12,7 @@
 
 import { Cache } from './cache';
 import { CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
-import { flowFirstStart, flowLastEnd, flowTranslations, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
+import { flowDidEnd, flowFirstStart, flowLastEnd, flowTranslations, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
 import * as model from './model';
 import * as prefetcher from './prefetcher';
 import { seedRandom } from './random';
@@ -73,7 +73,7 @@ function mbps(translations: u64, ns: i64): f64 {
 // Flows, by did (0 when the did completed nothing).
 /** The smallest did >= `from` that completed a translation, or -1 (so JS reads only real flows). */
 export function nextFlowDid(from: i32): i32 {
-  for (let did = from; did < flowTranslations.length; did++) if (unchecked(flowTranslations[did]) > 0) return did;
+  for (let did = from; did < flowDidEnd; did++) if (unchecked(flowTranslations[did]) > 0) return did;
   return -1;
 }
 export function flowCount(did: i32): f64 {
@@ -158,7 +158,7 @@ export function prefetchStat(stat: i32): f64 {
 
 /** The smallest sid >= `from` with a prefetcher history (reported even with 0 hits and misses), or -1. */
 export function nextHistorySid(from: i32): i32 {
-  for (let sid = from; sid < 65536; sid++) if (prefetcher.hasHistory(sid)) return sid;
+  for (let sid = from; sid < prefetcher.historySidEnd; sid++) if (prefetcher.hasHistory(sid)) return sid;
   return -1;
 }
 export function sidHistoryHits(sid: i32): f64 {

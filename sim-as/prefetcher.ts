@@ -62,8 +62,11 @@ export function initPrefetcher(length: i32, predictionDistance: i32): void {
   growSlots(64);
 }
 
+/** One past the largest sid with a history (so readers scan no further). */
+export let historySidEnd: i32 = 0;
+
 /** Whether `sid` has a history (it was probed, or predicted). */
-export function hasHistory(sid: i32): bool {
+@inline export function hasHistory(sid: i32): bool {
   return historySlot(sid) != NONE;
 }
 
@@ -164,6 +167,7 @@ function newHistory(sid: i32): i32 {
   if (slotCount == slotCapacity) growSlots(slotCapacity * 2);
   const slot = slotCount++;
   unchecked((historySlotPlusOne[sid] = slot + 1));
+  if (sid >= historySidEnd) historySidEnd = sid + 1;
   return slot;
 }
 
