@@ -1,7 +1,8 @@
 // A separate build (dist/hypersio-testing.wasm, `npm run build:wasm`) that exposes one
-// event queue to the unit tests, so its ordering claims are tested directly rather than
-// through whole simulations. Not part of the model's exported surface.
+// event queue and one cache to the unit tests, so their claims are tested directly rather
+// than through whole simulations. Not part of the model's exported surface.
 
+import { Cache } from './cache';
 import { initQueues, pick, push, queueSize as sizeOf } from './queue';
 
 const QUEUE: i32 = 0;
@@ -21,4 +22,25 @@ export function queuePick(now: i64): i32 {
 
 export function queueSize(): i32 {
   return sizeOf(QUEUE);
+}
+
+let cache = new Cache(0, 0, 1, 0);
+
+export function cacheReset(size: i32, assoc: i32, groups: i32, policy: i32): void {
+  cache = new Cache(size, assoc, groups, policy);
+}
+
+/** The model's access() of (address, did) in the set chosen by (did, x); true on a hit. */
+export function cacheAccess(did: u32, x: u64, address: u64, alloc: bool): bool {
+  return cache.access(cache.setIndex(did, x), address, did, 0, alloc);
+}
+
+export function cacheHits(): f64 {
+  return <f64>cache.hits;
+}
+export function cacheMisses(): f64 {
+  return <f64>cache.misses;
+}
+export function cacheConflicts(): f64 {
+  return <f64>cache.conflicts;
 }
