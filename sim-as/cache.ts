@@ -6,7 +6,8 @@
 // SIMD compare matches 16 fingerprints at once, so only real candidates (a false one in
 // 256) have their full key compared. Wider sets (the context cache is 1536-way) are
 // found through an open-addressing hash table keyed by (set, address, did), so a lookup
-// costs O(1) whatever the associativity. The replacement policy is
+// costs O(1) whatever the associativity. LRU caches with narrow sets (the walk caches,
+// the IOTLB) take an access path inlined at each call site. The replacement policy is
 // chosen per cache:
 //   LRU    - a doubly linked recency list per set: O(1) touch and victim.
 //   LFU    - 4-bit-style counters halved when one reaches 15. Halving is lazy: a set
