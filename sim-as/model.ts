@@ -31,7 +31,6 @@ import {
   QUEUE_WALK_FILL,
   QUEUE_WALK_LOOKUP,
   IOTLB_HIT,
-  NEVER,
   PAGE_MASK_1G,
   PAGE_MASK_2M,
   PCACHE_HIT,
@@ -342,7 +341,7 @@ function contextFillStage(r: usize, now: i64): void {
 function runClock(): i32 {
   let now = currentTime;
   let slot = nextSlot; // the first packet slot >= now
-  let status = STATUS_NEED_INPUT;
+  let status = STATUS_NEED_INPUT; // (set before every exit from the loop)
   while (true) {
     if (!issuingPacket && now == slot) {
       slot += interArrival;

@@ -4,8 +4,9 @@
 // (push_heap / pop_heap / __adjust_heap), because the order of equal times decides which
 // request goes first and so every reference statistic.
 //
-// A queue is named by a constant id, and its state lives at a fixed address (QUEUE_STATE,
-// constants.ts), so the clock reads a head time with one load from a constant address.
+// A queue is named by a constant id (QUEUE_* in constants.ts), and its state lives at a
+// fixed address (QUEUE_STATE below), so the clock reads a head time with one load from a
+// constant address.
 
 import { NEVER, QUEUE_COUNT } from './constants';
 
