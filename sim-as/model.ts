@@ -251,7 +251,7 @@ function contextFillStage(r: usize, now: i64): void {
     addLatency(r, PCIE);
     push(QUEUE_WALK_LOOKUP, now + PCIE, <u32>r);
   }
-  const predicted = probe(r, <i32>sidOf(r));
+  const predicted = probe(r);
   if (predicted >= 0) {
     const count = historySize(predicted);
     for (let i = 0; i < count; i++) {

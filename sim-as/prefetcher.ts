@@ -4,7 +4,7 @@
 // the predicted sid, whose history the model then walks ahead of time.
 
 import { resize, zeroedArray } from './arrays';
-import { FIELD_IOVA, FIELD_MASK, TRACE_RECORD_BYTES } from './constants';
+import { FIELD_IOVA, FIELD_MASK, FIELD_SID, TRACE_RECORD_BYTES } from './constants';
 import { copyRecord } from './requests';
 
 const MAX_SIDS: i32 = 65536;
@@ -19,6 +19,9 @@ const historySlotPlusOne = zeroedArray<i32>(MAX_SIDS); // dense slot
 const nextSidPlusOne = zeroedArray<i32>(MAX_SIDS); // learned successor
 export const historyHits = zeroedArray<u32>(MAX_SIDS);
 export const historyMisses = zeroedArray<u32>(MAX_SIDS);
+
+/** One past the largest sid with a history (so readers scan no further). */
+export let historySidEnd: i32 = 0;
 
 @inline function historySlot(sid: i32): i32 {
   return unchecked(historySlotPlusOne[sid]) - 1;
@@ -62,9 +65,6 @@ export function initPrefetcher(length: i32, predictionDistance: i32): void {
   growSlots(64);
 }
 
-/** One past the largest sid with a history (so readers scan no further). */
-export let historySidEnd: i32 = 0;
-
 /** Whether `sid` has a history (it was probed, or predicted). */
 @inline export function hasHistory(sid: i32): bool {
   return historySlot(sid) != NONE;
@@ -90,9 +90,10 @@ export let historySidEnd: i32 = 0;
   return i < n ? i : i - n;
 }
 
-/** Observes the context fill of `request` (with `sid`); returns the predicted sid or -1. */
-export function probe(request: usize, sid: i32): i32 {
+/** Observes the context fill of `request` (its trace record); returns the predicted sid or -1. */
+export function probe(request: usize): i32 {
   probes++;
+  const sid = <i32>load<u16>(request, FIELD_SID);
   const slot = ensureHistory(sid);
 
   // Score the page against this sid's history, then remember it.
@@ -175,9 +176,8 @@ function growSlots(capacity: i32): void {
   const records = capacity * historyLength;
   historyCount = resize(historyCount, capacity);
   historyOldest = resize(historyOldest, capacity);
-  const grown = heap.alloc(<usize>records * TRACE_RECORD_BYTES + 15);
-  const aligned = (grown + 15) & ~(<usize>15);
-  if (historyRecords != 0) memory.copy(aligned, historyRecords, <usize>(slotCapacity * historyLength) * TRACE_RECORD_BYTES);
-  historyRecords = aligned;
+  const grown = heap.alloc(<usize>records * TRACE_RECORD_BYTES);
+  if (historyRecords != 0) memory.copy(grown, historyRecords, <usize>(slotCapacity * historyLength) * TRACE_RECORD_BYTES);
+  historyRecords = grown;
   slotCapacity = capacity;
 }

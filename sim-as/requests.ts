@@ -4,6 +4,7 @@
 // from a free list and are never moved: when more are in flight than ever before, a new
 // block of slots is allocated; nothing is allocated per request.
 
+import { resize } from './arrays';
 import { FIELD_NAT, FIELD_TYPE, NO_NEXT_ACCESS, TRACE_RECORD_BYTES } from './constants';
 
 export const REQUEST_BYTES: usize = 64;
@@ -53,12 +54,9 @@ export function initRequests(initialSlots: i32): void {
 }
 
 function grow(more: i32): void {
-  const block = heap.alloc(<usize>more * REQUEST_BYTES + 15);
-  const first = (block + 15) & ~(<usize>15);
-  const slots = new StaticArray<u32>(slotCount + more);
-  for (let i = 0; i < freeTop; i++) unchecked((slots[i] = freeSlots[i]));
+  const first = heap.alloc(<usize>more * REQUEST_BYTES);
+  freeSlots = resize(freeSlots, slotCount + more);
   // Pushed last first, so slots are handed out in address order.
-  for (let i = more - 1; i >= 0; i--) unchecked((slots[freeTop++] = <u32>(first + <usize>i * REQUEST_BYTES)));
-  freeSlots = slots;
+  for (let i = more - 1; i >= 0; i--) unchecked((freeSlots[freeTop++] = <u32>(first + <usize>i * REQUEST_BYTES)));
   slotCount += more;
 }
