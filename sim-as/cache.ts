@@ -134,7 +134,9 @@ export class Cache {
   @inline access(set: i32, address: u64, did: u32, nat: u64, alloc: bool): bool {
     if (!this.present) return false;
     if (!this.scannedLru) return this.accessPresent(set, address, did, nat, alloc);
-    // The common case (walk caches, IOTLB), inlined at each call site.
+    // The common case (walk caches, IOTLB), inlined at each call site. It repeats
+    // accessPresent() with the LRU touch written in: sharing one body with a policy test
+    // measured 1-2 % more instructions per translation (callgrind).
     const way = this.scan(set, address, did);
     if (way != EMPTY) {
       if (unchecked(this.lruHead[set]) != way) this.lruMoveToFront(set, way);

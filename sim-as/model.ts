@@ -183,7 +183,6 @@ export function startModel(): void {
 }
 
 @inline function prefetchBufferAccess(r: usize, alloc: bool): bool {
-  if (!prefetchBuffer.present) return false; // (the base architecture has none: skip the key)
   const iova = iovaOf(r);
   const did = didOf(r);
   return prefetchBuffer.access(prefetchBuffer.setIndex(did, iova >> 21), iova & load<u64>(r, FIELD_MASK), did, natOf(r), alloc);
