@@ -67,19 +67,24 @@ export interface RunTraceOptions extends SimulateOptions {
   module?: WebAssembly.Module;
 }
 
+/** Fills `target` from `fd` at `position` (readSync until full or end of file); returns the bytes read. */
+export function readFully(fd: number, target: Uint8Array, position: number): number {
+  let got = 0;
+  while (got < target.length) {
+    const n = readSync(fd, target, got, target.length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
 /** Simulates `config` on the trace file at `path`, streamed from disk. */
 export async function runTraceFile(path: string, config: ModelConfig, options: RunTraceOptions = {}): Promise<RunResult> {
   const { fd } = openTrace(path);
   let position = 0;
   const source: RecordSource = (target, maxRecords) => {
-    const wanted = maxRecords * TRACE_RECORD_BYTES;
-    let got = 0;
-    while (got < wanted) {
-      const n = readSync(fd, target, got, wanted - got, position);
-      if (n === 0) break;
-      got += n;
-      position += n;
-    }
+    const got = readFully(fd, target.subarray(0, maxRecords * TRACE_RECORD_BYTES), position);
+    position += got;
     return Math.floor(got / TRACE_RECORD_BYTES);
   };
   try {

@@ -5,10 +5,10 @@
  * results.jsonl are skipped (resume); a failing one is recorded and the sweep goes on.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModelModule } from '../model.js';
+import { loadModelModule, readFully } from '../model.js';
 import type { SweepTask, SweepTaskResult, SweepWorkerData } from '../sweep-worker.js';
 import { formatCsv } from './csv.js';
 import { createProgressReporter, silentProgress, type ProgressReporter, type ProgressSnapshot } from './progress.js';
@@ -73,13 +73,7 @@ function loadSharedTraces(traces: string[], budgetBytes: number): Map<string, Sh
     const target = new Uint8Array(buffer);
     const fd = openSync(trace, 'r');
     try {
-      let offset = 0;
-      while (offset < size) {
-        const n = readSync(fd, target, offset, size - offset, offset);
-        if (n === 0) break;
-        offset += n;
-      }
-      if (offset < size) throw new Error(`${trace}: shorter than its size while reading`);
+      if (readFully(fd, target, 0) < size) throw new Error(`${trace}: shorter than its size while reading`);
     } finally {
       closeSync(fd);
     }
