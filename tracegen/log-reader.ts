@@ -224,12 +224,17 @@ export class TraceCollector {
     return at < 0 ? -1 : this.field(at, key, event);
   }
 
+  /** The sid (hi:lo as parsed) if it is a tenant device of this log, else -1. */
+  private tenantSid(hi: number, lo: number): number {
+    return hi === 0 && lo <= 0xffff && this.validSid[lo] !== 0 ? lo : -1;
+  }
+
   private parsePageUpdate(pos: number): void {
     const ev = 'vtd_iotlb_page_update';
     let p = this.firstField(pos, K_SID, ev);
     if (p < 0) return;
-    const sid = hexLo;
-    if (hexHi !== 0 || sid > 0xffff || this.validSid[sid] === 0) return; // not a tenant device of this log
+    const sid = this.tenantSid(hexHi, hexLo);
+    if (sid < 0) return;
     p = this.field(p, K_IOVA, ev);
     if (p < 0) return;
     const iovaHi = hexHi;
@@ -259,8 +264,8 @@ export class TraceCollector {
     const ev = 'vtd_iotlb_page_hit';
     let p = this.firstField(pos, K_SID, ev);
     if (p < 0) return;
-    const sid = hexLo;
-    if (hexHi !== 0 || sid > 0xffff || this.validSid[sid] === 0) return;
+    const sid = this.tenantSid(hexHi, hexLo);
+    if (sid < 0) return;
     p = this.field(p, K_IOVA, ev);
     if (p < 0) return;
     const iovaHi = hexHi;
@@ -304,7 +309,7 @@ export class TraceCollector {
     p = this.field(p, K_GEN, ev);
     if (p < 0) return;
     const gen = hexLo & 0xffff;
-    if (sid > 0xffff || this.validSid[sid] === 0) return;
+    if (this.tenantSid(0, sid) < 0) return;
     const did = ((highLo >>> 8) | (highHi << 24)) & 0xffff;
     this.validDomain[did] = 1;
     this.globalDid(did);
