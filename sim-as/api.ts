@@ -12,7 +12,7 @@
 
 import { Cache } from './cache';
 import { CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
-import { flowDidEnd, flowFirstStart, flowLastEnd, flowTranslations, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
+import { Flow, flowDidEnd, flowOf, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
 import * as model from './model';
 import * as prefetcher from './prefetcher';
 import { seedRandom } from './random';
@@ -73,17 +73,23 @@ function mbps(translations: u64, ns: i64): f64 {
 // Flows, by did (0 when the did completed nothing).
 /** The smallest did >= `from` that completed a translation, or -1 (so JS reads only real flows). */
 export function nextFlowDid(from: i32): i32 {
-  for (let did = from; did < flowDidEnd; did++) if (unchecked(flowTranslations[did]) > 0) return did;
+  for (let did = from; did < flowDidEnd; did++) if (flowOf(did).translations > 0) return did;
   return -1;
 }
 export function flowCount(did: i32): f64 {
-  return <f64>flowTranslations[did];
+  return <f64>validFlow(did).translations;
 }
 export function flowTimeNs(did: i32): f64 {
-  return flowTranslations[did] == 0 ? 0 : <f64>(flowLastEnd[did] - flowFirstStart[did]);
+  const flow = validFlow(did);
+  return flow.translations == 0 ? 0 : <f64>(flow.lastEnd - flow.firstStart);
 }
 export function flowMbps(did: i32): f64 {
-  return flowTranslations[did] == 0 ? 0 : mbps(flowTranslations[did], flowLastEnd[did] - flowFirstStart[did]);
+  const flow = validFlow(did);
+  return flow.translations == 0 ? 0 : mbps(flow.translations, flow.lastEnd - flow.firstStart);
+}
+function validFlow(did: i32): Flow {
+  if (<u32>did > <u32>u16.MAX_VALUE) throw new RangeError('did out of range');
+  return flowOf(did);
 }
 
 /** The smallest latency bucket >= `from` with a count, or -1. */

@@ -13,3 +13,8 @@ export function resize<T>(from: StaticArray<T>, size: i32): StaticArray<T> {
 export function zeroedArray<T>(length: i32): StaticArray<T> {
   return changetype<StaticArray<T>>(__new(<usize>length << alignof<T>(), idof<StaticArray<T>>()));
 }
+
+/** `bytes` bytes of zeros aligned to `align` (a power of two), without writing them (as above). */
+export function zeroedBlock(bytes: usize, align: usize): usize {
+  return (heap.alloc(bytes + align) + align - 1) & ~(align - 1);
+}
