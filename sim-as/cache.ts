@@ -178,15 +178,33 @@ export class Cache {
     return this.hashed ? this.hashLookup(set, address, did) : this.scan(set, address, did);
   }
 
-  // Fingerprints first, 16 ways per SIMD compare; full keys only for candidates.
+  // Fingerprints first, 16 ways per SIMD compare; full keys only for candidates. The
+  // first candidate is checked before any loop (it is nearly always the only one), so the
+  // common case runs straight through.
   @inline private scan(set: i32, address: u64, did: u32): i32 {
+    const first = set * this.assoc;
+    const filled = unchecked(this.filled[set]);
+    const base = changetype<usize>(this.fingerprints) + <usize>(set * this.fingerprintStride);
+    const probe = i8x16.splat(fingerprint(address, did));
+    let candidates = i8x16.bitmask(i8x16.eq(v128.load(base), probe));
+    // Lanes past the filled ways hold nothing of this set.
+    if (filled < FINGERPRINT_LANES) candidates &= (1 << filled) - 1;
+    if (candidates != 0) {
+      const way = first + ctz(candidates);
+      if (unchecked(this.tagAddress[way]) == address && unchecked(this.tagDid[way]) == did) return way;
+    }
+    return filled > FINGERPRINT_LANES || popcnt(candidates) > 1 ? this.scanRest(set, address, did) : EMPTY;
+  }
+
+  // Every candidate of every lane vector (the rare case: a false fingerprint match, or
+  // more than 16 ways).
+  private scanRest(set: i32, address: u64, did: u32): i32 {
     const first = set * this.assoc;
     const filled = unchecked(this.filled[set]);
     const base = changetype<usize>(this.fingerprints) + <usize>(set * this.fingerprintStride);
     const probe = i8x16.splat(fingerprint(address, did));
     for (let lane = 0; lane < filled; lane += FINGERPRINT_LANES) {
       let candidates = i8x16.bitmask(i8x16.eq(v128.load(base + <usize>lane), probe));
-      // Lanes past the filled ways hold nothing of this set.
       const valid = filled - lane;
       if (valid < FINGERPRINT_LANES) candidates &= (1 << valid) - 1;
       while (candidates != 0) {
