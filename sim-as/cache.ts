@@ -193,15 +193,12 @@ export class Cache {
       const way = first + ctz(candidates);
       if (unchecked(this.tagAddress[way]) == address && unchecked(this.tagDid[way]) == did) return way;
     }
-    return filled > FINGERPRINT_LANES || popcnt(candidates) > 1 ? this.scanRest(set, address, did) : EMPTY;
+    return filled > FINGERPRINT_LANES || popcnt(candidates) > 1 ? this.scanAll(first, filled, base, address, did) : EMPTY;
   }
 
   // Every candidate of every lane vector (the rare case: a false fingerprint match, or
   // more than 16 ways).
-  private scanRest(set: i32, address: u64, did: u32): i32 {
-    const first = set * this.assoc;
-    const filled = unchecked(this.filled[set]);
-    const base = changetype<usize>(this.fingerprints) + <usize>(set * this.fingerprintStride);
+  private scanAll(first: i32, filled: i32, base: usize, address: u64, did: u32): i32 {
     const probe = i8x16.splat(fingerprint(address, did));
     for (let lane = 0; lane < filled; lane += FINGERPRINT_LANES) {
       let candidates = i8x16.bitmask(i8x16.eq(v128.load(base + <usize>lane), probe));
