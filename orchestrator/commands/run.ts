@@ -46,12 +46,13 @@ export function registerRun(program: Command): void {
     if (typeof trace !== 'string') throw new InputError('--trace: required (a PREFIX_iotlb_trace.bin file)');
     const config = modelConfigFromFlags(flags);
     const showProgress = process.stderr.isTTY && !flags['json'];
-    const started = performance.now();
+    // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
+    const started = Date.now();
     const result = await runTraceFile(trace, config, {
       onProgress: showProgress ? progressPrinter(trace) : undefined,
     });
     if (showProgress) process.stderr.write('\r\x1b[K');
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (Date.now() - started) / 1000;
     if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, ...result }) + '\n');
     else process.stdout.write(formatReport(trace, config, result, seconds));
   });
@@ -62,7 +63,7 @@ function progressPrinter(trace: string): (records: number) => void {
   const total = statSync(trace, { throwIfNoEntry: false })?.size ?? 0;
   let last = 0;
   return (records) => {
-    const t = performance.now();
+    const t = Date.now();
     if (t - last < 200) return;
     last = t;
     const percent = total > 0 ? ` (${((records * 48 * 100) / total).toFixed(0)} %)` : '';
