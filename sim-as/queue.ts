@@ -19,7 +19,7 @@ const FIFO_HEAD: usize = 16; // i32: FIFO only, index of the oldest entry
 const ENTRIES: usize = 20; // usize: Entry[capacity]
 const QUEUE_STATE: usize = memory.data(QUEUE_COUNT * <i32>STATE_BYTES, 16);
 // An entry: its time (i64) and request (u32) side by side, so moving one is a single
-// 16-byte copy and a heap level's two children share a cache line.
+// 16-byte copy and a heap node's two children usually share a cache line.
 const ENTRY_BYTES: usize = 16;
 const ENTRY_REQUEST: usize = 8;
 
@@ -30,7 +30,7 @@ let outOfOrder: bool = true;
 }
 
 @inline function entry(entries: usize, index: i32): usize {
-  return entries + (<usize>index << 4);
+  return entries + <usize>index * ENTRY_BYTES;
 }
 
 /** Empties every queue and sets their ordering (all queues share it). */
