@@ -7,10 +7,11 @@
  * translations per packet), then runs `hypersio run` on it at tq 1 and tq 32 with the
  * base configuration, as separate processes, several times each, and prints the best wall
  * time, translations/s, peak RSS, and the speed-up over the reference C++ model (g++ -O2
- * on this machine kind: 23.2 s at tq 1, 10.6 s at tq 32).
+ * on this machine kind: 23.2 s at tq 1, 10.6 s at tq 32). Then the fixed cost of a run:
+ * the same command on the trace's first 32 packets, beside `node -e 0`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeTrace } from '../tracegen/synth.js';
@@ -30,23 +31,48 @@ const translations = 1024 * 500 * 3;
 console.log(`trace: ${tracePath} (${translations.toLocaleString('en-US')} translations, 1024 tenants, rr)`);
 
 const childScript = resolve(projectRoot, 'dist/bench/run-child.js');
-for (const tq of [1, 32]) {
-  let best = Infinity;
+
+/** Runs `node args` `repeats` times: the best wall time, the largest peak RSS, the last stdout. */
+function bestOf(args: string[]): { seconds: number; maxRssKb: number; stdout: string } {
+  let seconds = Infinity;
   let maxRssKb = 0;
-  let mbps = 0;
+  let stdout = '';
   for (let i = 0; i < repeats; i++) {
     const started = performance.now();
-    const r = spawnSync(process.execPath, [childScript, 'run', '--trace', tracePath, '--tq', String(tq), '--json'], { encoding: 'utf8' });
-    const seconds = (performance.now() - started) / 1000;
-    if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
-    best = Math.min(best, seconds);
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    const elapsed = (performance.now() - started) / 1000;
+    if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${r.stderr}`);
+    seconds = Math.min(seconds, elapsed);
     maxRssKb = Math.max(maxRssKb, Number(/maxRssKb=(\d+)/.exec(r.stderr)?.[1] ?? 0));
-    mbps = (JSON.parse(r.stdout) as { mbps: number }).mbps;
+    stdout = r.stdout;
   }
+  return { seconds, maxRssKb, stdout };
+}
+
+for (const tq of [1, 32]) {
+  const { seconds, maxRssKb, stdout } = bestOf([childScript, 'run', '--trace', tracePath, '--tq', String(tq), '--json']);
+  const mbps = (JSON.parse(stdout) as { mbps: number }).mbps;
   const reference = REFERENCE_SECONDS[tq]!;
   console.log(
-    `tq ${String(tq).padStart(2)}: ${best.toFixed(3)} s whole process (best of ${repeats}), ` +
-      `${(translations / best / 1e6).toFixed(2)} M translations/s, peak RSS ${(maxRssKb / 1024).toFixed(0)} MB, ` +
-      `${(reference / best).toFixed(1)}x the reference's ${reference} s; ${mbps.toLocaleString('en-US')} Mb/s`,
+    `tq ${String(tq).padStart(2)}: ${seconds.toFixed(3)} s whole process (best of ${repeats}), ` +
+      `${(translations / seconds / 1e6).toFixed(2)} M translations/s, peak RSS ${(maxRssKb / 1024).toFixed(0)} MB, ` +
+      `${(reference / seconds).toFixed(1)}x the reference's ${reference} s; ${mbps.toLocaleString('en-US')} Mb/s`,
   );
 }
+
+// The fixed cost: what start-up, loading the model and printing take whatever the trace.
+const TINY_RECORDS = 96;
+const tinyPath = resolve(outDir, 'bench_tiny_iotlb_trace.bin');
+if (!existsSync(tinyPath)) {
+  const head = new Uint8Array(TINY_RECORDS * 48);
+  const fd = openSync(tracePath, 'r');
+  readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  writeFileSync(tinyPath, head);
+}
+const tiny = bestOf([childScript, 'run', '--trace', tinyPath, '--json']);
+const bare = bestOf(['-e', '0']);
+console.log(
+  `fixed cost: ${tiny.seconds.toFixed(3)} s whole process for the first ${TINY_RECORDS} translations ` +
+    `(best of ${repeats}); Node alone (node -e 0) ${bare.seconds.toFixed(3)} s`,
+);
