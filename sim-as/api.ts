@@ -11,7 +11,7 @@
 // whose index in the trace is recordsConsumed().
 
 import { Cache } from './cache';
-import { CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
+import { CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, ID_COUNT, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
 import { Flow, flowDidEnd, flowOf, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
 import * as model from './model';
 import * as prefetcher from './prefetcher';
@@ -88,7 +88,7 @@ export function flowMbps(did: i32): f64 {
   return flow.translations == 0 ? 0 : mbps(flow.translations, flow.lastEnd - flow.firstStart);
 }
 function validFlow(did: i32): Flow {
-  if (<u32>did > <u32>u16.MAX_VALUE) throw new RangeError('did out of range');
+  if (<u32>did >= <u32>ID_COUNT) throw new RangeError('did out of range');
   return flowOf(did);
 }
 

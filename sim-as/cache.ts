@@ -19,14 +19,13 @@
 // Statistics (hits, misses, conflicts, domains, accesses per set) are counted only by
 // access() with `alloc` set, as the reference does.
 
-import { LFU_SATURATION, POLICY_LFU, POLICY_LRU, POLICY_ORACLE } from './constants';
+import { ID_COUNT, LFU_SATURATION, POLICY_LFU, POLICY_LRU, POLICY_ORACLE } from './constants';
 import { zeroedArray } from './arrays';
 import { randomBelow } from './random';
 
 const EMPTY: i32 = -1;
 const SCAN_MAX_WAYS: i32 = 64;
 const FINGERPRINT_LANES: i32 = 16; // one v128 of fingerprints
-const MAX_DOMAINS: i32 = 65536;
 
 @inline function log2(x: i32): i32 {
   return 31 - clz<i32>(x);
@@ -113,7 +112,7 @@ export class Cache {
     this.tableHome = new StaticArray<i32>(tableSize);
     this.tableMask = tableSize - 1;
     this.tableShift = <u64>(64 - log2(tableSize));
-    this.domainSeen = zeroedArray<u8>(MAX_DOMAINS);
+    this.domainSeen = zeroedArray<u8>(ID_COUNT);
     for (let s = 0; s < sets; s++) {
       unchecked((this.lruHead[s] = EMPTY));
       unchecked((this.lruTail[s] = EMPTY));

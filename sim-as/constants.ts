@@ -11,6 +11,7 @@ export const PCACHE_HIT: i64 = 5; // page-walk-cache hit
 export const PACKET_BITS: i64 = 1542 * 8;
 export const TRANSLATIONS_PER_PACKET: i32 = 3;
 export const NO_NEXT_ACCESS: u64 = u64.MAX_VALUE;
+export const ID_COUNT: i32 = 65536; // sids and dids are 16-bit: per-id tables have this many entries
 export const NEVER: i64 = i64.MAX_VALUE;
 
 // pageMask(2) and pageMask(3): the walk caches tag by 2 MiB and 1 GiB regions.

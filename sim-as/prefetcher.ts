@@ -4,10 +4,9 @@
 // the predicted sid, whose history the model then walks ahead of time.
 
 import { resize, zeroedArray } from './arrays';
-import { FIELD_IOVA, FIELD_MASK, FIELD_SID, TRACE_RECORD_BYTES } from './constants';
+import { FIELD_IOVA, FIELD_MASK, FIELD_SID, ID_COUNT, TRACE_RECORD_BYTES } from './constants';
 import { copyRecord } from './requests';
 
-const MAX_SIDS: i32 = 65536;
 const NONE: i32 = -1;
 
 let historyLength: i32 = 0;
@@ -15,10 +14,10 @@ let distance: i32 = 0;
 
 // Per sid.
 // (Stored plus one, so that the zeros of a fresh table read as NONE.)
-const historySlotPlusOne = zeroedArray<i32>(MAX_SIDS); // dense slot
-const nextSidPlusOne = zeroedArray<i32>(MAX_SIDS); // learned successor
-export const historyHits = zeroedArray<u32>(MAX_SIDS);
-export const historyMisses = zeroedArray<u32>(MAX_SIDS);
+const historySlotPlusOne = zeroedArray<i32>(ID_COUNT); // dense slot
+const nextSidPlusOne = zeroedArray<i32>(ID_COUNT); // learned successor
+export const historyHits = zeroedArray<u32>(ID_COUNT);
+export const historyMisses = zeroedArray<u32>(ID_COUNT);
 
 /** One past the largest sid with a history (so readers scan no further). */
 export let historySidEnd: i32 = 0;
