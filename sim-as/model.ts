@@ -109,6 +109,7 @@ let l3AllocEnd: u32 = 0;
 // The clock, saved here between feeds (the loop keeps both in locals).
 export let currentTime: i64 = 0;
 let nextSlot: i64 = 0; // the first packet slot (multiple of interArrival) >= currentTime
+/** Translations issued, which is also the records consumed from the trace. */
 export let translated: u64 = 0;
 export let packetsDropped: u64 = 0;
 let inFlight: i32 = 0;
@@ -125,7 +126,6 @@ export let bufferFillsPresent: u64 = 0;
 let inputCount: i32 = 0;
 let inputPosition: i32 = 0;
 let inputFinal: bool = false;
-export let recordsRead: u64 = 0;
 
 function configuredCache(id: i32, policy: i32): Cache {
   return new Cache(cacheSize[id], cacheAssoc[id], cacheGroups[id], policy);
@@ -219,7 +219,6 @@ function issueNextRecord(now: i64): i32 {
   const level = load<u64>(record, FIELD_LEVEL);
   if (level < 1 || level > 3) return STATUS_BAD_PAGE_LEVEL;
   inputPosition++;
-  recordsRead++;
   const r = allocRequest(record);
   const hit = contextAccess(r, false);
   const latency = hit ? CC_HIT : PCIE_RTT + CE_READ;
