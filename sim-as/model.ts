@@ -176,28 +176,26 @@ export function startModel(): void {
   return contextCache.access(contextCache.setIndex(did, <u64>sid), <u64>sid, did, natOf(r), alloc);
 }
 
+/** A cache keyed by the request's iova masked with `mask`, its set chosen by iova >> `setShift`. */
+@inline function pageAccess(cache: Cache, r: usize, setShift: u64, mask: u64, alloc: bool): bool {
+  const iova = iovaOf(r);
+  const did = didOf(r);
+  return cache.access(cache.setIndex(did, iova >> setShift), iova & mask, did, natOf(r), alloc);
+}
+
+// The IOTLB and the prefetch buffer hold the request's page; the walk caches its 2 MiB
+// and 1 GiB regions.
 @inline function iotlbAccess(r: usize, alloc: bool): bool {
-  const iova = iovaOf(r);
-  const did = didOf(r);
-  return iotlb.access(iotlb.setIndex(did, iova >> 21), iova & load<u64>(r, FIELD_MASK), did, natOf(r), alloc);
+  return pageAccess(iotlb, r, 21, load<u64>(r, FIELD_MASK), alloc);
 }
-
 @inline function prefetchBufferAccess(r: usize, alloc: bool): bool {
-  const iova = iovaOf(r);
-  const did = didOf(r);
-  return prefetchBuffer.access(prefetchBuffer.setIndex(did, iova >> 21), iova & load<u64>(r, FIELD_MASK), did, natOf(r), alloc);
+  return pageAccess(prefetchBuffer, r, 21, load<u64>(r, FIELD_MASK), alloc);
 }
-
 @inline function l2Access(r: usize, alloc: bool): bool {
-  const iova = iovaOf(r);
-  const did = didOf(r);
-  return l2PageCache.access(l2PageCache.setIndex(did, iova >> 21), iova & PAGE_MASK_2M, did, natOf(r), alloc);
+  return pageAccess(l2PageCache, r, 21, PAGE_MASK_2M, alloc);
 }
-
 @inline function l3Access(r: usize, alloc: bool): bool {
-  const iova = iovaOf(r);
-  const did = didOf(r);
-  return l3PageCache.access(l3PageCache.setIndex(did, iova >> 30), iova & PAGE_MASK_1G, did, natOf(r), alloc);
+  return pageAccess(l3PageCache, r, 30, PAGE_MASK_1G, alloc);
 }
 
 @inline function mayAllocateIotlb(did: u32): bool {
