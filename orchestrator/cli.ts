@@ -36,8 +36,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     .exitOverride();
   const requested = argv[2];
   const only = COMMAND_MODULES.filter((m) => requested !== undefined && m.names.includes(requested));
+  // Subcommands inherit exitOverride() and configureOutput() from the program.
   for (const module of only.length > 0 ? only : COMMAND_MODULES) (await module.load())(program);
-  for (const sub of program.commands) sub.exitOverride();
   return program;
 }
 

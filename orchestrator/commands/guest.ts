@@ -31,6 +31,4 @@ export function registerGuest(program: Command): void {
           `kernel: ${image.kernelPath}\ninitramfs: ${image.initrdPath}\niperf3 in guest: ${image.hasIperf3 ? 'yes' : 'no (install iperf3 and rebuild with --force)'}\n`,
       );
     });
-  for (const sub of guest.commands) sub.exitOverride();
-  guest.exitOverride();
 }
