@@ -15,7 +15,7 @@ import { execa, type ResultPromise } from 'execa';
 import { InputError } from '../orchestrator/errors.js';
 import { buildGuest, buildNestedInitramfs, type GuestImage } from './guest.js';
 import { startHttpServer, startIperf3Servers, type HttpWorkloadServer, type Iperf3Servers } from './host-servers.js';
-import { MAX_FLAT_NICS, NIC_MODELS, nicArguments, planNics, sidFromBdf, type NicModel, type NicPlacement } from './layout.js';
+import { isNicModel, MAX_FLAT_NICS, MAX_NICS, NIC_MODELS, nicArguments, planNics, sidFromBdf, type NicModel, type NicPlacement } from './layout.js';
 import { compressAndScanLog, type LogStats } from './log-compress.js';
 import { logBaseName, manifestPathForLog, WORKLOADS, type CollectManifest, type ManifestTenant, type Workload } from './manifest.js';
 import { CONSOLE_MARKER } from './init-script.js';
@@ -130,7 +130,9 @@ export function kvmUsable(): boolean {
 
 export function validateCollectOptions(options: CollectOptions): ValidatedOptions {
   const nics = Number(options.nics);
-  if (!Number.isInteger(nics) || nics < 1) throw new InputError(`--nics: must be an integer from 1 to 64, got ${String(options.nics)}`);
+  if (!Number.isInteger(nics) || nics < 1 || nics > MAX_NICS) {
+    throw new InputError(`--nics: must be an integer from 1 to ${MAX_NICS}, got ${String(options.nics)}`);
+  }
   if (!(WORKLOADS as readonly string[]).includes(options.workload)) {
     throw new InputError(`--workload: unknown workload "${options.workload}" (use ${WORKLOADS.join(', ')})`);
   }
@@ -139,13 +141,11 @@ export function validateCollectOptions(options: CollectOptions): ValidatedOption
   if (mode !== 'direct' && mode !== 'nested') throw new InputError(`--mode: use direct or nested, got "${mode}"`);
   if (mode === 'nested' && nics > NESTED_MAX_NICS) throw new InputError(`--nics ${nics}: nested mode runs at most ${NESTED_MAX_NICS} L2 VMs per guest; use --runs for more tenants`);
   const modelNames = options.nicModels ?? (nics > MAX_FLAT_NICS ? ['virtio'] : [...NIC_MODELS]);
-  const models: NicModel[] = modelNames.map((name) => {
-    if (!(NIC_MODELS as readonly string[]).includes(name)) {
-      throw new InputError(`--nic-models: unknown NIC model "${name}" (use ${NIC_MODELS.join(', ')})`);
-    }
-    return name as NicModel;
+  if (modelNames.length === 0) throw new InputError('--nic-models: empty list');
+  const models = modelNames.map((name) => {
+    if (!isNicModel(name)) throw new InputError(`--nic-models: unknown NIC model "${name}" (use ${NIC_MODELS.join(', ')})`);
+    return name;
   });
-  if (models.length === 0) throw new InputError('--nic-models: empty list');
   const placements = planNics(nics, models);
   if (options.durationSeconds !== undefined && options.mb !== undefined) throw new InputError('--duration and --mb: give one, not both');
   const durationSeconds = options.durationSeconds === undefined ? null : positiveInteger('--duration', options.durationSeconds);

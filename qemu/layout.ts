@@ -35,16 +35,6 @@ export function macForNic(index: number): string {
   return `52:54:00:12:${hi.toString(16).padStart(2, '0')}:${lo.toString(16).padStart(2, '0')}`;
 }
 
-/** Parses a --nic-models list; names are checked here so the CLI error names the flag. */
-export function parseNicModels(list: string): NicModel[] {
-  const names = list.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (names.length === 0) throw new InputError('--nic-models: empty list (use e1000, e1000e, virtio)');
-  return names.map((name) => {
-    if (!isNicModel(name)) throw new InputError(`--nic-models: unknown NIC model "${name}" (use ${NIC_MODELS.join(', ')})`);
-    return name;
-  });
-}
-
 /** NIC i gets models[i mod models.length]; placement follows the layout rules above. */
 export function planNics(count: number, models: readonly NicModel[]): NicPlacement[] {
   if (!Number.isInteger(count) || count < 1 || count > MAX_NICS) {
