@@ -15,7 +15,7 @@ import { execa, type ResultPromise } from 'execa';
 import { InputError } from '../orchestrator/errors.js';
 import { buildGuest, buildNestedInitramfs, type GuestImage } from './guest.js';
 import { startHttpServer, startIperf3Servers, type HttpWorkloadServer, type Iperf3Servers } from './host-servers.js';
-import { isNicModel, MAX_FLAT_NICS, MAX_NICS, NIC_MODELS, nicArguments, planNics, sidFromBdf, type NicModel, type NicPlacement } from './layout.js';
+import { isNicModel, MAX_FLAT_NICS, MAX_NICS, NIC_MODELS, nicArguments, planNics, sidFromBdf, type NicPlacement } from './layout.js';
 import { compressAndScanLog, type LogStats } from './log-compress.js';
 import { logBaseName, manifestPathForLog, WORKLOADS, type CollectManifest, type ManifestTenant, type Workload } from './manifest.js';
 import { CONSOLE_MARKER } from './init-script.js';
