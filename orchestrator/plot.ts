@@ -6,7 +6,7 @@
  * - iotlb-hit-rate-vs-size: IOTLB hit rate against IOTLB entries, one line per tenant
  *   count (dashed by the other hardware parameters when they vary).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
@@ -14,6 +14,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { iotlbHitRate } from './sweep/csv.js';
 import type { SweepRecord } from './sweep/results.js';
 import { hardwareLabel, varyingParameters } from './sweep/summary.js';
+import { writeFilesAtomically, type OutputFile } from '../tracegen/atomic-write.js';
 
 export const CHART_NAMES = ['link-utilization-vs-tenants', 'iotlb-hit-rate-vs-size'] as const;
 
@@ -158,11 +159,6 @@ export function svgToPng(svg: string): Buffer {
   return resvg.render().asPng();
 }
 
-function writeAtomically(path: string, data: string | Buffer): void {
-  writeFileSync(`${path}.tmp`, data);
-  renameSync(`${path}.tmp`, path);
-}
-
 /** Draws the charts of `records` into `outDir`; returns the files written (SVG and PNG). */
 export async function plotResults(outDir: string, records: readonly SweepRecord[]): Promise<string[]> {
   const rows = rowsOf(records);
@@ -170,14 +166,11 @@ export async function plotResults(outDir: string, records: readonly SweepRecord[
   mkdirSync(outDir, { recursive: true });
   const specs: Array<[string, TopLevelSpec]> = [['link-utilization-vs-tenants', linkUtilizationSpec(rows)]];
   if (rows.some((r) => r.hitRate !== null)) specs.push(['iotlb-hit-rate-vs-size', hitRateSpec(rows)]);
-  const written: string[] = [];
+  const files: OutputFile[] = [];
   for (const [name, spec] of specs) {
     const svg = await renderSvg(spec);
-    const svgPath = join(outDir, `${name}.svg`);
-    const pngPath = join(outDir, `${name}.png`);
-    writeAtomically(svgPath, svg);
-    writeAtomically(pngPath, svgToPng(svg));
-    written.push(svgPath, pngPath);
+    files.push({ path: join(outDir, `${name}.svg`), data: Buffer.from(svg) }, { path: join(outDir, `${name}.png`), data: svgToPng(svg) });
   }
-  return written;
+  writeFilesAtomically(files);
+  return files.map((f) => f.path);
 }

@@ -2,11 +2,12 @@
  * Combines the output folders of a sharded sweep (or any sweeps) into one: results.jsonl
  * with one line per configuration, in grid order, plus results.csv and the charts.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { latestRecords, readResultsFile, RESULTS_FILE, type SweepRecord } from './results.js';
 import { writeCharts, writeCsv } from './runner.js';
+import { writeFilesAtomically } from '../../tracegen/atomic-write.js';
 
 export interface MergeSummary {
   outDir: string;
@@ -38,8 +39,7 @@ export async function mergeSweeps(folders: readonly string[], outDir: string, op
   if (folders.some((f) => resolve(f) === target)) throw new InputError(`--out: ${outDir} is one of the folders being merged`);
   mkdirSync(outDir, { recursive: true });
   const results = join(outDir, RESULTS_FILE);
-  writeFileSync(`${results}.tmp`, records.map((r) => JSON.stringify(r) + '\n').join(''));
-  renameSync(`${results}.tmp`, results);
+  writeFilesAtomically([{ path: results, data: Buffer.from(records.map((r) => JSON.stringify(r) + '\n').join('')) }]);
   const csv = writeCsv(outDir, records);
   const charts = options.charts === false ? [] : await writeCharts(outDir, records);
   return { outDir, records, files: { results, csv, charts } };

@@ -5,7 +5,7 @@
  * results.jsonl are skipped (resume); a failing one is recorded and the sweep goes on.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { closeSync, openSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelModule, readFully } from '../model.js';
@@ -15,6 +15,7 @@ import { createProgressReporter, silentProgress, type ProgressReporter, type Pro
 import { CSV_FILE, failedRecord, latestRecords, okRecord, readResultsFile, ResultsLog, type SweepRecord } from './results.js';
 import { expandGrid, shardJobs, type Shard, type SweepJob, type SweepSpec } from './spec.js';
 import { countStatuses } from './summary.js';
+import { writeFilesAtomically } from '../../tracegen/atomic-write.js';
 
 const WORKER_PATH = fileURLToPath(new URL('../sweep-worker.js', import.meta.url));
 
@@ -199,11 +200,10 @@ function describeFailure(err: unknown): string {
   return /^worker exited|^Terminating worker/i.test(message) ? `worker crashed (${message})` : message;
 }
 
-/** Writes results.csv atomically (temp file + rename): readers never see half a file. */
+/** Writes results.csv atomically: readers never see half a file. */
 export function writeCsv(outDir: string, records: readonly SweepRecord[]): string {
   const path = join(outDir, CSV_FILE);
-  writeFileSync(`${path}.tmp`, formatCsv(records));
-  renameSync(`${path}.tmp`, path);
+  writeFilesAtomically([{ path, data: Buffer.from(formatCsv(records)) }]);
   return path;
 }
 
