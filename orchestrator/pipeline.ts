@@ -284,7 +284,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       progress: options.sweepProgress === false ? 'none' : 'auto',
     });
     records = summary.records;
-    csv = summary.files.csv ?? writeCsv(resultsDir, records);
+    csv = summary.files.csv;
     stages.sweep = 'ran';
   }
   const failed = records.filter((r) => r.status === 'failed').length;

@@ -60,7 +60,7 @@ export function inputFromFlags(flags: Record<string, unknown>): RawSweepInput {
 export function printSweepOutputs(summary: Pick<SweepSummary, 'records' | 'files'>): void {
   process.stdout.write('\n' + formatSummary(summary.records));
   process.stdout.write(`\nresults  ${summary.files.results}\n`);
-  if (summary.files.csv) process.stdout.write(`csv      ${summary.files.csv}\n`);
+  process.stdout.write(`csv      ${summary.files.csv}\n`);
   for (const chart of summary.files.charts) process.stdout.write(`chart    ${chart}\n`);
 }
 

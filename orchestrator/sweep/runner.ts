@@ -51,7 +51,7 @@ export interface SweepSummary {
   elapsedMs: number;
   /** Every configuration of the shard with its latest record, in grid order. */
   records: SweepRecord[];
-  files: { results: string; csv?: string; charts: string[] };
+  files: { results: string; csv: string; charts: string[] };
 }
 
 export function defaultWorkers(): number {
@@ -153,9 +153,11 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     // Every configuration of this shard with its latest record, in grid order.
     const byId = new Map(latestRecords(readResultsFile(log.path)).map((r) => [r.id, r]));
     const records = jobs.map((job) => byId.get(job.id)).filter((r): r is SweepRecord => r !== undefined);
-    const files: SweepSummary['files'] = { results: log.path, charts: [] };
-    files.csv = writeCsv(options.out, records);
-    if (options.charts !== false) files.charts = await writeCharts(options.out, records);
+    const files: SweepSummary['files'] = {
+      results: log.path,
+      csv: writeCsv(options.out, records),
+      charts: options.charts === false ? [] : await writeCharts(options.out, records),
+    };
     const totals = countStatuses(records);
     return {
       outDir: options.out,
