@@ -20,7 +20,7 @@ import { parseTenantOrder, type TenantOrder } from '../tracegen/interleave.js';
 import { InputError } from './errors.js';
 import { tracePaths } from './trace-format.js';
 import { axisByKey, type AxisValue, type SweepAxis } from './sweep/axes.js';
-import { CSV_FILE, latestRecords, readResultsFile, RESULTS_FILE, type SweepRecord } from './sweep/results.js';
+import { CSV_FILE, HIT_RATE_CHART, latestRecords, readResultsFile, RESULTS_FILE, UTILIZATION_CHART, type SweepRecord } from './sweep/results.js';
 import { runSweep, writeCsv, writeCharts } from './sweep/runner.js';
 import { expandGrid, type SweepSpec } from './sweep/spec.js';
 
@@ -30,8 +30,6 @@ const TRANSLATIONS_PER_PACKET = 3;
 export const DEFAULT_PIPELINE_AXES: Readonly<Record<string, readonly AxisValue[]>> = { iotlbSize: [64, 256, 1024] };
 /** Written by the trace stage: expected trace prefix → the one trace-gen produced (they differ when a log yields extra tenants). */
 const TRACE_INDEX_FILE = 'traces.json';
-/** Always drawn by plotResults when any configuration succeeded. */
-const MAIN_CHART = 'link-utilization-vs-tenants';
 
 export type PipelineStage = 'collect' | 'trace-gen' | 'sweep' | 'charts';
 
@@ -290,9 +288,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const failed = records.filter((r) => r.status === 'failed').length;
 
   // Stage 4: charts, redrawn when missing or older than the results.
-  const existingCharts = ['svg', 'png'].flatMap((ext) => ['link-utilization-vs-tenants', 'iotlb-hit-rate-vs-size'].map((name) => join(resultsDir, `${name}.${ext}`))).filter((f) => existsSync(f));
+  const existingCharts = ['svg', 'png'].flatMap((ext) => [UTILIZATION_CHART, HIT_RATE_CHART].map((name) => join(resultsDir, `${name}.${ext}`))).filter((f) => existsSync(f));
   const resultsTime = existsSync(resultsPath) ? mtimeMs(resultsPath) : 0;
-  const mainCharts = ['svg', 'png'].map((ext) => join(resultsDir, `${MAIN_CHART}.${ext}`));
+  const mainCharts = ['svg', 'png'].map((ext) => join(resultsDir, `${UTILIZATION_CHART}.${ext}`));
   let charts: string[];
   if (mainCharts.every((f) => existsSync(f)) && existingCharts.every((f) => mtimeMs(f) >= resultsTime)) {
     charts = existingCharts;

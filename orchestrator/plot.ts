@@ -12,11 +12,10 @@ import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { iotlbHitRate } from './sweep/csv.js';
-import type { SweepRecord } from './sweep/results.js';
+import { HIT_RATE_CHART, UTILIZATION_CHART, type SweepRecord } from './sweep/results.js';
 import { hardwareLabel, varyingParameters } from './sweep/summary.js';
 import { writeFilesAtomically, type OutputFile } from '../tracegen/atomic-write.js';
 
-export const CHART_NAMES = ['link-utilization-vs-tenants', 'iotlb-hit-rate-vs-size'] as const;
 
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 const PNG_SCALE = 2;
@@ -164,8 +163,8 @@ export async function plotResults(outDir: string, records: readonly SweepRecord[
   const rows = rowsOf(records);
   if (rows.length === 0) return [];
   mkdirSync(outDir, { recursive: true });
-  const specs: Array<[string, TopLevelSpec]> = [['link-utilization-vs-tenants', linkUtilizationSpec(rows)]];
-  if (rows.some((r) => r.hitRate !== null)) specs.push(['iotlb-hit-rate-vs-size', hitRateSpec(rows)]);
+  const specs: Array<[string, TopLevelSpec]> = [[UTILIZATION_CHART, linkUtilizationSpec(rows)]];
+  if (rows.some((r) => r.hitRate !== null)) specs.push([HIT_RATE_CHART, hitRateSpec(rows)]);
   const files: OutputFile[] = [];
   for (const [name, spec] of specs) {
     const svg = await renderSvg(spec);

@@ -13,6 +13,9 @@ import type { SweepJob } from './spec.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const CSV_FILE = 'results.csv';
+/** The charts (each .svg and .png; named here, not in plot.ts, so naming them loads no vega). */
+export const UTILIZATION_CHART = 'link-utilization-vs-tenants';
+export const HIT_RATE_CHART = 'iotlb-hit-rate-vs-size'; // drawn when the results have IOTLB hit rates
 
 export type SweepStatus = 'ok' | 'failed';
 
