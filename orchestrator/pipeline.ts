@@ -10,7 +10,7 @@
  * next invocation reuses) and nothing half-written.
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { collect, validateCollectOptions, type CollectOptions } from '../qemu/collect.js';
 import { logBaseName, logGroupPrefix, manifestPathForLog, readManifest } from '../qemu/manifest.js';
 import { projectRoot } from '../qemu/tools.js';
@@ -18,14 +18,13 @@ import { ensureOutputDir, writeFilesAtomically } from '../tracegen/atomic-write.
 import { buildTrace } from '../tracegen/build.js';
 import { parseTenantOrder, type TenantOrder } from '../tracegen/interleave.js';
 import { InputError } from './errors.js';
-import { tracePaths } from './trace-format.js';
+import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from './trace-format.js';
 import { axisByKey, type AxisValue, type SweepAxis } from './sweep/axes.js';
 import { CSV_FILE, HIT_RATE_CHART, latestRecords, readResultsFile, RESULTS_FILE, UTILIZATION_CHART, type SweepRecord } from './sweep/results.js';
 import { runSweep, writeCsv, writeCharts } from './sweep/runner.js';
-import { expandGrid, type SweepSpec } from './sweep/spec.js';
+import { expandGrid, tenantsFromTraceName, type SweepSpec } from './sweep/spec.js';
 
 /** Translations per packet in the trace constructor's naming (consec = 3 · burst). */
-const TRANSLATIONS_PER_PACKET = 3;
 /** Without --tq / --iotlb-size the sweep still draws a hit-rate curve. */
 export const DEFAULT_PIPELINE_AXES: Readonly<Record<string, readonly AxisValue[]>> = { iotlbSize: [64, 256, 1024] };
 /** Written by the trace stage: expected trace prefix → the one trace-gen produced (they differ when a log yields extra tenants). */
@@ -208,8 +207,9 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const traceIndex = readTraceIndex(traceIndexPath);
   const traces: string[] = [];
   const toBuild: number[] = [];
+  const expectedPrefix = (tenants: number) => tracePrefix(p.workload, tenants, p.order, p.consec);
   for (const tenants of p.tenants) {
-    const expected = `${p.workload}_tnt_${tenants}_${p.order}${p.consec}`;
+    const expected = expectedPrefix(tenants);
     const paths = tracePaths(join(tracesDir, traceIndex[expected] ?? expected));
     const complete = [paths.iotlb, paths.context, paths.pageTable].every((f) => existsSync(f) && mtimeMs(f) >= newestLog);
     if (complete) traces.push(paths.iotlb);
@@ -238,7 +238,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
           },
         });
         if (trap.signal) throw new PipelineInterrupted(trap.signal);
-        const expected = `${p.workload}_tnt_${tenants}_${p.order}${p.consec}`;
+        const expected = expectedPrefix(tenants);
         if (built.outputPrefix !== expected) {
           progress(`pipeline: trace-gen: the logs yielded ${built.tenants} tenants for ${tenants} asked (a device changed IOMMU domain): ${built.outputPrefix}`);
         }
@@ -253,7 +253,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     stages['trace-gen'] = 'ran';
   }
   // Sweep records name traces in grid order; keep them in tenant order.
-  traces.sort((a, b) => tenantsOf(a) - tenantsOf(b));
+  traces.sort((a, b) => (tenantsFromTraceName(a) ?? 0) - (tenantsFromTraceName(b) ?? 0));
   const newestTrace = Math.max(...traces.map(mtimeMs));
 
   // Stage 3: the sweep. Results older than a trace belong to an earlier trace of the
@@ -346,8 +346,4 @@ function readTraceIndex(path: string): Record<string, string> {
     // A damaged index only costs a rebuild of the traces it named.
   }
   return {};
-}
-
-function tenantsOf(trace: string): number {
-  return Number(/_tnt_(\d+)_/.exec(basename(trace))?.[1] ?? 0);
 }

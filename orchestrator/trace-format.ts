@@ -28,6 +28,14 @@ export function pageMask(level: number): bigint {
   return ~((1n << BigInt(12 + 9 * (level - 1))) - 1n) & 0xffff_ffff_ffff_ffffn;
 }
 
+/** Translations per packet: a trace's `consec` is this times its burst in packets. */
+export const TRANSLATIONS_PER_PACKET = 3;
+
+/** The reference's name for a trace, `<test>_tnt_<tenants>_<order><consec>`. */
+export function tracePrefix(test: string, tenants: number, order: string, consec: number): string {
+  return `${test}_tnt_${tenants}_${order}${consec}`;
+}
+
 /** The three files of one trace, from the translation trace's path or its prefix. */
 export function tracePaths(prefix: string): { iotlb: string; context: string; pageTable: string } {
   const base = prefix.replace(/_iotlb_trace\.bin$/, '');

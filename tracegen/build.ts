@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { InputError } from '../orchestrator/errors.js';
-import { tracePaths } from '../orchestrator/trace-format.js';
+import { tracePaths, tracePrefix } from '../orchestrator/trace-format.js';
 import { ensureOutputDir, writeFilesAtomically } from './atomic-write.js';
 import { interleave, parseTenantOrder, type TenantOrder } from './interleave.js';
 import { devicesPerLogFromPrefix, findLog, readManifest, validSidsForLog } from './log-group.js';
@@ -100,7 +100,7 @@ export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuild
   const tenants = collector.tenantCount;
   const store = collector.translations;
   const order = interleave(store.dids(), store.length, tenants, o.order, o.consec);
-  const outputPrefix = `${o.test}_tnt_${tenants}_${o.order}${o.consec}`;
+  const outputPrefix = tracePrefix(o.test, tenants, o.order, o.consec);
   const paths = tracePaths(join(o.outDir, outputPrefix));
   const contextFile = encodeContexts(collector.contexts.values());
   const pageTableFile = encodePageTables(collector.pageTables.values());

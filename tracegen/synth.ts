@@ -25,7 +25,7 @@
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../orchestrator/errors.js';
-import { CONTEXT_RECORD_BYTES, TRACE_RECORD_BYTES, tracePaths } from '../orchestrator/trace-format.js';
+import { CONTEXT_RECORD_BYTES, TRACE_RECORD_BYTES, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../orchestrator/trace-format.js';
 import { ensureOutputDir, writeFilesAtomically } from './atomic-write.js';
 import { writeAll } from './trace-encode.js';
 
@@ -345,7 +345,7 @@ export async function synthesizeTrace(options: SynthOptions): Promise<SynthResul
   checkHost();
   ensureOutputDir(o.outDir);
   const model = drawModel(o);
-  const outputPrefix = `${o.name}_tnt_${o.tenants}_${o.order}${3 * o.burst}`;
+  const outputPrefix = tracePrefix(o.name, o.tenants, o.order, TRANSLATIONS_PER_PACKET * o.burst);
   const paths = tracePaths(join(o.outDir, outputPrefix));
   let pages = 0;
   writeFilesAtomically([

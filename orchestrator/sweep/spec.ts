@@ -12,6 +12,7 @@ import type AjvModule from 'ajv';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
 import { InputError } from '../errors.js';
 import { openTrace } from '../model.js';
+import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../trace-format.js';
 import { SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
 
 /** benchmark × tenants × order × burst, resolved to `<traceDir>/<b>_tnt_<T>_<order><3·burst>_iotlb_trace.bin`. */
@@ -41,7 +42,6 @@ export interface SweepFileSettings {
 
 export const DEFAULT_TRACE_DIR = 'build/hypersio_traces';
 /** Translations per packet in the reference's traces (consec = 3 · burst). */
-const TRANSLATIONS_PER_PACKET = 3;
 
 // ---------------------------------------------------------------------------
 // Non-axis fields of the sweep file and the command line: one table, like SWEEP_AXES.
@@ -195,7 +195,7 @@ export function resolveTraces(spec: SweepSpec): string[] {
     for (const benchmark of w.benchmark)
       for (const tenants of w.tenants)
         for (const order of w.tenantOrder)
-          for (const burst of w.tenantBurstPkt) traces.push(join(dir, `${benchmark}_tnt_${tenants}_${order}${TRANSLATIONS_PER_PACKET * burst}_iotlb_trace.bin`));
+          for (const burst of w.tenantBurstPkt) traces.push(tracePaths(join(dir, tracePrefix(benchmark, tenants, order, TRANSLATIONS_PER_PACKET * burst))).iotlb);
   }
   const distinct = unique(traces);
   for (const trace of distinct) closeSync(openTrace(trace).fd); // InputError: missing, empty, torn
