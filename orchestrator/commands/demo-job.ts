@@ -6,9 +6,9 @@
  * summary tables and the chart paths. Under a minute on 2 cores.
  */
 import { readdirSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { projectRoot } from '../../qemu/tools.js';
 import { runSweep } from '../sweep/runner.js';
 import { printSweepOutputs } from './sweep.js';
 
@@ -19,7 +19,7 @@ export const DEMO_TQ = [1, 32];
 /** Packets per tenant (3 translations each): enough for every tenant to wrap its ring a few times. */
 export const DEMO_PACKETS_PER_TENANT = 768;
 /** Real vIOMMU logs collected by `hypersio collect` and shipped with the repository. */
-export const SAMPLE_LOG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../..', 'samples/qemu');
+export const SAMPLE_LOG_DIR = join(projectRoot(), 'samples/qemu');
 
 export interface DemoJobOptions {
   out?: string;
