@@ -1,6 +1,14 @@
 /** Strict flag value parsing for the CLI's subcommands (errors name the flag). */
 import { InputError } from './errors.js';
 
+/** A list flag's values, comma-separated lists allowed (`--tq 1,32` = `--tq 1 32`), trimmed, empties dropped. */
+export function listFlag(values: string | readonly string[]): string[] {
+  return (typeof values === 'string' ? [values] : values)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
 /** A decimal integer flag value (`--tenants 8`), within [min, max]. */
 export function integerFlag(flag: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;

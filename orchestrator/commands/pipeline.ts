@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { integerFlag } from '../flags.js';
+import { integerFlag, listFlag } from '../flags.js';
 import { addCollectOptions, collectOptionsFromFlags, type CollectFlags } from './collect.js';
 import { printSweepOutputs } from './sweep.js';
 
@@ -17,11 +17,6 @@ interface PipelineFlags extends CollectFlags {
   iotlbSize?: string[];
   workers?: string;
   outDir?: string;
-}
-
-/** `--tq 1 32` and `--tq 1,32` alike. */
-function listValues(values: string[] | undefined): string[] | undefined {
-  return values?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
 }
 
 export function registerPipeline(program: Command): void {
@@ -38,12 +33,12 @@ export function registerPipeline(program: Command): void {
     .option('--out-dir <D>', 'logs/, traces/ and results/ go here (default: build/pipeline/<workload>_vm_<N> in the repository)')
     .action(async (flags: PipelineFlags) => {
       const collectOptions = collectOptionsFromFlags(flags);
-      const tenantTexts = listValues(flags.tenants);
+      const tenantTexts = flags.tenants && listFlag(flags.tenants);
       if (tenantTexts === undefined || tenantTexts.length === 0) throw new InputError('--tenants: required (one or more tenant counts, at most --nics × --runs)');
       const tenants = tenantTexts.map((t) => integerFlag('--tenants', t, 1) ?? 0);
       const axes: Record<string, string[]> = {};
-      const tq = listValues(flags.tq);
-      const iotlbSize = listValues(flags.iotlbSize);
+      const tq = flags.tq && listFlag(flags.tq);
+      const iotlbSize = flags.iotlbSize && listFlag(flags.iotlbSize);
       if (tq !== undefined) axes['tq'] = tq;
       if (iotlbSize !== undefined) axes['iotlbSize'] = iotlbSize;
       const workers = integerFlag('--workers', flags.workers, 1);

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../errors.js';
-import { flagKey } from '../flags.js';
+import { flagKey, listFlag } from '../flags.js';
 import { SWEEP_AXES } from '../sweep/axes.js';
 import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_FIELDS, type RawSweepInput } from '../sweep/spec.js';
 import { runSweep, type SweepSummary } from '../sweep/runner.js';
@@ -11,12 +11,6 @@ import { registerPlot } from './plot.js';
 
 export const DEFAULT_SWEEP_OUT = 'build/sweep';
 
-
-/** Flag values, with comma-separated lists allowed (`--tq 1,8,32` = `--tq 1 8 32`). */
-function flagValues(value: unknown): unknown[] {
-  const list = Array.isArray(value) ? value : [value];
-  return list.flatMap((v) => (typeof v === 'string' ? v.split(',').filter((s) => s.trim() !== '') : [v]));
-}
 
 /** Every flag is generated from SWEEP_FIELDS and SWEEP_AXES (the sweep file's schema too). */
 function addSweepOptions(command: Command): void {
@@ -42,14 +36,14 @@ export function inputFromFlags(flags: Record<string, unknown>): RawSweepInput {
   for (const field of SWEEP_FIELDS) {
     for (const name of [field.flag, ...field.legacyFlags]) {
       const value = flags[flagKey(name)];
-      if (value !== undefined) input[field.key] = field.variadic ? flagValues(value) : value;
+      if (value !== undefined) input[field.key] = field.variadic ? listFlag(value as string | string[]) : value;
     }
   }
   for (const axis of SWEEP_AXES) {
     for (const name of [axis.flag, ...axis.legacyFlags]) {
       const value = flags[flagKey(name)];
       if (value === undefined) continue;
-      input[axis.key] = value === true ? ['on'] : flagValues(value);
+      input[axis.key] = value === true ? ['on'] : listFlag(value as string | string[]);
     }
   }
   if (flags['inOrder'] === true || flags['inorder'] === true) input['queue'] = ['in-order'];
