@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from './errors.js';
 import { validateConfig, type ModelConfig } from './config.js';
 import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES, type RecordSource, type RunResult, type SimulateOptions } from './model-core.js';
+import { traceSizeProblem } from './trace-format.js';
 
 export type { RunResult } from './model-core.js';
 
@@ -53,11 +54,10 @@ export function openTrace(path: string): { fd: number; records: number } {
     closeSync(fd);
     throw new InputError(`${path}: not a regular file`);
   }
-  if (stat.size === 0 || stat.size % TRACE_RECORD_BYTES !== 0) {
+  const problem = traceSizeProblem(path, stat.size);
+  if (problem) {
     closeSync(fd);
-    throw new InputError(
-      stat.size === 0 ? `${path}: trace is empty` : `${path}: trace size ${stat.size} is not a multiple of ${TRACE_RECORD_BYTES} (corrupt or not a translation trace)`,
-    );
+    throw new InputError(problem);
   }
   return { fd, records: stat.size / TRACE_RECORD_BYTES };
 }

@@ -18,6 +18,18 @@ export const TRACE_FIELD = {
 export const TRACE_RECORD_TYPE_TRANSLATION = 1;
 export const NO_NEXT_ACCESS = 0xffff_ffff_ffff_ffffn;
 
+/**
+ * What is wrong with a translation trace of `byteLength` bytes, as a message naming it, or
+ * undefined (the check before simulating; the CLI and the web page share it).
+ */
+export function traceSizeProblem(name: string, byteLength: number): string | undefined {
+  if (byteLength === 0) return `${name}: trace is empty`;
+  if (byteLength % TRACE_RECORD_BYTES !== 0) {
+    return `${name}: trace size ${byteLength} is not a multiple of ${TRACE_RECORD_BYTES} (corrupt or not a translation trace)`;
+  }
+  return undefined;
+}
+
 /** `<prefix>_cc_data.bin`: u16 sid, u64 high, u64 low, u16 gen. */
 export const CONTEXT_RECORD_BYTES = 20;
 /** `<prefix>_slpt_data.bin`: u16 did, u64 address, u64 level, u64 value, u64 iova, u64 table base. */

@@ -12,7 +12,7 @@ import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type 
 import { escapeHtml, formatCount, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
 import { ModelClient } from './model-client.js';
 import type { TraceRef } from './protocol.js';
-import { traceSizeProblem } from './trace-check.js';
+import { traceSizeProblem } from '../../orchestrator/trace-format.js';
 
 // ---------------------------------------------------------------------------
 // Elements

@@ -7,7 +7,7 @@ import wasmUrl from '../../dist/hypersio.wasm?url';
 import { validateConfig } from '../../orchestrator/config.js';
 import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES } from '../../orchestrator/model-core.js';
 import type { TraceRef, WorkerReply, WorkerRequest } from './protocol.js';
-import { traceSizeProblem } from './trace-check.js';
+import { traceSizeProblem } from '../../orchestrator/trace-format.js';
 
 const CHUNK_RECORDS = 4096;
 /** Progress messages at most this often, so that posting does not slow the run. */
@@ -66,7 +66,7 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
     validateConfig(config);
     const [module, bytes] = await Promise.all([modelModule(), traceBytes(trace)]);
     const problem = traceSizeProblem(trace.name, bytes.byteLength);
-    if (problem) throw new BadRecordError(problem, 0);
+    if (problem) throw new Error(problem);
     const totalRecords = bytes.byteLength / TRACE_RECORD_BYTES;
     const started = performance.now();
     let lastProgress = started;
@@ -83,7 +83,7 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // The CLI names the file before a record problem; so does the page.
-    const named = err instanceof BadRecordError && !message.startsWith(`${trace.name}:`) ? `${trace.name}: ${message}` : message;
+    const named = err instanceof BadRecordError ? `${trace.name}: ${message}` : message;
     scope.postMessage({ type: 'error', requestId, message: named });
   }
 }
