@@ -12,7 +12,11 @@ import {
 } from '../orchestrator/trace-format.js';
 import type { ContextRecord, PageTableRecord } from './log-reader.js';
 import { writeSync } from 'node:fs';
-import { CHUNK_MASK, CHUNK_SHIFT, RECORD_WORDS, type TranslationStore } from './translation-store.js';
+import { CHUNK_MASK, CHUNK_SHIFT, RECORD_WORDS, WORD, type TranslationStore } from './translation-store.js';
+
+// The store's word offsets, copied into module constants: the hot loops below read them
+// per record, and a property of an imported object is measurably slower there.
+const { sidDid, iovaLo, iovaHi, maskLo, maskHi, level, slpteLo, slpteHi } = WORD;
 
 /** Writes a u64 given as halves. */
 function setU64(view: DataView, offset: number, hi: number, lo: number): void {
@@ -36,9 +40,9 @@ export function nextAccessTimes(store: TranslationStore, order: Int32Array): Int
     const s = order[i]!;
     const w = chunks[s >> CHUNK_SHIFT]!;
     const o = (s & CHUNK_MASK) * RECORD_WORDS;
-    const did = w[o]! >>> 16;
-    const pageLo = (w[o + 1]! & w[o + 3]!) >>> 0;
-    const pageHi = (w[o + 2]! & w[o + 4]!) >>> 0;
+    const did = w[o + sidDid]! >>> 16;
+    const pageLo = (w[o + iovaLo]! & w[o + maskLo]!) >>> 0;
+    const pageHi = (w[o + iovaHi]! & w[o + maskHi]!) >>> 0;
     let previous: number | undefined;
     if (pageHi < 0x10000 && (pageLo & 0xfff) === 0) {
       const key = (pageHi * 1048576 + (pageLo >>> 12)) * 65536 + did;
@@ -77,12 +81,12 @@ export function writeTranslationTrace(fd: number, store: TranslationStore, order
       const o = (s & CHUNK_MASK) * RECORD_WORDS;
       const base = k * TRACE_RECORD_BYTES;
       view.setInt32(base + TRACE_FIELD.type, TRACE_RECORD_TYPE_TRANSLATION, true);
-      view.setUint16(base + TRACE_FIELD.sid, w[o]! & 0xffff, true);
-      view.setUint16(base + TRACE_FIELD.did, w[o]! >>> 16, true);
-      setU64(view, base + TRACE_FIELD.iova, w[o + 2]!, w[o + 1]!);
-      setU64(view, base + TRACE_FIELD.mask, w[o + 4]!, w[o + 3]!);
-      setU64(view, base + TRACE_FIELD.level, 0, w[o + 5]!);
-      setU64(view, base + TRACE_FIELD.slpte, w[o + 7]!, w[o + 6]!);
+      view.setUint16(base + TRACE_FIELD.sid, w[o + sidDid]! & 0xffff, true);
+      view.setUint16(base + TRACE_FIELD.did, w[o + sidDid]! >>> 16, true);
+      setU64(view, base + TRACE_FIELD.iova, w[o + iovaHi]!, w[o + iovaLo]!);
+      setU64(view, base + TRACE_FIELD.mask, w[o + maskHi]!, w[o + maskLo]!);
+      setU64(view, base + TRACE_FIELD.level, 0, w[o + level]!);
+      setU64(view, base + TRACE_FIELD.slpte, w[o + slpteHi]!, w[o + slpteLo]!);
       const next = nat[i]!;
       if (next < 0) setU64(view, base + TRACE_FIELD.nat, 0xffffffff, 0xffffffff);
       else setU64(view, base + TRACE_FIELD.nat, 0, next);

@@ -52,14 +52,14 @@ export class TranslationStore {
     const o = (i & CHUNK_MASK) * RECORD_WORDS;
     if (o === 0) this.chunks.push(new Uint32Array((CHUNK_MASK + 1) * RECORD_WORDS));
     const w = this.chunks[i >> CHUNK_SHIFT]!;
-    w[o] = (sid & 0xffff) | (did << 16);
-    w[o + 1] = iovaLo;
-    w[o + 2] = iovaHi;
-    w[o + 3] = maskLo;
-    w[o + 4] = maskHi;
-    w[o + 5] = level;
-    w[o + 6] = slpteLo;
-    w[o + 7] = slpteHi;
+    w[o + WORD.sidDid] = (sid & 0xffff) | (did << 16);
+    w[o + WORD.iovaLo] = iovaLo;
+    w[o + WORD.iovaHi] = iovaHi;
+    w[o + WORD.maskLo] = maskLo;
+    w[o + WORD.maskHi] = maskHi;
+    w[o + WORD.level] = level;
+    w[o + WORD.slpteLo] = slpteLo;
+    w[o + WORD.slpteHi] = slpteHi;
     this.length = i + 1;
     return i;
   }
@@ -76,7 +76,7 @@ export class TranslationStore {
   /** The did of every translation, in read order. */
   dids(): Uint16Array {
     const out = new Uint16Array(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = this.chunks[i >> CHUNK_SHIFT]![(i & CHUNK_MASK) * RECORD_WORDS]! >>> 16;
+    for (let i = 0; i < this.length; i++) out[i] = this.chunks[i >> CHUNK_SHIFT]![(i & CHUNK_MASK) * RECORD_WORDS + WORD.sidDid]! >>> 16;
     return out;
   }
 
@@ -85,12 +85,12 @@ export class TranslationStore {
     const o = (i & CHUNK_MASK) * RECORD_WORDS;
     const big = (hi: number, lo: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
     return {
-      sid: w[o]! & 0xffff,
-      did: w[o]! >>> 16,
-      iova: big(w[o + 2]!, w[o + 1]!),
-      mask: big(w[o + 4]!, w[o + 3]!),
-      level: w[o + 5]!,
-      slpte: big(w[o + 7]!, w[o + 6]!),
+      sid: w[o + WORD.sidDid]! & 0xffff,
+      did: w[o + WORD.sidDid]! >>> 16,
+      iova: big(w[o + WORD.iovaHi]!, w[o + WORD.iovaLo]!),
+      mask: big(w[o + WORD.maskHi]!, w[o + WORD.maskLo]!),
+      level: w[o + WORD.level]!,
+      slpte: big(w[o + WORD.slpteHi]!, w[o + WORD.slpteLo]!),
     };
   }
 }
