@@ -4,6 +4,7 @@
  * millions. Chunks are never copied on growth (fresh memory is expensive to touch; doubling
  * an array touches everything twice). 64-bit fields are two unsigned 32-bit halves.
  */
+import { pageMask } from '../orchestrator/trace-format.js';
 
 /** Word offsets within a record. */
 export const WORD = {
@@ -95,21 +96,13 @@ export class TranslationStore {
   }
 }
 
-/** pageMask(level) = ~((1 << (12 + 9(level-1))) - 1) as 32-bit halves; 0 when the shift leaves 0..63. */
-export function pageMaskHalves(level: number): { hi: number; lo: number } {
-  const shift = 12 + 9 * (level - 1);
-  if (shift < 0 || shift > 63) return { hi: 0, lo: 0 };
-  if (shift >= 32) return { hi: (0xffffffff << (shift - 32)) >>> 0, lo: 0 };
-  return { hi: 0xffffffff, lo: (0xffffffff << shift) >>> 0 };
-}
-
-/** Masks of levels 0..7, precomputed for the hot paths (index = level). */
+/** pageMask(level) of levels 0..7 as 32-bit halves, precomputed for the hot paths (index = level). */
 export const LEVEL_MASK_HI = new Uint32Array(8);
 export const LEVEL_MASK_LO = new Uint32Array(8);
 for (let l = 0; l < 8; l++) {
-  const m = pageMaskHalves(l);
-  LEVEL_MASK_HI[l] = m.hi;
-  LEVEL_MASK_LO[l] = m.lo;
+  const mask = pageMask(l);
+  LEVEL_MASK_HI[l] = Number(mask >> 32n);
+  LEVEL_MASK_LO[l] = Number(mask & 0xffff_ffffn);
 }
 
 /** The level l in 1..4 whose pageMask equals the mask, else 0 (the reference's rule). */
