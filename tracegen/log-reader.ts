@@ -87,6 +87,11 @@ const KEY_NAME = new Map<Uint8Array, string>(
   ]),
 );
 
+/** The domain id in a context entry's high word: bits 8..23. */
+function domainOfContextHigh(highLo: number): number {
+  return (highLo >>> 8) & 0xffff;
+}
+
 /**
  * Everything kept from a log group. One collector reads the logs of a group in order
  * (`readLog` with k = 0, 1, …); global did numbering and the context / page-table maps
@@ -310,7 +315,7 @@ export class TraceCollector {
     if (p < 0) return;
     const gen = hexLo & 0xffff;
     if (this.tenantSid(0, sid) < 0) return;
-    const did = ((highLo >>> 8) | (highHi << 24)) & 0xffff;
+    const did = domainOfContextHigh(highLo);
     this.validDomain[did] = 1;
     this.globalDid(did);
     const adjustedSid = sid + 128 * this.logIndex;
@@ -321,11 +326,10 @@ export class TraceCollector {
     const ev = 'vtd_slpte_fetch';
     let p = this.firstField(pos, K_HIGH, ev);
     if (p < 0) return;
-    const highHi = hexHi;
-    const highLo = hexLo;
-    const did = ((highLo >>> 8) | (highHi << 24)) & 0xffff;
+    const did = domainOfContextHigh(hexLo);
     if (this.validDomain[did] === 0) return;
     p = this.field(p, K_LOW, ev);
+    if (p < 0) return;
     p = this.field(p, K_IOVA, ev);
     if (p < 0) return;
     const iovaHi = hexHi;
@@ -348,7 +352,6 @@ export class TraceCollector {
     let index = 0;
     if (shift >= 0 && shift < 64) {
       if (shift >= 32) index = (iovaHi >>> (shift - 32)) & 511;
-      else if (shift === 0) index = iovaLo & 511;
       else index = ((iovaLo >>> shift) | (iovaHi << (32 - shift))) & 511;
     }
     let addressLo = baseLo + index * 8;
