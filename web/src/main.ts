@@ -78,8 +78,6 @@ const ui = {
 
 interface TraceChoice {
   ref: TraceRef;
-  /** Known for samples; for a loaded file, learnt from its first run. */
-  tenants?: number;
   translations: number;
   sample?: SampleInfo;
 }
@@ -105,7 +103,7 @@ async function loadSamples(): Promise<void> {
   group.label = samples[0]?.origin === 'synthetic' ? 'Synthetic NIC traces (bundled)' : 'Golden traces (bundled)';
   for (const s of samples) {
     const key = `sample:${s.name}`;
-    traceChoices.set(key, { ref: sampleRef(s), tenants: s.tenants, translations: s.translations, sample: s });
+    traceChoices.set(key, { ref: sampleRef(s), translations: s.translations, sample: s });
     group.append(new Option(`${s.tenants} tenant${s.tenants === 1 ? '' : 's'} · ${formatInteger(s.translations)} translations`, key));
   }
   ui.traceSelect.append(group);
@@ -282,7 +280,6 @@ async function runNow(): Promise<void> {
       ui.progressBar.style.width = `${((done / total) * 100).toFixed(1)}%`;
     });
     clearError();
-    trace.tenants = Object.keys(outcome.result.flows).length;
     showResult(config, trace, outcome.result, outcome.elapsedMs);
     lastRunKey = runKey;
     document.body.dataset['runs'] = String(Number(document.body.dataset['runs'] ?? '0') + 1);
@@ -394,8 +391,7 @@ type SweepVariant = 'iotlb4' | 'tq4' | 'prefetch' | 'oracle' | 'order';
 const IOTLB_SWEEP = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 
 function variantOf(config: ModelConfig, variant: SweepVariant): ModelConfig {
-  const v = structuredClone(config);
-  if (variant === 'iotlb4') v.iotlb = geometry(Math.min(v.iotlb.size * 4, 1 << 16), v.iotlb.assoc === v.iotlb.size ? 0 : v.iotlb.assoc);
+  const v = variant === 'iotlb4' ? withIotlbEntries(config, Math.min(config.iotlb.size * 4, 1 << 16)) : structuredClone(config);
   if (variant === 'tq4') v.tq = Math.min(v.tq * 4, 1 << 20);
   if (variant === 'prefetch') v.prefetch.bufferSize = 64;
   if (variant === 'oracle') v.iotlbPolicy = 'oracle';
@@ -466,7 +462,7 @@ async function runSweep(force = false): Promise<void> {
         [seriesA, p.a],
         [seriesB, p.b],
       ] as const) {
-        validateConfig(config);
+        // (The worker validates each configuration; an invalid one stops the sweep below.)
         const { result } = await client.run(config, p.trace);
         if (generation !== sweepGeneration) return;
         series.points.push({

@@ -5,7 +5,6 @@ import type { TraceRef, WorkerReply, WorkerRequest } from './protocol.js';
 
 export interface RunOutcome {
   result: RunResult;
-  records: number;
   elapsedMs: number;
 }
 
@@ -43,7 +42,7 @@ export class ModelClient {
   async run(config: ModelConfig, trace: TraceRef, onProgress?: Pending['onProgress']): Promise<RunOutcome> {
     const reply = await this.request((requestId) => ({ type: 'run', requestId, config, trace }), onProgress);
     if (reply.type !== 'result') throw new Error(`unexpected reply '${reply.type}' from the model worker`);
-    return { result: reply.result, records: reply.records, elapsedMs: reply.elapsedMs };
+    return { result: reply.result, elapsedMs: reply.elapsedMs };
   }
 
   private request(make: (requestId: number) => WorkerRequest, onProgress?: Pending['onProgress']): Promise<WorkerReply> {

@@ -79,7 +79,7 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
         scope.postMessage({ type: 'progress', requestId, recordsDone, totalRecords });
       },
     });
-    scope.postMessage({ type: 'result', requestId, result, records: totalRecords, elapsedMs: performance.now() - started });
+    scope.postMessage({ type: 'result', requestId, result, elapsedMs: performance.now() - started });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // The CLI names the file before a record problem; so does the page.

@@ -12,6 +12,6 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { type: 'progress'; requestId: number; recordsDone: number; totalRecords: number }
-  | { type: 'result'; requestId: number; result: RunResult; records: number; elapsedMs: number }
+  | { type: 'result'; requestId: number; result: RunResult; elapsedMs: number }
   | { type: 'ready'; requestId: number }
   | { type: 'error'; requestId: number; message: string };
