@@ -1,27 +1,15 @@
 /** The collect/guest commands' input errors: one line on stderr, exit status 2, nothing started. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectOneLineInputError as expectOneLine, runCli } from './helpers.js';
 
-const root = resolve(fileURLToPath(import.meta.url), '../..');
 const outDir = mkdtempSync(join(tmpdir(), 'hypersio-collect-cli-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, 'bin/hypersio'), ...args], { cwd: root, encoding: 'utf8', env });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 function expectOneLineInputError(args: string[], pattern: RegExp, env?: NodeJS.ProcessEnv): void {
-  const r = cli(args, env);
-  expect(r.status, r.stderr).toBe(2);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^hypersio: /);
-  expect(lines[0]).toMatch(pattern);
+  expectOneLine(runCli(args, env ? { env } : {}), pattern);
 }
 
 describe('hypersio collect: bad inputs', () => {

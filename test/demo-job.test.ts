@@ -1,15 +1,17 @@
 /** `npm start` (hypersio demo-job): the default job, run for real into a temporary folder. */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { HYPERSIO_BIN } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'hypersio-demo-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('the default job', () => {
   it('sweeps synthetic and bundled-QEMU-log traces and ends with tables and charts', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'hypersio-demo-')), 'demo');
-    const r = spawnSync(process.execPath, [HYPERSIO_BIN, 'demo-job', '--out', out], { encoding: 'utf8' });
+    const out = join(scratch, 'demo');
+    const r = runCli(['demo-job', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Synthetic tenants/);
     expect(r.stdout).toMatch(/Real QEMU logs/);

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The reference's outputs, read in place (never copied into the project). */
@@ -8,3 +10,24 @@ export const GOLDEN_DIR = resolve(PROJECT_ROOT, '../shared/golden');
 export const HYPERSIO_BIN = resolve(PROJECT_ROOT, 'bin/hypersio');
 
 if (!existsSync(GOLDEN_DIR)) throw new Error(`golden data not found at ${GOLDEN_DIR}`);
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (`./bin/hypersio`, compiled by `npm run build`) from the project root. */
+export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const r = spawnSync(process.execPath, [HYPERSIO_BIN, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: options.env ?? process.env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Bad input: exit status 2 and one `hypersio: …` line on stderr matching `message`. */
+export function expectOneLineInputError(result: { status: number | null | undefined; stderr: string }, message: RegExp): void {
+  expect(result.status, result.stderr).toBe(2);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^hypersio: /);
+  expect(lines[0]).toMatch(message);
+}

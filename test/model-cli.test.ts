@@ -1,19 +1,16 @@
 /** `hypersio run`: output, the original tool's flag names, and one-line errors on bad input. */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { GOLDEN_DIR, HYPERSIO_BIN } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { expectOneLineInputError, GOLDEN_DIR, runCli } from './helpers.js';
 import { accesses, traceBytes } from './model-harness.js';
 
 const trace = resolve(GOLDEN_DIR, 'traces/syn_tnt_3_rr3_iotlb_trace.bin');
 const scratch = mkdtempSync(join(tmpdir(), 'hypersio-run-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function hypersio(...args: string[]) {
-  const r = spawnSync(process.execPath, [HYPERSIO_BIN, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const hypersio = (...args: string[]) => runCli(args);
 
 function writeScratch(name: string, content: string | Uint8Array): string {
   const path = join(scratch, name);
@@ -86,11 +83,8 @@ describe('bad input: one line naming the file or flag, exit status 2, nothing on
   for (const [name, args, message] of cases) {
     it(name, () => {
       const r = hypersio(...args());
-      expect(r.status).toBe(2);
+      expectOneLineInputError(r, message);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^hypersio: /);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(message);
     });
   }
 

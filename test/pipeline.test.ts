@@ -7,15 +7,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTool } from '../qemu/tools.js';
 import { runPipeline } from '../orchestrator/pipeline.js';
 import { InputError } from '../orchestrator/errors.js';
 import type { CollectManifest } from '../qemu/manifest.js';
+import { expectOneLineInputError, runCli } from './helpers.js';
 
-const root = resolve(fileURLToPath(import.meta.url), '../..');
 const work = mkdtempSync(join(tmpdir(), 'hypersio-pipeline-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -25,10 +24,7 @@ if (!qemuPresent && !requireQemu) {
   console.warn('pipeline: real run skipped, qemu-system-x86_64 not found (bash .ci/install-qemu.sh installs it)');
 }
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, 'bin/hypersio'), 'pipeline', ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(['pipeline', ...args]);
 
 /** Every file under dir, relative, with its modification time. */
 function filesWithTimes(dir: string): Map<string, number> {
@@ -45,10 +41,7 @@ describe('hypersio pipeline: bad input', () => {
   it('more tenants than nics × runs: one line, exit 2, nothing written', () => {
     const outDir = join(work, 'too-many');
     const r = cli(['--nics', '2', '--runs', '1', '--workload', 'http', '--tenants', '3', '--out-dir', outDir]);
-    expect(r.status, r.stderr).toBe(2);
-    const lines = r.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^hypersio: --tenants 3: more than the 2 tenant devices collected \(--nics 2 × --runs 1\); raise --runs to at least 2$/);
+    expectOneLineInputError(r, /^hypersio: --tenants 3: more than the 2 tenant devices collected \(--nics 2 × --runs 1\); raise --runs to at least 2$/);
     expect(r.stdout).toBe('');
     expect(existsSync(outDir)).toBe(false);
   });
@@ -64,9 +57,7 @@ describe('hypersio pipeline: bad input', () => {
     ];
     for (const [args, pattern] of cases) {
       const r = cli([...args, '--out-dir', outDir]);
-      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(pattern);
+      expectOneLineInputError(r, pattern);
     }
     expect(existsSync(outDir)).toBe(false);
   });
@@ -84,9 +75,7 @@ describe('hypersio pipeline: bad input', () => {
     ];
     for (const [args, pattern] of cases) {
       const r = cli([...base, ...args]);
-      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toMatch(pattern);
+      expectOneLineInputError(r, pattern);
     }
     expect(existsSync(outDir)).toBe(false);
   });

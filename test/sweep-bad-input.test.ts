@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { expectOneLineInputError } from './helpers.js';
 import { hypersio, sweepApi, tempDir, TRACE_3, TRACE_8 } from './sweep-helpers.js';
 
 describe('bad sweep input: one-line error, exit 2', () => {
@@ -23,11 +24,7 @@ describe('bad sweep input: one-line error, exit 2', () => {
   for (const [name, args, message] of cases) {
     it(name, async () => {
       const run = await hypersio(['sweep', ...args, '--out', out]);
-      expect(run.exitCode).toBe(2);
-      const lines = run.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^hypersio: /);
-      expect(lines[0]).toMatch(message);
+      expectOneLineInputError({ status: run.exitCode, stderr: run.stderr }, message);
       expect(run.stdout).toBe('');
     });
   }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTrace } from '../tracegen/build.js';
 import { CONTEXT_RECORD_BYTES, PAGE_TABLE_RECORD_BYTES } from '../orchestrator/trace-format.js';
-import { goldenDir, goldenLogs, goldenTraces, recordSet, removeDir, runCli, tempDir } from './tracegen-helpers.js';
+import { GOLDEN_DIR } from './helpers.js';
+import { goldenLogs, goldenTraces, recordSet, removeDir, runCli, tempDir } from './tracegen-helpers.js';
 
 interface TraceBuild {
   logPrefix: string;
@@ -19,7 +20,7 @@ interface TraceBuild {
   pageTableRecords: number;
 }
 
-const builds = (JSON.parse(readFileSync(join(goldenDir, 'expected.json'), 'utf8')) as { traceBuilds: TraceBuild[] }).traceBuilds;
+const builds = (JSON.parse(readFileSync(join(GOLDEN_DIR, 'expected.json'), 'utf8')) as { traceBuilds: TraceBuild[] }).traceBuilds;
 const out = tempDir('golden');
 afterAll(() => removeDir(out));
 

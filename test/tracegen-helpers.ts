@@ -1,15 +1,12 @@
 /** Shared helpers of the trace constructor tests (not a test file itself). */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { GOLDEN_DIR } from './helpers.js';
 
-export const projectRoot = resolve(fileURLToPath(import.meta.url), '../..');
-/** Golden data, read in place (never copied into the project). */
-export const goldenDir = resolve(projectRoot, '../shared/golden');
-export const goldenLogs = join(goldenDir, 'logs');
-export const goldenTraces = join(goldenDir, 'traces');
+export { runCli, type CliResult } from './helpers.js';
+export const goldenLogs = join(GOLDEN_DIR, 'logs');
+export const goldenTraces = join(GOLDEN_DIR, 'traces');
 
 export function tempDir(tag: string): string {
   return mkdtempSync(join(tmpdir(), `hypersio-tracegen-${tag}-`));
@@ -26,18 +23,6 @@ export function filesIn(dir: string): string[] {
   } catch {
     return [];
   }
-}
-
-export interface CliResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI (`./bin/hypersio`, compiled by `npm run build`). */
-export function runCli(args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [join(projectRoot, 'bin/hypersio'), ...args], { cwd: projectRoot, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The records of a fixed-size record file, as hex strings (to compare as sets). */
