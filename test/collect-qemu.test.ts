@@ -6,9 +6,8 @@
  */
 import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +15,8 @@ import { findTool } from '../qemu/tools.js';
 import { sidFromBdf } from '../qemu/layout.js';
 import type { CollectManifest } from '../qemu/manifest.js';
 import { buildTrace } from '../tracegen/build.js';
+import { HYPERSIO_BIN, PROJECT_ROOT } from './helpers.js';
 
-const root = resolve(fileURLToPath(import.meta.url), '../..');
 const qemuPresent = findTool('qemu-system-x86_64') !== null;
 const requireQemu = process.env['HYPERSIO_REQUIRE_QEMU'] === '1';
 if (!qemuPresent && !requireQemu) {
@@ -47,6 +46,8 @@ describe.skipIf(!qemuPresent && !requireQemu)('hypersio collect under QEMU', () 
   let work: string;
   let tmp: string; // TMPDIR of the collector: its temporary files must all be gone after each run
   const env = (): NodeJS.ProcessEnv => ({ ...process.env, TMPDIR: tmp });
+  /** The CLI, asynchronously (QEMU runs for seconds), with the collector's TMPDIR. */
+  const hypersio = (args: string[]) => execa(process.execPath, [HYPERSIO_BIN, ...args], { cwd: PROJECT_ROOT, reject: false, env: env(), buffer: { stderr: true } });
 
   beforeAll(async () => {
     expect(qemuPresent, 'qemu-system-x86_64 is required here (HYPERSIO_REQUIRE_QEMU=1): run bash .ci/install-qemu.sh').toBe(true);
@@ -54,7 +55,7 @@ describe.skipIf(!qemuPresent && !requireQemu)('hypersio collect under QEMU', () 
     tmp = join(work, 'tmp');
     await execa('mkdir', ['-p', tmp]);
     // Build (or reuse) the guest once, outside the timed runs.
-    const built = await execa(process.execPath, [join(root, 'bin/hypersio'), 'guest', 'build'], { cwd: root, reject: false, env: env() });
+    const built = await hypersio(['guest', 'build']);
     expect(built.exitCode, built.stderr).toBe(0);
   }, 300_000);
 
@@ -71,11 +72,7 @@ describe.skipIf(!qemuPresent && !requireQemu)('hypersio collect under QEMU', () 
   it('collects a 3-NIC log (e1000, e1000e, virtio) with page events for every NIC, and trace-gen finds 3 tenants', async () => {
     const out = join(work, 'http');
     const started = Date.now();
-    const r = await execa(
-      process.execPath,
-      [join(root, 'bin/hypersio'), 'collect', '--nics', '3', '--workload', 'http', '--nic-models', 'e1000,e1000e,virtio', '--mb', '1', '--out-dir', out],
-      { cwd: root, reject: false, env: env() },
-    );
+    const r = await hypersio(['collect', '--nics', '3', '--workload', 'http', '--nic-models', 'e1000,e1000e,virtio', '--mb', '1', '--out-dir', out]);
     const seconds = (Date.now() - started) / 1000;
     expect(r.exitCode, r.stderr).toBe(0);
     expect(seconds).toBeLessThan(60);
@@ -113,11 +110,7 @@ describe.skipIf(!qemuPresent && !requireQemu)('hypersio collect under QEMU', () 
   it('iperf3 on 2 NICs (skipped without the host iperf3)', async (ctx) => {
     if (findTool('iperf3') === null) ctx.skip();
     const out = join(work, 'iperf3');
-    const r = await execa(
-      process.execPath,
-      [join(root, 'bin/hypersio'), 'collect', '--nics', '2', '--workload', 'iperf3', '--nic-models', 'virtio,e1000e', '--mb', '1', '--out-dir', out],
-      { cwd: root, reject: false, env: env() },
-    );
+    const r = await hypersio(['collect', '--nics', '2', '--workload', 'iperf3', '--nic-models', 'virtio,e1000e', '--mb', '1', '--out-dir', out]);
     expect(r.exitCode, r.stderr).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'hypersio_iperf3_vm_2_log_0.txt.gz.json'), 'utf8')) as CollectManifest;
     expect(manifest.tenants).toHaveLength(2);
@@ -130,11 +123,7 @@ describe.skipIf(!qemuPresent && !requireQemu)('hypersio collect under QEMU', () 
   // Nested mode boots one L2 VM per NIC under KVM-on-TCG: minutes on 2 cores, so opt-in.
   it.skipIf(process.env['HYPERSIO_TEST_NESTED'] !== '1')('nested mode: 2 L2 VMs with VFIO NICs give 2 MiB mappings (HYPERSIO_TEST_NESTED=1)', async () => {
     const out = join(work, 'nested');
-    const r = await execa(
-      process.execPath,
-      [join(root, 'bin/hypersio'), 'collect', '--mode', 'nested', '--nics', '2', '--workload', 'http', '--nic-models', 'e1000e,virtio', '--mb', '1', '--out-dir', out],
-      { cwd: root, reject: false, env: env() },
-    );
+    const r = await hypersio(['collect', '--mode', 'nested', '--nics', '2', '--workload', 'http', '--nic-models', 'e1000e,virtio', '--mb', '1', '--out-dir', out]);
     expect(r.exitCode, r.stderr).toBe(0);
     const logPath = join(out, 'hypersio_http_vm_2_log_0.txt.gz');
     const manifest = JSON.parse(readFileSync(`${logPath}.json`, 'utf8')) as CollectManifest;
@@ -147,11 +136,7 @@ describe.skipIf(!qemuPresent && !requireQemu)('hypersio collect under QEMU', () 
 
   it('a timeout stops QEMU, keeps only the console output and exits 1', async () => {
     const out = join(work, 'timeout');
-    const r = await execa(
-      process.execPath,
-      [join(root, 'bin/hypersio'), 'collect', '--nics', '2', '--workload', 'http', '--mb', '1', '--timeout', '3', '--out-dir', out],
-      { cwd: root, reject: false, env: env() },
-    );
+    const r = await hypersio(['collect', '--nics', '2', '--workload', 'http', '--mb', '1', '--timeout', '3', '--out-dir', out]);
     expect(r.exitCode).toBe(1);
     const errorLines = r.stderr.split('\n').filter((l) => l.startsWith('hypersio: '));
     expect(errorLines).toHaveLength(1);
@@ -163,11 +148,7 @@ describe.skipIf(!qemuPresent && !requireQemu)('hypersio collect under QEMU', () 
 
   it('Ctrl-C (SIGINT) stops QEMU and the servers, removes partial files, exits 130', async () => {
     const out = join(work, 'sigint');
-    const child = execa(
-      process.execPath,
-      [join(root, 'bin/hypersio'), 'collect', '--nics', '2', '--workload', 'rr', '--out-dir', out],
-      { cwd: root, reject: false, env: env(), buffer: { stderr: true } },
-    );
+    const child = hypersio(['collect', '--nics', '2', '--workload', 'rr', '--out-dir', out]);
     // Interrupt once QEMU is running.
     await new Promise<void>((resolveBooting) => {
       child.stderr?.on('data', (chunk: Buffer) => {
