@@ -11,9 +11,11 @@
  * the same command on the trace's first 32 packets, beside `node -e 0`.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFully } from '../orchestrator/model.js';
+import { TRACE_RECORD_BYTES } from '../orchestrator/trace-format.js';
 import { synthesizeTrace } from '../tracegen/synth.js';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -64,9 +66,9 @@ for (const tq of [1, 32]) {
 const TINY_RECORDS = 96;
 const tinyPath = resolve(outDir, 'bench_tiny_iotlb_trace.bin');
 if (!existsSync(tinyPath)) {
-  const head = new Uint8Array(TINY_RECORDS * 48);
+  const head = new Uint8Array(TINY_RECORDS * TRACE_RECORD_BYTES);
   const fd = openSync(tracePath, 'r');
-  readSync(fd, head, 0, head.length, 0);
+  readFully(fd, head, 0);
   closeSync(fd);
   writeFileSync(tinyPath, head);
 }
