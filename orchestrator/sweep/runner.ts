@@ -94,7 +94,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     const progress = options.progress === 'none' ? silentProgress : options.progress === undefined || options.progress === 'auto' ? createProgressReporter(process.stderr) : options.progress;
     const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.max(1, pending.length)));
     const snapshot: ProgressSnapshot = { total: jobs.length, done: jobs.length - pending.length, skipped: jobs.length - pending.length, failed: 0, running: 0, translations: 0, elapsedMs: 0 };
-    const counted = { ran: 0, translations: 0 };
+    // Configurations run by this call: the ones done beyond those skipped.
+    const ran = () => snapshot.done - snapshot.skipped;
 
     if (pending.length > 0) {
       const workerData: SweepWorkerData = { module: loadModelModule() };
@@ -109,12 +110,10 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
       const runStarted = performance.now();
       const finish = (record: SweepRecord) => {
         log.append(record);
-        counted.ran++;
         snapshot.done++;
         if (record.status === 'failed') snapshot.failed++;
-        counted.translations += record.translations ?? 0;
-        snapshot.translations = counted.translations;
-        snapshot.running = Math.min(workers, pending.length - counted.ran);
+        snapshot.translations += record.translations ?? 0;
+        snapshot.running = Math.min(workers, pending.length - ran());
         snapshot.elapsedMs = performance.now() - runStarted;
         progress.update(snapshot);
       };
@@ -135,7 +134,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
       // Progress ticks while long configurations run, not only when one finishes.
       const ticker = setInterval(() => {
         snapshot.elapsedMs = performance.now() - runStarted;
-        snapshot.running = Math.min(workers, pending.length - counted.ran);
+        snapshot.running = Math.min(workers, pending.length - ran());
         progress.update(snapshot);
       }, 500);
       ticker.unref();
@@ -163,10 +162,10 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
       outDir: options.out,
       total: jobs.length,
       skipped: jobs.length - pending.length,
-      ran: counted.ran,
+      ran: ran(),
       ok: totals.ok,
       failed: totals.failed,
-      translations: counted.translations,
+      translations: snapshot.translations,
       elapsedMs: performance.now() - started,
       records,
       files,
