@@ -75,11 +75,18 @@ export function formatSummary(records: readonly SweepRecord[]): string {
     out += table(['trace', 'configuration', 'link util', 'IOTLB hits', 'Mb/s'], rows, (c) => c >= 2);
 
     out += '\nLink utilization per configuration\n';
-    const labels = [...new Set(records.map((r) => hardwareLabel(r, hardwareKeys)))];
-    const pivot: string[][] = labels.map((label) => [
+    // The first record of each (configuration, trace), labelled once each.
+    const cells = new Map<string, Map<string, SweepRecord>>();
+    for (const r of records) {
+      const label = hardwareLabel(r, hardwareKeys);
+      const row = cells.get(label) ?? new Map<string, SweepRecord>();
+      if (!row.has(r.trace)) row.set(r.trace, r);
+      cells.set(label, row);
+    }
+    const pivot: string[][] = [...cells].map(([label, row]) => [
       label,
       ...traces.map((trace) => {
-        const r = records.find((x) => x.trace === trace && hardwareLabel(x, hardwareKeys) === label);
+        const r = row.get(trace);
         return r === undefined ? '' : r.status === 'ok' ? percent(r.linkUtilization) : 'failed';
       }),
     ]);
