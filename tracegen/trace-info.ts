@@ -99,7 +99,6 @@ export function analyzeTrace(arg: string): TraceInfo {
     for (let k = pos; k > 0; k -= k & -k) s += tree[k]!;
     return s;
   };
-  const bucketCounts: number[] = [];
   let cold = 0;
   let samePage = 0;
   for (let i = 0; i < n; i++) {
@@ -122,16 +121,20 @@ export function analyzeTrace(arg: string): TraceInfo {
     } else {
       if (p === i - 1) samePage++;
       // Distinct pages used strictly between p and i = latest-use marks in (p, i).
-      const d = prefix(i) - prefix(p + 1);
-      const bucket = d === 0 ? 0 : 32 - Math.clz32(d);
-      while (bucketCounts.length <= bucket) bucketCounts.push(0);
-      bucketCounts[bucket]!++;
-      distanceCounts[d]!++;
+      distanceCounts[prefix(i) - prefix(p + 1)]!++;
       add(p, -1);
     }
     add(i, 1);
   }
 
+  // Power-of-two buckets of the exact histogram: 0, 1, 2-3, 4-7, ...
+  const bucketCounts: number[] = [];
+  distanceCounts.forEach((count, d) => {
+    if (count === 0) return;
+    const bucket = d === 0 ? 0 : 32 - Math.clz32(d);
+    while (bucketCounts.length <= bucket) bucketCounts.push(0);
+    bucketCounts[bucket]! += count;
+  });
   const buckets: ReuseBucket[] = bucketCounts.map((count, b) => ({
     min: b === 0 ? 0 : 2 ** (b - 1),
     max: b === 0 ? 0 : 2 ** b - 1,
