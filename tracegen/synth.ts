@@ -25,9 +25,10 @@
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../orchestrator/errors.js';
-import { CONTEXT_RECORD_BYTES, TRACE_RECORD_BYTES, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../orchestrator/trace-format.js';
+import { TRACE_FIELD, TRACE_RECORD_BYTES, TRACE_RECORD_TYPE_TRANSLATION, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../orchestrator/trace-format.js';
 import { ensureOutputDir, writeFilesAtomically } from './atomic-write.js';
-import { writeAll } from './trace-encode.js';
+import { encodeContexts, writeAll } from './trace-encode.js';
+import { LEVEL_MASK_LO } from './translation-store.js';
 
 export interface SynthOptions {
   tenants: number;
@@ -78,8 +79,8 @@ export function seededRandom(seed: number): () => number {
 
 const PAGE_4K = 4096;
 const PAGE_2M = 2 * 1024 * 1024;
-const MASK_4K_LO = 0xfffff000;
-const MASK_2M_LO = 0xffe00000;
+const MASK_4K_LO = LEVEL_MASK_LO[1]!;
+const MASK_2M_LO = LEVEL_MASK_LO[2]!;
 /** Next-access times are kept as Int32. */
 const MAX_TRANSLATIONS = 2 ** 31 - 1;
 /** Tenant t's device: sid 0x100 + t (buses 1, 2, …), leaving bus 0 to the platform. */
@@ -238,6 +239,15 @@ function runTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit):
 
 /** Records per output block: 2^16 (3 MiB), through one reused buffer. */
 const BLOCK_RECORDS = 1 << 16;
+// A trace record's u32 words (TRACE_FIELD offsets / 4; sid and did share one word).
+const RECORD_WORDS = TRACE_RECORD_BYTES / 4;
+const W_TYPE = TRACE_FIELD.type / 4;
+const W_SID_DID = TRACE_FIELD.sid / 4;
+const W_IOVA = TRACE_FIELD.iova / 4;
+const W_MASK = TRACE_FIELD.mask / 4;
+const W_LEVEL = TRACE_FIELD.level / 4;
+const W_SLPTE = TRACE_FIELD.slpte / 4;
+const W_NAT = TRACE_FIELD.nat / 4;
 
 /**
  * Generates the translation trace into `sink`, a block at a time. Two runs of the same
@@ -265,28 +275,27 @@ function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (
   let pages = 0;
   for (let p = 0; p < totalPages; p++) if (nextUse[p]! >= 0) pages++;
 
-  // Pass 2: encode. u32 words of a record: 0 type, 1 sid|did<<16, 2-3 iova, 4-5 mask,
-  // 6-7 level, 8-9 slpte, 10-11 nat. (Checked little-endian host.)
+  // Pass 2: encode, as little-endian u32 words (checked host): low word, then high.
   const block = Buffer.allocUnsafeSlow(Math.min(n, BLOCK_RECORDS) * TRACE_RECORD_BYTES);
   const words = new Uint32Array(block.buffer, block.byteOffset, block.byteLength / 4);
   const { slpteLo, slpteHi } = model;
   let record = 0;
   let inBlock = 0;
   runTurns(model, o, (t, page, iova, maskLo, level) => {
-    const w = inBlock * 12;
-    words[w] = 1;
-    words[w + 1] = (FIRST_SID + t) | (t << 16);
-    words[w + 2] = iova;
-    words[w + 3] = 0;
-    words[w + 4] = maskLo;
-    words[w + 5] = 0xffffffff;
-    words[w + 6] = level;
-    words[w + 7] = 0;
-    words[w + 8] = slpteLo[page]!;
-    words[w + 9] = slpteHi[page]!;
+    const w = inBlock * RECORD_WORDS;
+    words[w + W_TYPE] = TRACE_RECORD_TYPE_TRANSLATION;
+    words[w + W_SID_DID] = (FIRST_SID + t) | (t << 16);
+    words[w + W_IOVA] = iova;
+    words[w + W_IOVA + 1] = 0;
+    words[w + W_MASK] = maskLo;
+    words[w + W_MASK + 1] = 0xffffffff;
+    words[w + W_LEVEL] = level;
+    words[w + W_LEVEL + 1] = 0;
+    words[w + W_SLPTE] = slpteLo[page]!;
+    words[w + W_SLPTE + 1] = slpteHi[page]!;
     const next = nat[record]!;
-    words[w + 10] = next < 0 ? 0xffffffff : next;
-    words[w + 11] = next < 0 ? 0xffffffff : 0;
+    words[w + W_NAT] = next < 0 ? 0xffffffff : next;
+    words[w + W_NAT + 1] = next < 0 ? 0xffffffff : 0;
     record++;
     if (++inBlock === BLOCK_RECORDS) {
       sink(block);
@@ -299,16 +308,9 @@ function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (
 
 /** One context entry per tenant: did in high bits 8..23, 48-bit address width; a per-tenant table root in low, present. */
 function contextFile(tenants: number): Uint8Array {
-  const context = new Uint8Array(tenants * CONTEXT_RECORD_BYTES);
-  const view = new DataView(context.buffer);
-  for (let t = 0; t < tenants; t++) {
-    const o20 = t * CONTEXT_RECORD_BYTES;
-    view.setUint16(o20, FIRST_SID + t, true);
-    view.setBigUint64(o20 + 2, (BigInt(t) << 8n) | 2n, true);
-    view.setBigUint64(o20 + 10, BigInt(0x10000000 + t * PAGE_4K) | 1n, true);
-    view.setUint16(o20 + 18, 1, true);
-  }
-  return context;
+  return encodeContexts(
+    Array.from({ length: tenants }, (_, t) => ({ sid: FIRST_SID + t, highHi: 0, highLo: (t << 8) | 2, lowHi: 0, lowLo: (0x10000000 + t * PAGE_4K) | 1, gen: 1 })),
+  );
 }
 
 function checkHost(): void {
