@@ -100,28 +100,28 @@ export function writeAll(fd: number, data: Uint8Array): void {
   for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
 }
 
+/** A file of fixed-size records: `put` writes record `r` at byte `o`. */
+function encodeRecords<T>(records: Iterable<T>, recordBytes: number, put: (view: DataView, o: number, r: T) => void): Buffer {
+  const list = [...records];
+  const buffer = Buffer.alloc(list.length * recordBytes);
+  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  list.forEach((r, i) => put(view, i * recordBytes, r));
+  return buffer;
+}
+
 /** `<prefix>_cc_data.bin`: u16 sid, u64 high, u64 low, u16 gen. */
 export function encodeContexts(records: Iterable<ContextRecord>): Buffer {
-  const list = [...records];
-  const buffer = Buffer.alloc(list.length * CONTEXT_RECORD_BYTES);
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  list.forEach((r, i) => {
-    const o = i * CONTEXT_RECORD_BYTES;
+  return encodeRecords(records, CONTEXT_RECORD_BYTES, (view, o, r) => {
     view.setUint16(o, r.sid, true);
     setU64(view, o + 2, r.highHi, r.highLo);
     setU64(view, o + 10, r.lowHi, r.lowLo);
     view.setUint16(o + 18, r.gen, true);
   });
-  return buffer;
 }
 
 /** `<prefix>_slpt_data.bin`: u16 did, u64 address, level, value, iova, table base. */
 export function encodePageTables(records: Iterable<PageTableRecord>): Buffer {
-  const list = [...records];
-  const buffer = Buffer.alloc(list.length * PAGE_TABLE_RECORD_BYTES);
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  list.forEach((r, i) => {
-    const o = i * PAGE_TABLE_RECORD_BYTES;
+  return encodeRecords(records, PAGE_TABLE_RECORD_BYTES, (view, o, r) => {
     view.setUint16(o, r.did, true);
     setU64(view, o + 2, r.addressHi, r.addressLo);
     setU64(view, o + 10, r.levelHi, r.levelLo);
@@ -129,5 +129,4 @@ export function encodePageTables(records: Iterable<PageTableRecord>): Buffer {
     setU64(view, o + 26, r.iovaHi, r.iovaLo);
     setU64(view, o + 34, r.baseHi, r.baseLo);
   });
-  return buffer;
 }
