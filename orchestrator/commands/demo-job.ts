@@ -9,6 +9,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { projectRoot } from '../../qemu/tools.js';
+import { integerFlag } from '../flags.js';
 import { runSweep } from '../sweep/runner.js';
 import { printSweepOutputs } from './sweep.js';
 
@@ -74,7 +75,7 @@ export function registerDemoJob(program: Command): void {
     .option('--workers <n>', "parallel simulations (default: the machine's cores)")
     .option('--resume', 'keep the results of a previous run')
     .action(async (flags: { out?: string; workers?: string; resume?: boolean }) => {
-      const workers = flags.workers === undefined ? undefined : Math.max(1, Number.parseInt(flags.workers, 10) || 1);
+      const workers = integerFlag('--workers', flags.workers, 1);
       const { summary, samples, elapsedMs } = await runDemoJob({ out: flags.out, workers, resume: flags.resume });
       process.stdout.write('\nSynthetic tenants');
       printSweepOutputs(summary);

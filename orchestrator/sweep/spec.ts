@@ -13,6 +13,7 @@ import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
 import { InputError } from '../errors.js';
 import { openTrace } from '../model.js';
 import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../trace-format.js';
+import { parseTenantOrder } from '../../tracegen/interleave.js';
 import { SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
 
 /** benchmark × tenants × order × burst, resolved to `<traceDir>/<b>_tnt_<T>_<order><3·burst>_iotlb_trace.bin`. */
@@ -145,8 +146,7 @@ export function sweepSpecFromInput(input: RawSweepInput): SweepSpec & SweepFileS
   if (benchmark.length > 0) {
     const tenants = asList(input['tenants']).map((v) => positiveInteger('tenants', v));
     if (tenants.length === 0) throw new InputError('--tenants: required with --benchmark');
-    const tenantOrder = asList(input['tenantOrder']).map((v) => String(v));
-    for (const order of tenantOrder) if (!/^[a-z]+$/.test(order)) throw new InputError(`--tenantorder: unknown order '${order}' (expected rr or rand)`);
+    const tenantOrder = asList(input['tenantOrder']).map((v) => parseTenantOrder(String(v), '--tenantorder'));
     workload = {
       benchmark,
       tenants,
