@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../orchestrator/errors.js';
+import { manifestPathForLog } from '../qemu/manifest.js';
 
 /**
  * The sidecar manifest `<log file name>.json` (e.g. `hypersio_x_vm_4_log_0.txt.gz.json`)
@@ -50,7 +51,7 @@ export function devicesPerLogFromPrefix(prefix: string): number | undefined {
 
 /** Reads and checks the manifest of `logPath`, if there is one. */
 export function readManifest(logPath: string): LogManifest | undefined {
-  const path = `${logPath}.json`;
+  const path = manifestPathForLog(logPath);
   if (!existsSync(path)) return undefined;
   let parsed: unknown;
   try {
