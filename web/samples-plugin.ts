@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
+import { TRACE_RECORD_BYTES, tracePaths, tracePrefix } from '../orchestrator/trace-format.js';
 
 export interface SampleInfo {
   /** File name of the original trace (…_iotlb_trace.bin): what `hypersio run --trace` is given. */
@@ -35,7 +36,6 @@ interface Sample {
 export const SAMPLE_TENANTS = [1, 2, 4, 8, 16, 32, 64, 128, 256] as const;
 /** Packets across all tenants in each synthetic sample (3 translations each). */
 export const SAMPLE_TOTAL_PACKETS = 8192;
-const TRACE_RECORD_BYTES = 48;
 
 interface SynthModule {
   synthesizeTraceBuffers(options: {
@@ -66,7 +66,7 @@ export async function makeSamples(repoRoot: string, source = process.env['HYPERS
         seed: 1,
         outDir: '.', // not written: the buffers are built in memory
       });
-      const name = `synth_tnt_${tenants}_rand${built.consec}_iotlb_trace.bin`;
+      const name = tracePaths(tracePrefix('synth', tenants, 'rand', built.consec)).iotlb;
       return sample(name, tenants, built.trace, 'synthetic');
     });
   }

@@ -12,7 +12,7 @@ import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type 
 import { escapeHtml, formatCount, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
 import { ModelClient } from './model-client.js';
 import type { TraceRef } from './protocol.js';
-import { traceSizeProblem } from '../../orchestrator/trace-format.js';
+import { TRACE_RECORD_BYTES, traceSizeProblem } from '../../orchestrator/trace-format.js';
 
 // ---------------------------------------------------------------------------
 // Elements
@@ -120,7 +120,7 @@ async function loadTraceFile(file: File): Promise<void> {
     return;
   }
   const key = `file:${++loadedFiles}`;
-  const translations = bytes.byteLength / 48;
+  const translations = bytes.byteLength / TRACE_RECORD_BYTES;
   client.addFile(key, file.name, bytes);
   traceChoices.set(key, { ref: { kind: 'file', key, name: file.name }, translations });
   let group = ui.traceSelect.querySelector<HTMLOptGroupElement>('optgroup[data-files]');
@@ -139,7 +139,7 @@ async function loadTraceFile(file: File): Promise<void> {
 function onTraceChanged(): void {
   const choice = currentTrace();
   const origin = choice.sample ? (choice.sample.origin === 'synthetic' ? 'synthetic, seed 1' : 'golden trace') : 'loaded from your disk';
-  ui.traceMeta.innerHTML = `<span class="mono">${escapeHtml(choice.ref.name)}</span><br>${formatInteger(choice.translations)} translations · ${formatBytes(choice.translations * 48)} · ${origin}`;
+  ui.traceMeta.innerHTML = `<span class="mono">${escapeHtml(choice.ref.name)}</span><br>${formatInteger(choice.translations)} translations · ${formatBytes(choice.translations * TRACE_RECORD_BYTES)} · ${origin}`;
 }
 
 const formatBytes = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`);
