@@ -113,6 +113,17 @@ async function iperf3Files(): Promise<string[] | null> {
   return iperf3 === null ? null : binaryWithLibraries(iperf3);
 }
 
+/** The skeleton every initramfs starts with: the usual directories plus `extraDirs`, and busybox as /bin/sh. */
+function baseEntries(busybox: string, extraDirs: readonly string[]): CpioEntry[] {
+  const entries: CpioEntry[] = [];
+  for (const d of ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'proc', 'sys', 'dev', 'tmp', 'etc', ...extraDirs]) {
+    entries.push({ kind: 'dir', path: d, mode: d === 'tmp' ? 0o1777 : 0o755 });
+  }
+  entries.push({ kind: 'file', path: 'bin/busybox', data: readFileSync(busybox), mode: 0o755 });
+  entries.push({ kind: 'symlink', path: 'bin/sh', target: 'busybox' });
+  return entries;
+}
+
 /** Entries for host files at their own paths, with the directories leading to them. */
 function hostFileEntries(files: readonly string[], existing: readonly CpioEntry[]): CpioEntry[] {
   const entries: CpioEntry[] = [];
@@ -242,12 +253,7 @@ export async function buildGuest(options: GuestBuildOptions = {}): Promise<Guest
     const kernelFiles = reusableKernelFiles(dir, kernel) ?? (await extractKernel(work, kernel, kernelVersion, log));
     const modules = kernelFiles.modules;
 
-    const entries: CpioEntry[] = [];
-    for (const d of ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'proc', 'sys', 'dev', 'tmp', 'etc', 'modules']) {
-      entries.push({ kind: 'dir', path: d, mode: d === 'tmp' ? 0o1777 : 0o755 });
-    }
-    entries.push({ kind: 'file', path: 'bin/busybox', data: readFileSync(busyboxReal), mode: 0o755 });
-    entries.push({ kind: 'symlink', path: 'bin/sh', target: 'busybox' });
+    const entries = baseEntries(busyboxReal, ['modules']);
     const guestModulePaths: string[] = [];
     for (const module of modules) {
       const inGuest = `/modules/${basename(module)}`;
@@ -384,12 +390,7 @@ export async function buildNestedInitramfs(guest: GuestImage, log: (line: string
     // rebuild below
   }
   log('guest: building the nested-mode L1 initramfs');
-  const entries: CpioEntry[] = [];
-  for (const d of ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'proc', 'sys', 'dev', 'tmp', 'etc', 'modules-nested', 'l2']) {
-    entries.push({ kind: 'dir', path: d, mode: d === 'tmp' ? 0o1777 : 0o755 });
-  }
-  entries.push({ kind: 'file', path: 'bin/busybox', data: readFileSync(busybox), mode: 0o755 });
-  entries.push({ kind: 'symlink', path: 'bin/sh', target: 'busybox' });
+  const entries = baseEntries(busybox, ['modules-nested', 'l2']);
   for (const m of record.nestedModules) entries.push({ kind: 'file', path: `modules-nested/${m}`, data: readFileSync(join(guest.dir, 'modules-nested', m)) });
   entries.push(...hostFileEntries(qemuFiles, entries));
   // QEMU finds itself as /usr/bin/qemu-system-x86_64 on PATH.
