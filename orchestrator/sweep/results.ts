@@ -3,11 +3,11 @@
  * finishes. Each line is one write() on an O_APPEND descriptor, so a killed sweep leaves
  * at most one torn last line, which a resumed sweep cuts off before appending.
  */
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelConfig } from '../config.js';
 import type { RunResult } from '../model-core.js';
-import { InputError } from '../errors.js';
+import { ensureOutputDir } from '../../tracegen/atomic-write.js';
 import type { AxisValue } from './axes.js';
 import type { SweepJob } from './spec.js';
 
@@ -94,11 +94,7 @@ export class ResultsLog {
   private fd: number;
 
   constructor(outDir: string) {
-    try {
-      mkdirSync(outDir, { recursive: true });
-    } catch (err) {
-      throw new InputError(`${outDir}: cannot create output folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
+    ensureOutputDir(outDir, '--out');
     this.path = join(outDir, RESULTS_FILE);
     this.existing = readResultsFile(this.path);
     this.fd = openSync(this.path, 'a');
