@@ -7,5 +7,18 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/** A run stopped by a signal, after cleaning up; exit status 128 + the signal's number. */
+export class Interrupted extends Error {
+  constructor(
+    readonly signal: 'SIGINT' | 'SIGTERM',
+    cleanedUp: string,
+  ) {
+    super(`interrupted by ${signal}; ${cleanedUp}`);
+  }
+  get exitCode(): number {
+    return this.signal === 'SIGINT' ? 130 : 143;
+  }
+}
+
 /** Exit status for bad input (files, flags, configs). */
 export const EXIT_BAD_INPUT = 2;

@@ -17,7 +17,7 @@ import { projectRoot } from '../qemu/tools.js';
 import { ensureOutputDir, writeFilesAtomically } from '../tracegen/atomic-write.js';
 import { buildTrace } from '../tracegen/build.js';
 import { parseTenantOrder, type TenantOrder } from '../tracegen/interleave.js';
-import { InputError } from './errors.js';
+import { InputError, Interrupted } from './errors.js';
 import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from './trace-format.js';
 import { axisByKey, type AxisValue, type SweepAxis } from './sweep/axes.js';
 import { CSV_FILE, HIT_RATE_CHART, latestRecords, readResultsFile, RESULTS_FILE, UTILIZATION_CHART, type SweepRecord } from './sweep/results.js';
@@ -71,14 +71,11 @@ export interface PipelineResult {
   files: { results: string; csv: string; charts: string[] };
 }
 
-/** Trace-gen was stopped by a signal before writing anything; exit status 128 + signal number. */
-export class PipelineInterrupted extends Error {
+/** Trace-gen was stopped by a signal before writing anything. */
+export class PipelineInterrupted extends Interrupted {
   override name = 'PipelineInterrupted';
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
-    super(`interrupted by ${signal}; no partial trace written`);
-  }
-  get exitCode(): number {
-    return this.signal === 'SIGINT' ? 130 : 143;
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super(signal, 'no partial trace written');
   }
 }
 

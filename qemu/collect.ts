@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { InputError } from '../orchestrator/errors.js';
+import { InputError, Interrupted } from '../orchestrator/errors.js';
 import { buildGuest, buildNestedInitramfs, type GuestImage } from './guest.js';
 import { startHttpServer, startIperf3Servers, type HttpWorkloadServer, type Iperf3Servers } from './host-servers.js';
 import { isNicModel, MAX_FLAT_NICS, MAX_NICS, NIC_MODELS, nicArguments, planNics, sidFromBdf, type NicPlacement } from './layout.js';
@@ -80,14 +80,11 @@ export class CollectError extends Error {
   }
 }
 
-/** The run was stopped by a signal; exit status 128 + signal number. */
-export class CollectInterrupted extends Error {
+/** The collection was stopped by a signal. */
+export class CollectInterrupted extends Interrupted {
   override name = 'CollectInterrupted';
-  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
-    super(`interrupted by ${signal}; QEMU and servers stopped, partial files removed`);
-  }
-  get exitCode(): number {
-    return this.signal === 'SIGINT' ? 130 : 143;
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super(signal, 'QEMU and servers stopped, partial files removed');
   }
 }
 

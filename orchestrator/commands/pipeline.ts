@@ -4,7 +4,7 @@
  * (addCollectOptions), so both commands define and check them alike.
  */
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, Interrupted } from '../errors.js';
 import { integerFlag, listFlag } from '../flags.js';
 import { addCollectOptions, collectOptionsFromFlags, type CollectFlags } from './collect.js';
 import { printSweepOutputs } from './sweep.js';
@@ -43,8 +43,8 @@ export function registerPipeline(program: Command): void {
       if (iotlbSize !== undefined) axes['iotlbSize'] = iotlbSize;
       const workers = integerFlag('--workers', flags.workers, 1);
       // Loaded on use: QEMU, trace constructor and sweep code stay out of every other command's start-up.
-      const { runPipeline, PipelineInterrupted, DEFAULT_PIPELINE_AXES } = await import('../pipeline.js');
-      const { CollectError, CollectInterrupted } = await import('../../qemu/collect.js');
+      const { runPipeline, DEFAULT_PIPELINE_AXES } = await import('../pipeline.js');
+      const { CollectError } = await import('../../qemu/collect.js');
       const started = Date.now();
       try {
         const result = await runPipeline({
@@ -70,7 +70,7 @@ export function registerPipeline(program: Command): void {
         }
       } catch (err) {
         // Run failures and interruptions are not internal errors: one line, non-zero status.
-        if (err instanceof CollectInterrupted || err instanceof PipelineInterrupted) {
+        if (err instanceof Interrupted) {
           process.stderr.write(`hypersio: pipeline: ${err.message}\n`);
           process.exitCode = err.exitCode;
           return;
