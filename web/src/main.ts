@@ -185,19 +185,25 @@ function updateControlLabels(): void {
   }
 }
 
+const POLICY_LABEL: Record<IotlbPolicy, string> = { lru: 'LRU', lfu: 'LFU', oracle: 'oracle' };
+
+/** Whether a cache geometry is one set holding every entry. */
+function fullyAssociative(g: CacheGeometry): boolean {
+  return g.assoc === g.size;
+}
+
 /** One line summing up a configuration, for legends. */
 function describe(config: ModelConfig): string {
   const parts = [`IOTLB ${formatCount(config.iotlb.size)}`, `tq ${config.tq}`, config.outOfOrder ? 'OoO' : 'in-order'];
-  if (config.iotlbPolicy !== 'lru') parts.push(config.iotlbPolicy === 'lfu' ? 'LFU' : 'oracle');
+  if (config.iotlbPolicy !== 'lru') parts.push(POLICY_LABEL[config.iotlbPolicy]);
   if (config.prefetch.bufferSize > 0) parts.push(`prefetch ${config.prefetch.bufferSize}`);
   return parts.join(' · ');
 }
 
 /** The configuration in words, under the big number. */
 function describeLong(config: ModelConfig): string {
-  const ways = config.iotlb.assoc === config.iotlb.size ? 'fully associative' : `${config.iotlb.assoc}-way`;
-  const policy = { lru: 'LRU', lfu: 'LFU', oracle: 'oracle' }[config.iotlbPolicy];
-  const parts = [`IOTLB ${formatInteger(config.iotlb.size)} entries, ${ways}, ${policy}`, `tq ${config.tq} ${config.outOfOrder ? 'out-of-order' : 'in-order'}`];
+  const ways = fullyAssociative(config.iotlb) ? 'fully associative' : `${config.iotlb.assoc}-way`;
+  const parts = [`IOTLB ${formatInteger(config.iotlb.size)} entries, ${ways}, ${POLICY_LABEL[config.iotlbPolicy]}`, `tq ${config.tq} ${config.outOfOrder ? 'out-of-order' : 'in-order'}`];
   if (config.prefetch.bufferSize > 0) parts.push(`prefetch buffer ${config.prefetch.bufferSize}`);
   if (config.selectiveAlloc) parts.push('selective allocation');
   return parts.join(' · ');
@@ -365,7 +371,7 @@ function renderCacheTable(config: ModelConfig, r: RunResult): void {
   const rows = CACHE_NAMES.map((name) => {
     const g = geometries[name];
     const c = r.caches[name];
-    const geometryText = g.size === 0 ? 'off' : g.assoc === g.size ? `${formatInteger(g.size)} · fully assoc.` : `${formatInteger(g.size)} · ${g.assoc}-way`;
+    const geometryText = g.size === 0 ? 'off' : fullyAssociative(g) ? `${formatInteger(g.size)} · fully assoc.` : `${formatInteger(g.size)} · ${g.assoc}-way`;
     return row(CACHE_LABELS[name], geometryText, c.hit, c.miss, name === 'IOTLB');
   });
   const p = r.prefetcher;
@@ -401,8 +407,7 @@ function variantOf(config: ModelConfig, variant: SweepVariant): ModelConfig {
 
 function withIotlbEntries(config: ModelConfig, entries: number): ModelConfig {
   const c = structuredClone(config);
-  const fullyAssociative = c.iotlb.assoc === c.iotlb.size;
-  c.iotlb = geometry(entries, fullyAssociative ? 0 : Math.min(c.iotlb.assoc, entries));
+  c.iotlb = geometry(entries, fullyAssociative(c.iotlb) ? 0 : Math.min(c.iotlb.assoc, entries));
   return c;
 }
 
