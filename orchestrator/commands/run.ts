@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { flagKey } from '../flags.js';
 import { runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
+import { TRACE_RECORD_BYTES } from '../trace-format.js';
 
 /** Adds every model option (and its legacy name, hidden) to `command`. */
 export function addModelOptions(command: Command): Command {
@@ -66,7 +67,7 @@ function progressPrinter(trace: string): (records: number) => void {
     const t = Date.now();
     if (t - last < 200) return;
     last = t;
-    const percent = total > 0 ? ` (${((records * 48 * 100) / total).toFixed(0)} %)` : '';
+    const percent = total > 0 ? ` (${((records * TRACE_RECORD_BYTES * 100) / total).toFixed(0)} %)` : '';
     process.stderr.write(`\rsimulating: ${records.toLocaleString('en-US')} translations${percent}`);
   };
 }
