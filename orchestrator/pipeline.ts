@@ -24,7 +24,6 @@ import { CSV_FILE, HIT_RATE_CHART, latestRecords, readResultsFile, RESULTS_FILE,
 import { runSweep, writeCsv, writeCharts } from './sweep/runner.js';
 import { expandGrid, tenantsFromTraceName, type SweepSpec } from './sweep/spec.js';
 
-/** Translations per packet in the trace constructor's naming (consec = 3 · burst). */
 /** Without --tq / --iotlb-size the sweep still draws a hit-rate curve. */
 export const DEFAULT_PIPELINE_AXES: Readonly<Record<string, readonly AxisValue[]>> = { iotlbSize: [64, 256, 1024] };
 /** Written by the trace stage: expected trace prefix → the one trace-gen produced (they differ when a log yields extra tenants). */

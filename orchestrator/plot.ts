@@ -16,7 +16,6 @@ import { HIT_RATE_CHART, UTILIZATION_CHART, type SweepRecord } from './sweep/res
 import { hardwareLabel, varyingParameters } from './sweep/summary.js';
 import { writeFilesAtomically, type OutputFile } from '../tracegen/atomic-write.js';
 
-
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 const PNG_SCALE = 2;
 

@@ -34,7 +34,6 @@ export function modelConfigFromFlags(flags: Record<string, unknown>): ModelConfi
   return validateConfig(config, typeof configPath === 'string' ? configPath : 'config');
 }
 
-
 export function registerRun(program: Command): void {
   const command = program
     .command('run')

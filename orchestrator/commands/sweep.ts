@@ -11,7 +11,6 @@ import { registerPlot } from './plot.js';
 
 export const DEFAULT_SWEEP_OUT = 'build/sweep';
 
-
 /** Every flag is generated from SWEEP_FIELDS and SWEEP_AXES (the sweep file's schema too). */
 function addSweepOptions(command: Command): void {
   for (const field of SWEEP_FIELDS) {

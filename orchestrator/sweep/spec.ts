@@ -42,7 +42,6 @@ export interface SweepFileSettings {
 }
 
 export const DEFAULT_TRACE_DIR = 'build/hypersio_traces';
-/** Translations per packet in the reference's traces (consec = 3 · burst). */
 
 // ---------------------------------------------------------------------------
 // Non-axis fields of the sweep file and the command line: one table, like SWEEP_AXES.
