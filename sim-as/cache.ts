@@ -142,7 +142,7 @@ export class Cache {
       if (alloc) this.countHit(set);
       return true;
     }
-    if (alloc) this.insertMiss(set, address, did, nat);
+    if (alloc) this.insertMiss(set, address, did, did, nat);
     return false;
   }
 
@@ -153,7 +153,25 @@ export class Cache {
       if (alloc) this.countHit(set);
       return true;
     }
-    if (alloc) this.insertMiss(set, address, did, nat);
+    if (alloc) this.insertMiss(set, address, did, did, nat);
+    return false;
+  }
+
+  /**
+   * access() for a cache keyed by `key` alone, whatever the did (the context cache is
+   * keyed by sid: tenants that share a sid share its entry). `did` still chooses nothing
+   * but the domain recorded when this request's miss inserts the entry; the caller has
+   * already used it for the set index (groups).
+   */
+  accessKey(set: i32, key: u64, did: u32, nat: u64, alloc: bool): bool {
+    if (!this.present) return false;
+    const way = this.lookup(set, key, 0);
+    if (way != EMPTY) {
+      this.touch(set, way, nat);
+      if (alloc) this.countHit(set);
+      return true;
+    }
+    if (alloc) this.insertMiss(set, key, 0, did, nat);
     return false;
   }
 
@@ -162,12 +180,13 @@ export class Cache {
     unchecked((this.setAccesses[set] += 1));
   }
 
-  private insertMiss(set: i32, address: u64, did: u32, nat: u64): void {
+  /** A counted miss: inserts (address, keyDid) and records `domainDid` among the domains seen. */
+  private insertMiss(set: i32, address: u64, keyDid: u32, domainDid: u32, nat: u64): void {
     this.misses++;
-    this.fill(set, address, did, nat);
+    this.fill(set, address, keyDid, nat);
     unchecked((this.setAccesses[set] += 1));
-    if (unchecked(this.domainSeen[did]) == 0) {
-      unchecked((this.domainSeen[did] = 1));
+    if (unchecked(this.domainSeen[domainDid]) == 0) {
+      unchecked((this.domainSeen[domainDid] = 1));
       this.domains++;
     }
   }

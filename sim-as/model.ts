@@ -170,10 +170,12 @@ export function startModel(): void {
   store<i64>(r, load<i64>(r, REQUEST_END) + latency, REQUEST_END);
 }
 
+// The context cache is keyed by sid alone (the spec's "Caches"): tenants whose sids
+// coincide (logs shifted by 128 sids each) share one entry. The did picks the group.
 @inline function contextAccess(r: usize, alloc: bool): bool {
   const sid = sidOf(r);
   const did = didOf(r);
-  return contextCache.access(contextCache.setIndex(did, <u64>sid), <u64>sid, did, natOf(r), alloc);
+  return contextCache.accessKey(contextCache.setIndex(did, <u64>sid), <u64>sid, did, natOf(r), alloc);
 }
 
 /** A cache keyed by the request's iova masked with `mask`, its set chosen by iova >> `setShift`. */

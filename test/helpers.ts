@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** The reference's outputs, read in place (never copied into the project). */
-export const GOLDEN_DIR = resolve(PROJECT_ROOT, '../shared/golden');
+/** The reference's outputs: test/golden/ as unpacked by the global setup (test/golden-setup.ts). */
+export const GOLDEN_DIR = resolve(PROJECT_ROOT, 'build/golden');
 export const HYPERSIO_BIN = resolve(PROJECT_ROOT, 'bin/hypersio');
 
-if (!existsSync(GOLDEN_DIR)) throw new Error(`golden data not found at ${GOLDEN_DIR}`);
+if (!existsSync(GOLDEN_DIR)) throw new Error(`golden data not unpacked at ${GOLDEN_DIR} (run the tests through vitest, whose global setup unpacks test/golden)`);
 
 export interface CliResult {
   status: number | null;

@@ -1,7 +1,8 @@
 /**
  * The central correctness claim: on the reference's own inputs, the model prints what the
- * reference printed (../shared/golden, read in place). `exact` cases must match every
- * field; `oracle` and `lfu` cases as the golden README allows.
+ * reference printed (the repository's copy in test/golden/, see its README). `exact` cases
+ * must match every field; `oracle` and `lfu` cases as the golden README allows. The `col`
+ * traces come from 24-device logs, so tenants share sids (and context-cache entries).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

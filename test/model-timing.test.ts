@@ -24,6 +24,20 @@ describe('translation latency', () => {
     expect(r.latencyHistogram).toEqual({ '1950': 3, '951': 3 }); // 951 = 1 + 450 + 50 + 450
   });
 
+  it('tenants that share a sid share its context entry: the second tenant\'s first lookup hits (1 ns)', async () => {
+    // Tenant 1 borrows tenant 0's sid (as devices of consecutive logs do after the trace
+    // constructor's 128-per-log shift). Its page is new, so it still walks: 1 + 450 + 50 + 450.
+    const shared = (did: number, iova: bigint) => accesses(did, iova, 1, 3).map((r) => ({ ...r, sid: 16 }));
+    const r = await simulateRecords([...shared(0, pageA), ...shared(1, pageB)]);
+    expect(r.latencyHistogram).toEqual({ '1950': 3, '951': 3 });
+    // One entry, inserted by tenant 0's miss: one miss, one domain; tenant 1's fill hits.
+    expect(r.caches.CC).toMatchObject({ hit: 5, miss: 1, domains: 1 });
+    // Without the shared sid both tenants miss and both are domains of the CC.
+    const apart = await simulateRecords([...accesses(0, pageA, 1, 3), ...accesses(1, pageB, 1, 3)]);
+    expect(apart.latencyHistogram).toEqual({ '1950': 6 });
+    expect(apart.caches.CC).toMatchObject({ miss: 2, domains: 2 });
+  });
+
   it('an IOTLB hit completes 2 ns after the context lookup (3 ns with a context hit)', async () => {
     const r = await simulateRecords([...accesses(0, pageA, 1, 3), ...accesses(0, pageA, 1, 3)]);
     expect(r.latencyHistogram).toEqual({ '1950': 3, '3': 3 });
