@@ -235,7 +235,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         });
         if (trap.signal) throw new PipelineInterrupted(trap.signal);
         const expected = expectedPrefix(tenants);
-        if (built.outputPrefix !== expected) {
+        if (built.shortfall !== undefined) progress(`pipeline: trace-gen: warning: ${built.shortfall}`);
+        else if (built.outputPrefix !== expected) {
           progress(`pipeline: trace-gen: the logs yielded ${built.tenants} tenants for ${tenants} asked (a device changed IOMMU domain): ${built.outputPrefix}`);
         }
         traceIndex[expected] = built.outputPrefix;

@@ -34,8 +34,13 @@ export interface TraceBuildOptions {
 }
 
 export interface TraceBuildResult {
-  /** Tenants found (may exceed those asked for if a log's devices change domain). */
+  /**
+   * Tenants found: fewer than asked when the logs run out (the trace is then built from
+   * those, as the reference does; see `shortfall`), more if a log's devices change domain.
+   */
   tenants: number;
+  /** Set when the logs ran out before the tenants asked for: a one-line warning. */
+  shortfall?: string;
   translations: number;
   contextRecords: number;
   pageTableRecords: number;
@@ -74,14 +79,15 @@ export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuild
   const collector = new TraceCollector();
   const logs: LogReadSummary[] = [];
   let remaining = o.tenants;
+  let shortfall: string | undefined;
   for (let k = 0; remaining > 0; k++) {
     const path = findLog(o.logDir, o.logPrefix, k);
     if (path === undefined) {
       const missing = join(o.logDir, `${o.logPrefix}_${k}.txt`);
       if (k === 0) throw new InputError(`${missing}: log not found (nor ${missing}.gz)`);
-      throw new InputError(
-        `--tenants ${o.tenants}: only ${collector.tenantCount} tenants found in ${k} log(s); the next log ${missing}[.gz] does not exist`,
-      );
+      // The logs ran out: like the reference, build from the tenants found (named by their number).
+      shortfall = `--tenants ${o.tenants}: the logs ran out after ${k} log(s) with ${collector.tenantCount} tenants; the trace has those (no ${missing}[.gz])`;
+      break;
     }
     const n = Math.min(remaining, o.maxDevPerLog);
     const manifest = readManifest(path);
@@ -111,6 +117,7 @@ export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuild
   ]);
   return {
     tenants,
+    ...(shortfall === undefined ? {} : { shortfall }),
     translations: order.length,
     contextRecords: collector.contexts.size,
     pageTableRecords: collector.pageTables.size,

@@ -64,6 +64,7 @@ export function registerTraceGen(program: Command): void {
         onProgress: (p) => progress(p.lines, p.elapsedMs, p.path),
       });
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      if (result.shortfall !== undefined) process.stderr.write(`hypersio: warning: ${result.shortfall}\n`);
       const seconds = (Date.now() - started) / 1000;
       const lines = result.logs.reduce((sum, l) => sum + l.lines, 0);
       const paired = result.logs.reduce((sum, l) => sum + l.stockPaired, 0);
