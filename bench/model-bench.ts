@@ -23,14 +23,16 @@ const outDir = resolve(projectRoot, 'build/bench');
 const REFERENCE_SECONDS: Record<number, number> = { 1: 23.2, 32: 10.6 };
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 3);
 
-const traceOptions = { tenants: 1024, packets: 500, order: 'rr' as const, seed: 1, name: 'bench', outDir };
-const tracePath = resolve(outDir, 'bench_tnt_1024_rr3_iotlb_trace.bin');
+// The reference's sid layout (24 devices per log: 688 distinct sids for 1024 tenants); the
+// name says so, so a trace cached by an older build (one sid per tenant) is not reused.
+const traceOptions = { tenants: 1024, packets: 500, order: 'rr' as const, seed: 1, devicesPerLog: 24, name: 'bench-sid24', outDir };
+const tracePath = resolve(outDir, 'bench-sid24_tnt_1024_rr3_iotlb_trace.bin');
 if (!existsSync(tracePath)) {
   const made = await synthesizeTrace(traceOptions);
   if (made.path !== tracePath) throw new Error(`unexpected trace name ${made.path}`);
 }
 const translations = 1024 * 500 * 3;
-console.log(`trace: ${tracePath} (${translations.toLocaleString('en-US')} translations, 1024 tenants, rr)`);
+console.log(`trace: ${tracePath} (${translations.toLocaleString('en-US')} translations, 1024 tenants with 688 sids, rr)`);
 
 const childScript = resolve(projectRoot, 'dist/bench/run-child.js');
 

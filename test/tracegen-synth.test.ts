@@ -90,12 +90,33 @@ describe('synthetic traces', () => {
     expect(statSync(r.paths.pageTable).size).toBe(0);
   });
 
-  it('makes the model benchmark trace (1024 tenants rr, ~1.5M translations) quickly', async () => {
-    const t0 = Date.now();
+  it('makes the model benchmark trace: 1024 tenants rr, 1.5M translations, 688 sids as in the reference\'s workloads', async () => {
     const r = await synthesizeTrace({ tenants: 1024, packets: 500, order: 'rr', outDir: join(out, 'bench') });
     expect(r.translations).toBe(1_536_000);
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.sids).toBe(688);
+    expect(statSync(r.paths.context).size).toBe(688 * 20);
     removeDir(join(out, 'bench'));
+  });
+
+  it('number sids as trace-gen numbers devices of 24-device logs: ((2 + i) << 3) + 128·k', () => {
+    const recs = records(synthesizeTraceBuffers({ ...small, tenants: 50, packets: 1 }).trace);
+    const sidOf = new Map(recs.map((r) => [r.did, r.sid]));
+    expect(sidOf.get(0)).toBe(0x10); // device 0 of log 0
+    expect(sidOf.get(23)).toBe((2 + 23) << 3); // device 23 of log 0
+    expect(sidOf.get(24)).toBe(0x10 + 128); // device 0 of log 1 ...
+    expect(sidOf.get(16)).toBe(sidOf.get(24)); // ... shares its sid with device 16 of log 0
+    expect(sidOf.get(49)).toBe(((2 + 1) << 3) + 256);
+    // Tenants 16..23 share with 24..31, and 40..47 with 48..49: 50 - 8 - 2 sids.
+    expect(new Set(sidOf.values()).size).toBe(40);
+  });
+
+  it('--max-dev-per-log: 0 gives every tenant its own sid; sids past 16 bits are an error', () => {
+    const own = records(synthesizeTraceBuffers({ ...small, tenants: 40, packets: 1, devicesPerLog: 0 }).trace);
+    expect(new Set(own.map((r) => r.sid)).size).toBe(40);
+    expect(own[0]!.sid).toBe(0x100);
+    expect(() => synthesizeTraceBuffers({ ...small, tenants: 65_280, packets: 1, devicesPerLog: 0 })).toThrow(/--tenants 65280: must be an integer between 1 and 65279/);
+    expect(() => synthesizeTraceBuffers({ ...small, tenants: 12_265, packets: 1 })).toThrow(/--tenants 12265: must be an integer between 1 and 12264 \(16-bit sids, 24 devices per log/);
+    expect(() => synthesizeTraceBuffers({ ...small, devicesPerLog: 31 })).toThrow(/--max-dev-per-log 31: must be an integer between 0 and 30/);
   });
 
   it('CLI: synth writes the trace and prints a summary', () => {
@@ -103,7 +124,7 @@ describe('synthetic traces', () => {
     const r = runCli(['synth', '--tenants', '5', '--packets', '7', '--huge-fraction', '0', '--out-dir', dir]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/tenants: 5 \(0 on 2 MiB buffer pages\), translations: 105/);
+    expect(r.stdout).toMatch(/tenants: 5 \(0 on 2 MiB buffer pages, 5 distinct sids\), translations: 105/);
     expect(filesIn(dir)).toEqual(['synth_tnt_5_rr3_cc_data.bin', 'synth_tnt_5_rr3_iotlb_trace.bin', 'synth_tnt_5_rr3_slpt_data.bin']);
     expect(readFileSync(join(dir, 'synth_tnt_5_rr3_iotlb_trace.bin')).length).toBe(105 * 48);
   });

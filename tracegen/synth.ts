@@ -17,6 +17,13 @@
  *   until all are done; `rand` picks a tenant with packets left uniformly at random (seeded)
  *   for each turn of `burst` packets.
  *
+ * - sids follow the reference's layout: tenants come in groups of `devicesPerLog` (24 by
+ *   default, the reference's standard log), device i of group k getting sid
+ *   `((2 + i) << 3) + 128·k`, as the trace constructor numbers device i of log k. With
+ *   more than 16 devices per log, groups overlap: tenant 16 of group k shares its sid
+ *   with tenant 0 of group k+1, and so its context-cache entry (about 690 distinct sids
+ *   for 1024 tenants). `devicesPerLog` 0 gives every tenant its own sid (0x100 + t).
+ *
  * Everything random comes from the seed, so (options, seed) fix the bytes. Pages are
  * numbered globally (per tenant: ring, then pool), so next-access times come from a flat
  * per-page table instead of a hash map, and records are encoded through a Uint32Array
@@ -47,6 +54,11 @@ export interface SynthOptions {
   ringSize?: number;
   /** Per-tenant packet count spread in [0, 1). Default 0. */
   rateSpread?: number;
+  /**
+   * Tenants per simulated log for the sid layout (see above): 1 … 30, default 24; 0 gives
+   * every tenant a sid of its own.
+   */
+  devicesPerLog?: number;
   /** Name at the start of the output files. Default "synth". */
   name?: string;
   outDir: string;
@@ -63,6 +75,8 @@ export interface SynthResult {
   hugeTenants: number;
   /** Distinct (page, did) pairs touched. */
   pages: number;
+  /** Distinct sids (fewer than tenants when groups of more than 16 devices overlap). */
+  sids: number;
 }
 
 /** Small, fast, seedable 32-bit generator (mulberry32). */
@@ -83,8 +97,28 @@ const MASK_4K_LO = LEVEL_MASK_LO[1]!;
 const MASK_2M_LO = LEVEL_MASK_LO[2]!;
 /** Next-access times are kept as Int32. */
 const MAX_TRANSLATIONS = 2 ** 31 - 1;
-/** Tenant t's device: sid 0x100 + t (buses 1, 2, …), leaving bus 0 to the platform. */
+/** With devicesPerLog 0, tenant t's device is sid 0x100 + t (buses 1, 2, …). */
 const FIRST_SID = 0x100;
+/** A log's first tenant device is PCI slot 2 (the reference's trace constructor). */
+const FIRST_SLOT = 2;
+/** The trace constructor shifts each log's sids by 128. */
+const LOG_SID_SHIFT = 128;
+/** Slots 2 … 31 on bus 0: at most 30 devices per log. */
+const MAX_DEVICES_PER_LOG = 32 - FIRST_SLOT;
+
+/** Tenant t's sid: device t mod N of log ⌊t / N⌋ in the reference's numbering, or its own. */
+export function synthSid(tenant: number, devicesPerLog: number): number {
+  if (devicesPerLog === 0) return FIRST_SID + tenant;
+  const log = Math.floor(tenant / devicesPerLog);
+  return ((FIRST_SLOT + (tenant % devicesPerLog)) << 3) + LOG_SID_SHIFT * log;
+}
+
+/** The most tenants whose sids fit in 16 bits with `devicesPerLog` per log. */
+export function maxSynthTenants(devicesPerLog: number): number {
+  if (devicesPerLog === 0) return 0xffff - FIRST_SID;
+  const logs = Math.floor((0xffff - ((FIRST_SLOT + devicesPerLog - 1) << 3)) / LOG_SID_SHIFT) + 1;
+  return logs * devicesPerLog;
+}
 
 function checkInteger(flag: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
@@ -103,10 +137,16 @@ function checkOptions(o: SynthOptions): Required<SynthOptions> {
     poolMax: 96,
     ringSize: 256,
     rateSpread: 0,
+    devicesPerLog: 24,
     name: 'synth',
     ...o,
   };
-  checkInteger('--tenants', r.tenants, 1, 0xffff - FIRST_SID);
+  checkInteger('--max-dev-per-log', r.devicesPerLog, 0, MAX_DEVICES_PER_LOG);
+  const maxTenants = maxSynthTenants(r.devicesPerLog);
+  if (!Number.isInteger(r.tenants) || r.tenants < 1 || r.tenants > maxTenants) {
+    const why = r.devicesPerLog === 0 ? 'one sid per tenant from 0x100' : `${r.devicesPerLog} devices per log, each log's sids shifted by 128`;
+    throw new InputError(`--tenants ${r.tenants}: must be an integer between 1 and ${maxTenants} (16-bit sids, ${why})`);
+  }
   checkInteger('--packets', r.packets, 1, 2 ** 31);
   checkInteger('--burst', r.burst, 1, 2 ** 20);
   checkInteger('--seed', r.seed, 0, 0xffffffff);
@@ -281,10 +321,11 @@ function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (
   const { slpteLo, slpteHi } = model;
   let record = 0;
   let inBlock = 0;
+  const sidDid = Uint32Array.from({ length: model.tenants }, (_, t) => synthSid(t, o.devicesPerLog) | (t << 16));
   runTurns(model, o, (t, page, iova, maskLo, level) => {
     const w = inBlock * RECORD_WORDS;
     words[w + W_TYPE] = TRACE_RECORD_TYPE_TRANSLATION;
-    words[w + W_SID_DID] = (FIRST_SID + t) | (t << 16);
+    words[w + W_SID_DID] = sidDid[t]!;
     words[w + W_IOVA] = iova;
     words[w + W_IOVA + 1] = 0;
     words[w + W_MASK] = maskLo;
@@ -306,11 +347,16 @@ function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (
   return pages;
 }
 
-/** One context entry per tenant: did in high bits 8..23, 48-bit address width; a per-tenant table root in low, present. */
-function contextFile(tenants: number): Uint8Array {
-  return encodeContexts(
-    Array.from({ length: tenants }, (_, t) => ({ sid: FIRST_SID + t, highHi: 0, highLo: (t << 8) | 2, lowHi: 0, lowLo: (0x10000000 + t * PAGE_4K) | 1, gen: 1 })),
-  );
+/**
+ * One context entry per sid, as the trace constructor keeps the last one per sid: that of
+ * the sid's last tenant (did in high bits 8..23, 48-bit address width; a per-tenant table
+ * root in low, present).
+ */
+function contextFile(tenants: number, devicesPerLog: number): { bytes: Uint8Array; sids: number } {
+  const lastTenantOfSid = new Map<number, number>();
+  for (let t = 0; t < tenants; t++) lastTenantOfSid.set(synthSid(t, devicesPerLog), t);
+  const entries = [...lastTenantOfSid].map(([sid, t]) => ({ sid, highHi: 0, highLo: (t << 8) | 2, lowHi: 0, lowLo: (0x10000000 + t * PAGE_4K) | 1, gen: 1 }));
+  return { bytes: encodeContexts(entries), sids: lastTenantOfSid.size };
 }
 
 function checkHost(): void {
@@ -333,7 +379,7 @@ export function synthesizeTraceBuffers(options: SynthOptions): {
   const pages = generateTrace(model, o, (block) => blocks.push(Buffer.from(block)));
   return {
     trace: Buffer.concat(blocks),
-    context: contextFile(o.tenants),
+    context: contextFile(o.tenants, o.devicesPerLog).bytes,
     translations: model.translations,
     hugeTenants: model.hugeTenants,
     pages,
@@ -350,9 +396,10 @@ export async function synthesizeTrace(options: SynthOptions): Promise<SynthResul
   const outputPrefix = tracePrefix(o.name, o.tenants, o.order, TRANSLATIONS_PER_PACKET * o.burst);
   const paths = tracePaths(join(o.outDir, outputPrefix));
   let pages = 0;
+  const contexts = contextFile(o.tenants, o.devicesPerLog);
   writeFilesAtomically([
     { path: paths.iotlb, data: (fd) => (pages = generateTrace(model, o, (block) => writeAll(fd, block))) },
-    { path: paths.context, data: contextFile(o.tenants) },
+    { path: paths.context, data: contexts.bytes },
     // No page-table walks are modelled: an empty (valid) page-table file.
     { path: paths.pageTable, data: new Uint8Array(0) },
   ]);
@@ -364,5 +411,6 @@ export async function synthesizeTrace(options: SynthOptions): Promise<SynthResul
     tenants: o.tenants,
     hugeTenants: model.hugeTenants,
     pages,
+    sids: contexts.sids,
   };
 }

@@ -15,6 +15,7 @@ interface SynthFlags {
   poolMax: string;
   ringSize: string;
   rateSpread: string;
+  maxDevPerLog: string;
   name: string;
   outDir?: string;
 }
@@ -33,6 +34,7 @@ export function registerSynth(program: Command): void {
     .option('--pool-max <n>', 'most buffer pages per tenant', '96')
     .option('--ring-size <n>', 'descriptors per ring (one 4 KiB page holds 256)', '256')
     .option('--rate-spread <R>', 'per-tenant packet count varies by ±R (0 ≤ R < 1)', '0')
+    .option('--max-dev-per-log <N>', "sid layout: tenants grouped as logs of N devices, sid ((2 + i) << 3) + 128·k for device i of log k, as trace-gen numbers them (N > 16 makes tenants share sids, as in the reference's workloads); 0: one sid per tenant", '24')
     .option('--name <name>', 'name at the start of the output files', 'synth')
     .option('--out-dir <dir>', 'output directory')
     .action(async (flags: SynthFlags) => {
@@ -49,12 +51,13 @@ export function registerSynth(program: Command): void {
         poolMax: integerFlag('--pool-max', flags.poolMax, 1)!,
         ringSize: integerFlag('--ring-size', flags.ringSize, 1, 256)!,
         rateSpread: numberFlag('--rate-spread', flags.rateSpread, 0, 0.999999)!,
+        devicesPerLog: integerFlag('--max-dev-per-log', flags.maxDevPerLog, 0, 30)!,
         name: flags.name,
         outDir: requireFlag('--out-dir', flags.outDir),
       });
       const seconds = (Date.now() - started) / 1000;
       process.stdout.write(
-        `tenants: ${result.tenants} (${result.hugeTenants} on 2 MiB buffer pages), translations: ${result.translations}, pages: ${result.pages}, ${seconds.toFixed(2)} s\n` +
+        `tenants: ${result.tenants} (${result.hugeTenants} on 2 MiB buffer pages, ${result.sids} distinct sids), translations: ${result.translations}, pages: ${result.pages}, ${seconds.toFixed(2)} s\n` +
           `wrote ${result.paths.iotlb}\nwrote ${result.paths.context}\nwrote ${result.paths.pageTable}\n`,
       );
     });
