@@ -35,6 +35,26 @@ function independentCounts(path: string) {
 }
 
 describe('trace-info', () => {
+  it('counts the sids tenants share (col_tnt_58_rr1: 58 tenants, 51 sids, as the golden README says)', () => {
+    const info = analyzeTrace(join(goldenTraces, 'col_tnt_58_rr1_iotlb_trace.bin'));
+    const b = readFileSync(join(goldenTraces, 'col_tnt_58_rr1_iotlb_trace.bin'));
+    const didsOfSid = new Map<number, Set<number>>();
+    for (let o = 0; o < b.length; o += 48) {
+      const sid = b.readUInt16LE(o + 4);
+      didsOfSid.set(sid, (didsOfSid.get(sid) ?? new Set()).add(b.readUInt16LE(o + 6)));
+    }
+    expect(info.tenants).toBe(58);
+    expect(info.sids).toBe(51);
+    expect(info.sharedSids).toBe([...didsOfSid.values()].filter((d) => d.size > 1).length);
+    expect(info.sharedSids).toBeGreaterThan(0);
+    // Every tenant lists each of its sids once; together they name every (sid, did) pair.
+    const pairs = info.perTenant.flatMap((t) => t.sids.map((sid) => `${sid}/${t.did}`));
+    expect(new Set(pairs).size).toBe(pairs.length);
+    expect(pairs.length).toBe([...didsOfSid.values()].reduce((sum, d) => sum + d.size, 0));
+    const text = runCli(['trace-info', join(goldenTraces, 'col_tnt_58_rr1_iotlb_trace.bin')]).stdout;
+    expect(text).toMatch(new RegExp(`sids: 51, ${info.sharedSids} of them shared by several tenants`));
+  });
+
   it('summarizes a golden trace', () => {
     const info = analyzeTrace(tracePath);
     const ref = independentCounts(tracePath);

@@ -15,8 +15,11 @@ import { TRACE_FIELD, TRACE_RECORD_BYTES, tracePaths } from '../orchestrator/tra
 
 export interface TenantInfo {
   did: number;
-  /** sid of the tenant's first translation. */
-  sid: number;
+  /**
+   * The tenant's sids, ascending: usually one, more when devices of one log share a domain
+   * (the trace constructor makes them one tenant).
+   */
+  sids: number[];
   translations: number;
   pages: number;
   /** Translations by page size: "4KiB", "2MiB", "1GiB", or "level N" for others. */
@@ -34,6 +37,10 @@ export interface TraceInfo {
   path: string;
   translations: number;
   tenants: number;
+  /** Distinct sids; fewer than tenants when tenants share a sid (and so a context-cache entry). */
+  sids: number;
+  /** sids used by more than one tenant (logs of more than 16 devices, shifted by 128 sids each). */
+  sharedSids: number;
   pages: number;
   pageSizes: Record<string, number>;
   /** Share of translations (after the first) to the same page as the one before. */
@@ -88,6 +95,8 @@ export function analyzeTrace(arg: string): TraceInfo {
   const distanceCounts = new Float64Array(Math.max(1, n - reuses));
 
   const tenantIndex = new Map<number, TenantInfo>();
+  // Tenants per sid: the context cache is keyed by sid, so tenants sharing one share an entry.
+  const tenantsOfSid = new Map<number, Set<number>>();
   const pageSizes: Record<string, number> = {};
   // Fenwick tree over positions; a 1 marks the latest use of some page.
   const tree = new Int32Array(n + 1);
@@ -104,11 +113,18 @@ export function analyzeTrace(arg: string): TraceInfo {
   for (let i = 0; i < n; i++) {
     const o = i * TRACE_RECORD_BYTES;
     const did = view.getUint16(o + TRACE_FIELD.did, true);
+    const sid = view.getUint16(o + TRACE_FIELD.sid, true);
     const level = view.getUint32(o + TRACE_FIELD.level, true);
     let tenant = tenantIndex.get(did);
     if (!tenant) {
-      tenant = { did, sid: view.getUint16(o + TRACE_FIELD.sid, true), translations: 0, pages: 0, pageSizes: {} };
+      tenant = { did, sids: [], translations: 0, pages: 0, pageSizes: {} };
       tenantIndex.set(did, tenant);
+    }
+    let dids = tenantsOfSid.get(sid);
+    if (!dids) tenantsOfSid.set(sid, (dids = new Set()));
+    if (!dids.has(did)) {
+      dids.add(did);
+      tenant.sids.push(sid);
     }
     const size = pageSizeName(level);
     tenant.translations++;
@@ -149,10 +165,13 @@ export function analyzeTrace(arg: string): TraceInfo {
     }
   }
   const perTenant = [...tenantIndex.values()].sort((a, b) => a.did - b.did);
+  for (const t of perTenant) t.sids.sort((a, b) => a - b);
   return {
     path,
     translations: n,
     tenants: perTenant.length,
+    sids: tenantsOfSid.size,
+    sharedSids: [...tenantsOfSid.values()].filter((dids) => dids.size > 1).length,
     pages: cold,
     pageSizes,
     consecutiveSamePage: n > 1 ? samePage / (n - 1) : 0,
@@ -170,6 +189,8 @@ export function formatTraceInfo(info: TraceInfo, tenantRows = 16): string {
   const lines: string[] = [];
   lines.push(`trace: ${info.path}`);
   lines.push(`translations: ${info.translations}   tenants: ${info.tenants}   distinct pages: ${info.pages}`);
+  const shared = info.sharedSids > 0 ? `, ${info.sharedSids} of them shared by several tenants (one context-cache entry each)` : '';
+  lines.push(`sids: ${info.sids}${shared}`);
   const sizes = Object.entries(info.pageSizes)
     .map(([k, v]) => `${k} ${percent(v, info.translations)} (${v})`)
     .join(', ');
@@ -189,11 +210,13 @@ export function formatTraceInfo(info: TraceInfo, tenantRows = 16): string {
     lines.push(`per tenant: translations min ${counts[0]} / median ${counts[mid]} / max ${counts[counts.length - 1]}; pages min ${pages[0]} / median ${pages[mid]} / max ${pages[pages.length - 1]}`);
   }
   lines.push('   did     sid  translations   pages  page sizes');
+  const hex = (sid: number): string => `0x${sid.toString(16).padStart(4, '0')}`;
   for (const t of info.perTenant.slice(0, tenantRows)) {
     const mix = Object.entries(t.pageSizes)
       .map(([k, v]) => `${k} ${percent(v, t.translations)}`)
       .join(', ');
-    lines.push(`${String(t.did).padStart(6)}  0x${t.sid.toString(16).padStart(4, '0')}  ${String(t.translations).padStart(12)}  ${String(t.pages).padStart(6)}  ${mix}`);
+    const sids = [hex(t.sids[0] ?? 0), ...t.sids.slice(1).map(hex)].join(',');
+    lines.push(`${String(t.did).padStart(6)}  ${sids}  ${String(t.translations).padStart(12)}  ${String(t.pages).padStart(6)}  ${mix}`);
   }
   if (info.perTenant.length > tenantRows) lines.push(`   … ${info.perTenant.length - tenantRows} more tenants (--all to list them, --json for everything)`);
   return lines.join('\n') + '\n';
