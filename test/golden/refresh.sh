@@ -5,7 +5,7 @@
 # logs are already gzipped and configs are small text. Usage: npm run golden:refresh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-src="${1:-$here/../../../shared/golden}"
+src="${1:-$(cd "$here/../../.." && pwd)/shared/golden}"
 if [ ! -f "$src/expected.json" ]; then
   echo "golden:refresh: no golden data at $src (pass its path as the first argument)" >&2
   exit 2
