@@ -12,14 +12,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { projectPath } from '../core/paths.js';
 import { readFully } from '../orchestrator/model.js';
-import { TRACE_RECORD_BYTES } from '../orchestrator/trace-format.js';
+import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 import { synthesizeTrace } from '../tracegen/synth.js';
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const outDir = resolve(projectRoot, 'build/bench');
+const outDir = projectPath('build', 'bench');
 const REFERENCE_SECONDS: Record<number, number> = { 1: 23.2, 32: 10.6 };
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 3);
 
@@ -34,7 +33,7 @@ if (!existsSync(tracePath)) {
 const translations = 1024 * 500 * 3;
 console.log(`trace: ${tracePath} (${translations.toLocaleString('en-US')} translations, 1024 tenants with 688 sids, rr)`);
 
-const childScript = resolve(projectRoot, 'dist/bench/run-child.js');
+const childScript = projectPath('dist', 'bench', 'run-child.js');
 
 /** Runs `node args` `repeats` times: the best wall time, the largest peak RSS, the last stdout. */
 function bestOf(args: string[]): { seconds: number; maxRssKb: number; stdout: string } {

@@ -13,15 +13,14 @@
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectPath } from '../core/paths.js';
 import { TraceCollector } from '../tracegen/log-reader.js';
 import { forEachLine } from '../tracegen/line-stream.js';
 import { buildTrace } from '../tracegen/build.js';
 import { seededRandom } from '../tracegen/synth.js';
 
-const projectRoot = resolve(fileURLToPath(import.meta.url), '../../..');
-const benchDir = join(projectRoot, 'build', 'bench');
+const benchDir = projectPath('build', 'bench');
 
 function argLines(): number {
   const i = process.argv.indexOf('--lines');

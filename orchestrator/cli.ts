@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { InputError, EXIT_BAD_INPUT } from './errors.js';
+import { InputError, EXIT_BAD_INPUT } from '../core/errors.js';
+import { projectPath } from '../core/paths.js';
 
 type Register = (program: Command) => void;
 
@@ -19,7 +20,10 @@ const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['trace-gen'], load: async () => (await import('./commands/trace-gen.js')).registerTraceGen },
   { names: ['trace-info'], load: async () => (await import('./commands/trace-info.js')).registerTraceInfo },
   { names: ['synth'], load: async () => (await import('./commands/synth.js')).registerSynth },
-  { names: ['sweep', 'plot', 'merge', 'demo-job'], load: async () => (await import('./commands/sweep.js')).registerSweepCommands },
+  { names: ['sweep'], load: async () => (await import('./commands/sweep.js')).registerSweep },
+  { names: ['merge'], load: async () => (await import('./commands/merge.js')).registerMerge },
+  { names: ['plot'], load: async () => (await import('./commands/plot.js')).registerPlot },
+  { names: ['demo-job'], load: async () => (await import('./commands/demo-job.js')).registerDemoJob },
   { names: ['pipeline'], load: async () => (await import('./commands/pipeline.js')).registerPipeline },
 ];
 
@@ -42,15 +46,11 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
 }
 
 function packageVersion(): string {
-  // dist/orchestrator/cli.js or orchestrator/cli.ts: package.json is two or one level up.
-  for (const relative of ['../../package.json', '../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // try the next location
-    }
+  try {
+    return (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
-  return 'unknown';
 }
 
 /** Runs the CLI; returns the process exit status. */

@@ -1,7 +1,7 @@
 /** Reading the reference's `.cfg` cache configuration from disk (Node only). */
 import { readFileSync } from 'node:fs';
 import { applyCacheConfigText, type ModelConfig } from './config.js';
-import { InputError } from './errors.js';
+import { InputError } from '../core/errors.js';
 
 export function readCacheConfigFile(config: ModelConfig, path: string): ModelConfig {
   let text: string;

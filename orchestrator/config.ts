@@ -5,7 +5,7 @@
  * their help text are generated from MODEL_OPTIONS below. No Node APIs here: the browser
  * demo uses this module too (reading a .cfg file from disk is in config-file.ts).
  */
-import { InputError } from './errors.js';
+import { InputError } from '../core/errors.js';
 
 export interface CacheGeometry {
   /** Entries. */

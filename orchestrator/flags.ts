@@ -1,5 +1,5 @@
 /** Strict flag value parsing for the CLI's subcommands (errors name the flag). */
-import { InputError } from './errors.js';
+import { InputError } from '../core/errors.js';
 
 /** A list flag's values, comma-separated lists allowed (`--tq 1,32` = `--tq 1 32`), trimmed, empties dropped. */
 export function listFlag(values: string | readonly string[]): string[] {

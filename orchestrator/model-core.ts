@@ -8,7 +8,7 @@
  */
 import type { ModelConfig } from './config.js';
 import { interArrivalNs } from './config.js';
-import { TRACE_RECORD_BYTES } from './trace-format.js';
+import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 
 export { TRACE_RECORD_BYTES };
 

@@ -3,24 +3,18 @@
  * trace files, streamed from disk in fixed-size chunks (memory does not grow with the
  * trace).
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { InputError } from './errors.js';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { InputError } from '../core/errors.js';
+import { projectPath } from '../core/paths.js';
 import { validateConfig, type ModelConfig } from './config.js';
 import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES, type RecordSource, type RunResult, type SimulateOptions } from './model-core.js';
-import { traceSizeProblem } from './trace-format.js';
+import { traceSizeProblem } from '../core/trace-format.js';
 
 export type { RunResult } from './model-core.js';
 
-/**
- * Where `npm run build:wasm` puts a WASM build: dist/<name>, found from this module
- * whether it runs compiled (dist/orchestrator/) or from source (orchestrator/, in tests).
- */
+/** Where `npm run build:wasm` puts a WASM build: dist/<name>. */
 export function wasmPath(name: string): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const compiled = resolve(here, '..', name);
-  return existsSync(compiled) ? compiled : resolve(here, '../dist', name);
+  return projectPath('dist', name);
 }
 
 export const WASM_PATH = wasmPath('hypersio.wasm');

@@ -11,14 +11,14 @@
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { collect, validateCollectOptions, type CollectOptions } from '../qemu/collect.js';
-import { logBaseName, logGroupPrefix, manifestPathForLog, readManifest } from '../qemu/manifest.js';
-import { projectRoot } from '../qemu/tools.js';
-import { ensureOutputDir, writeFilesAtomically } from '../tracegen/atomic-write.js';
-import { buildTrace } from '../tracegen/build.js';
-import { parseTenantOrder, type TenantOrder } from '../tracegen/interleave.js';
-import { InputError, Interrupted } from './errors.js';
-import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from './trace-format.js';
+import { collect, validateCollectOptions, type CollectOptions } from '../qemu/index.js';
+import { logBaseName, logGroupPrefix, manifestPathForLog, readManifest } from '../core/manifest.js';
+import { projectPath } from '../core/paths.js';
+import { ensureOutputDir, writeFilesAtomically } from '../core/atomic-write.js';
+import { buildTrace } from '../tracegen/index.js';
+import { parseTenantOrder, type TenantOrder } from '../tracegen/index.js';
+import { InputError, Interrupted } from '../core/errors.js';
+import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../core/trace-format.js';
 import { axisByKey, type AxisValue, type SweepAxis } from './sweep/axes.js';
 import { CSV_FILE, HIT_RATE_CHART, latestRecords, readResultsFile, RESULTS_FILE, UTILIZATION_CHART, type SweepRecord } from './sweep/results.js';
 import { runSweep, writeCsv, writeCharts } from './sweep/runner.js';
@@ -128,7 +128,7 @@ export function resolvePipelineOptions(options: PipelineOptions): ResolvedPipeli
     // Parsed by the sweep's own axis so both commands accept and reject the same values.
     if (values.length > 0) axes[key] = [...new Set(values.map((value) => axis.parse(String(value))))];
   }
-  const outDir = resolve(options.outDir ?? join(projectRoot(), 'build', 'pipeline', `${v.workload}_vm_${v.nics}`));
+  const outDir = resolve(options.outDir ?? projectPath('build', 'pipeline', `${v.workload}_vm_${v.nics}`));
   const collectSignature: CollectSignature = {
     mode: v.mode,
     nicModels: v.placements.map((p) => p.model),

@@ -14,7 +14,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { iotlbHitRate } from './sweep/csv.js';
 import { HIT_RATE_CHART, UTILIZATION_CHART, type SweepRecord } from './sweep/results.js';
 import { hardwareLabel, varyingParameters } from './sweep/summary.js';
-import { writeFilesAtomically, type OutputFile } from '../tracegen/atomic-write.js';
+import { writeFilesAtomically, type OutputFile } from '../core/atomic-write.js';
 
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 const PNG_SCALE = 2;

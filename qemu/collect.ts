@@ -12,14 +12,15 @@ import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { InputError, Interrupted } from '../orchestrator/errors.js';
+import { InputError, Interrupted } from '../core/errors.js';
 import { buildGuest, buildNestedInitramfs, type GuestImage } from './guest.js';
 import { startHttpServer, startIperf3Servers, type HttpWorkloadServer, type Iperf3Servers } from './host-servers.js';
-import { isNicModel, MAX_FLAT_NICS, MAX_NICS, NIC_MODELS, nicArguments, planNics, sidFromBdf, type NicPlacement } from './layout.js';
+import { isNicModel, MAX_FLAT_NICS, MAX_NICS, nicArguments, planNics, sidFromBdf, type NicPlacement } from './layout.js';
 import { compressAndScanLog, type LogStats } from './log-compress.js';
-import { logBaseName, manifestPathForLog, WORKLOADS, type CollectManifest, type ManifestTenant, type Workload } from './manifest.js';
+import { logBaseName, manifestPathForLog, NIC_MODELS, WORKLOADS, type CollectManifest, type ManifestTenant, type Workload } from '../core/manifest.js';
 import { CONSOLE_MARKER } from './init-script.js';
-import { projectRoot, requireTool } from './tools.js';
+import { projectPath } from '../core/paths.js';
+import { requireTool } from './tools.js';
 
 /** The vIOMMU events we record (stock QEMU 7.2 names). */
 export const TRACE_EVENTS = ['vtd_iotlb_page_hit', 'vtd_iotlb_page_update', 'vtd_dmar_translate', 'vtd_iotlb_cc_hit', 'vtd_iotlb_cc_update'] as const;
@@ -160,7 +161,7 @@ export function validateCollectOptions(options: CollectOptions): ValidatedOption
   const accelChoice = options.accel ?? 'auto';
   if (!['auto', 'tcg', 'kvm'].includes(accelChoice)) throw new InputError(`--accel: use auto, tcg or kvm, got "${accelChoice}"`);
   const accel = accelChoice === 'auto' ? (kvmUsable() ? 'kvm' : 'tcg') : accelChoice;
-  const outDir = resolve(options.outDir ?? join(projectRoot(), 'build', 'logs'));
+  const outDir = resolve(options.outDir ?? projectPath('build', 'logs'));
   return { mode, nics, workload, placements, durationSeconds, bytesPerNic, runs, prefix, outDir, timeoutSeconds, accel, rrResponseBytes };
 }
 

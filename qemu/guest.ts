@@ -12,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
-import { InputError } from '../orchestrator/errors.js';
+import { InputError } from '../core/errors.js';
 import { buildCpioNewc, type CpioEntry } from './cpio.js';
 import { generateInitScript, INIT_SCRIPT_VERSION } from './init-script.js';
-import { findTool, projectRoot, requireTool } from './tools.js';
+import { projectPath } from '../core/paths.js';
+import { findTool, requireTool } from './tools.js';
 
 /** Modules the guest loads (their dependencies are added from the modules' own modinfo). */
 export const GUEST_MODULES = ['e1000', 'e1000e', 'virtio_pci', 'virtio_net'] as const;
@@ -55,7 +56,7 @@ interface CacheRecord {
 }
 
 export function defaultGuestCacheDir(): string {
-  return join(projectRoot(), 'build', 'guest');
+  return projectPath('build', 'guest');
 }
 
 /** The kernel package linux-image-amd64 currently depends on, and its version. */

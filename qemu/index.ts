@@ -13,6 +13,6 @@ export {
   type CollectOptions,
   type CollectRunResult,
 } from './collect.js';
-export { NIC_MODELS, MAX_FLAT_NICS, MAX_NICS, planNics, nicArguments, sidFromBdf, macForNic, type NicModel, type NicPlacement } from './layout.js';
-export { WORKLOADS, logBaseName, logGroupPrefix, manifestPathForLog, readManifest, type CollectManifest, type ManifestTenant, type Workload } from './manifest.js';
+export { MAX_FLAT_NICS, MAX_NICS, planNics, nicArguments, sidFromBdf, macForNic, type NicPlacement } from './layout.js';
+export { WORKLOADS, logBaseName, logGroupPrefix, manifestPathForLog, readManifest, type CollectManifest, type ManifestTenant, type Workload } from '../core/manifest.js';
 export { findTool, requireTool, TOOL_PACKAGES } from './tools.js';

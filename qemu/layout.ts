@@ -4,10 +4,8 @@
  * pcie.0 and virtio-net goes behind pcie-root-ports (multifunction, 8 per slot): I/O-BAR
  * devices behind root ports exhaust the firmware's I/O windows (see the notes).
  */
-import { InputError } from '../orchestrator/errors.js';
-
-export const NIC_MODELS = ['e1000', 'e1000e', 'virtio'] as const;
-export type NicModel = (typeof NIC_MODELS)[number];
+import { InputError } from '../core/errors.js';
+import { NIC_MODELS, type NicModel } from '../core/manifest.js';
 
 export const MAX_FLAT_NICS = 24;
 export const MAX_NICS = 64;

@@ -2,10 +2,9 @@
  * Host tools the collector needs, and which Debian package provides each, so a missing
  * tool is a one-line "install X" message rather than an ENOENT from deep inside a run.
  */
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { InputError } from '../orchestrator/errors.js';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { InputError } from '../core/errors.js';
 
 /** Tool name → the Debian package that installs it. */
 export const TOOL_PACKAGES = {
@@ -47,23 +46,4 @@ export function requireTool(name: ToolName, why: string): string {
     );
   }
   return path;
-}
-
-/** The repository root (the directory holding our package.json), from source or dist/. */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        const parsed = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown };
-        if (parsed.name === 'hypersio-ts') return dir;
-      } catch {
-        // unreadable package.json: keep walking up
-      }
-    }
-    const parent = resolve(dir, '..');
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
 }

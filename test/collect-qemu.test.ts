@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTool } from '../qemu/tools.js';
 import { sidFromBdf } from '../qemu/layout.js';
-import type { CollectManifest } from '../qemu/manifest.js';
+import type { CollectManifest } from '../core/manifest.js';
 import { buildTrace } from '../tracegen/build.js';
 import { HYPERSIO_BIN, PROJECT_ROOT } from './helpers.js';
 

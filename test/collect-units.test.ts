@@ -4,9 +4,9 @@ import { buildCpioNewc } from '../qemu/cpio.js';
 import { generateInitScript } from '../qemu/init-script.js';
 import { macForNic, nicArguments, planNics, sidFromBdf } from '../qemu/layout.js';
 import { scanLogLine, type LogStats } from '../qemu/log-compress.js';
-import { logBaseName, manifestPathForLog } from '../qemu/manifest.js';
+import { logBaseName, manifestPathForLog } from '../core/manifest.js';
 import { validateCollectOptions } from '../qemu/collect.js';
-import { InputError } from '../orchestrator/errors.js';
+import { InputError } from '../core/errors.js';
 
 describe('NIC layout', () => {
   it('places up to 24 NICs flat on pcie.0 from slot 3, models cycled', () => {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { expect } from 'vitest';
+import { projectRoot } from '../core/paths.js';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const PROJECT_ROOT = projectRoot();
 /** The reference's outputs: test/golden/ as unpacked by the global setup (test/golden-setup.ts). */
 export const GOLDEN_DIR = resolve(PROJECT_ROOT, 'build/golden');
 export const HYPERSIO_BIN = resolve(PROJECT_ROOT, 'bin/hypersio');

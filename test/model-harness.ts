@@ -2,7 +2,7 @@
 import { baseConfig, type ModelConfig } from '../orchestrator/config.js';
 import { bufferSource, simulate, type RunResult, type SimulateOptions } from '../orchestrator/model-core.js';
 import { loadModelModule } from '../orchestrator/model.js';
-import { NO_NEXT_ACCESS, pageMask, TRACE_FIELD, TRACE_RECORD_BYTES } from '../orchestrator/trace-format.js';
+import { NO_NEXT_ACCESS, pageMask, TRACE_FIELD, TRACE_RECORD_BYTES } from '../core/trace-format.js';
 
 export interface TestRecord {
   sid: number;

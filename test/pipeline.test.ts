@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTool } from '../qemu/tools.js';
 import { runPipeline } from '../orchestrator/pipeline.js';
-import { InputError } from '../orchestrator/errors.js';
-import type { CollectManifest } from '../qemu/manifest.js';
+import { InputError } from '../core/errors.js';
+import type { CollectManifest } from '../core/manifest.js';
 import { expectOneLineInputError, runCli } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hypersio-pipeline-'));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTrace } from '../tracegen/build.js';
-import { CONTEXT_RECORD_BYTES, PAGE_TABLE_RECORD_BYTES } from '../orchestrator/trace-format.js';
+import { CONTEXT_RECORD_BYTES, PAGE_TABLE_RECORD_BYTES } from '../core/trace-format.js';
 import { GOLDEN_DIR } from './helpers.js';
 import { goldenLogs, goldenTraces, recordSet, removeDir, runCli, tempDir } from './tracegen-helpers.js';
 

@@ -3,9 +3,9 @@
  * (../shared/spec/tracegen.md).
  */
 import { join } from 'node:path';
-import { InputError } from '../orchestrator/errors.js';
-import { tracePaths, tracePrefix } from '../orchestrator/trace-format.js';
-import { ensureOutputDir, writeFilesAtomically } from './atomic-write.js';
+import { InputError } from '../core/errors.js';
+import { tracePaths, tracePrefix } from '../core/trace-format.js';
+import { ensureOutputDir, writeFilesAtomically } from '../core/atomic-write.js';
 import { interleave, parseTenantOrder, type TenantOrder } from './interleave.js';
 import { devicesPerLogFromPrefix, findLog, readManifest, validSidsForLog } from './log-group.js';
 import { TraceCollector, type LogReadSummary, type ProgressInfo } from './log-reader.js';

@@ -2,7 +2,7 @@
  * Tenant interleavings of tracegen.md "Interleaving the tenants": the final order of the
  * kept translations as indices into read order.
  */
-import { InputError } from '../orchestrator/errors.js';
+import { InputError } from '../core/errors.js';
 import { GlibcRandom } from './glibc-rand.js';
 
 export const TENANT_ORDERS = ['rr', 'rand', 'orig'] as const;

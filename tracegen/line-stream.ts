@@ -11,7 +11,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { InputError } from '../orchestrator/errors.js';
+import { InputError } from '../core/errors.js';
 
 /**
  * Called once per line with the line's bytes `[start, end)` (terminator excluded) inside

@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../orchestrator/errors.js';
-import { manifestPathForLog } from '../qemu/manifest.js';
+import { InputError } from '../core/errors.js';
+import { manifestPathForLog } from '../core/manifest.js';
 
 /**
  * The sidecar manifest `<log file name>.json` (e.g. `hypersio_x_vm_4_log_0.txt.gz.json`)

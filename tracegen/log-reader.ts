@@ -7,7 +7,7 @@
  * fields are then read left to right by position with an allocation-free hex parser,
  * never with a regular expression.
  */
-import { InputError } from '../orchestrator/errors.js';
+import { InputError } from '../core/errors.js';
 import { asciiKey, hexDigit, hexHi, hexLo, indexOfKey, matchAt, parseHexAt, toSafeNumber } from './hex.js';
 import { forEachLine } from './line-stream.js';
 import { LEVEL_MASK_HI, LEVEL_MASK_LO, TranslationStore, levelOfMask } from './translation-store.js';

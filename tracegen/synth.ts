@@ -31,9 +31,9 @@
  */
 import { endianness } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../orchestrator/errors.js';
-import { TRACE_FIELD, TRACE_RECORD_BYTES, TRACE_RECORD_TYPE_TRANSLATION, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../orchestrator/trace-format.js';
-import { ensureOutputDir, writeFilesAtomically } from './atomic-write.js';
+import { InputError } from '../core/errors.js';
+import { TRACE_FIELD, TRACE_RECORD_BYTES, TRACE_RECORD_TYPE_TRANSLATION, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../core/trace-format.js';
+import { ensureOutputDir, writeFilesAtomically } from '../core/atomic-write.js';
 import { encodeContexts, writeAll } from './trace-encode.js';
 import { LEVEL_MASK_LO } from './translation-store.js';
 

@@ -9,7 +9,7 @@ import {
   TRACE_FIELD,
   TRACE_RECORD_BYTES,
   TRACE_RECORD_TYPE_TRANSLATION,
-} from '../orchestrator/trace-format.js';
+} from '../core/trace-format.js';
 import type { ContextRecord, PageTableRecord } from './log-reader.js';
 import { writeSync } from 'node:fs';
 import { CHUNK_MASK, CHUNK_SHIFT, RECORD_WORDS, WORD, type TranslationStore } from './translation-store.js';

@@ -10,8 +10,8 @@
  * more than d entries would hit), computed with a Fenwick tree over last-use positions.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { InputError } from '../orchestrator/errors.js';
-import { TRACE_FIELD, TRACE_RECORD_BYTES, tracePaths } from '../orchestrator/trace-format.js';
+import { InputError } from '../core/errors.js';
+import { TRACE_FIELD, TRACE_RECORD_BYTES, tracePaths } from '../core/trace-format.js';
 
 export interface TenantInfo {
   did: number;

@@ -4,7 +4,7 @@
  * millions. Chunks are never copied on growth (fresh memory is expensive to touch; doubling
  * an array touches everything twice). 64-bit fields are two unsigned 32-bit halves.
  */
-import { pageMask } from '../orchestrator/trace-format.js';
+import { pageMask } from '../core/trace-format.js';
 
 /** Word offsets within a record. */
 export const WORD = {

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
-import { TRACE_RECORD_BYTES, tracePaths, tracePrefix } from '../orchestrator/trace-format.js';
+import { TRACE_RECORD_BYTES, tracePaths, tracePrefix } from '../core/trace-format.js';
 
 export interface SampleInfo {
   /** File name of the original trace (…_iotlb_trace.bin): what `hypersio run --trace` is given. */

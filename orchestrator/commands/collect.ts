@@ -3,8 +3,8 @@
  * parsed here; every check and all the work is in the typed API.
  */
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
-import type { Accel, CollectOptions } from '../../qemu/collect.js';
+import { InputError } from '../../core/errors.js';
+import type { Accel, CollectOptions } from '../../qemu/index.js';
 import { registerGuest } from './guest.js';
 
 export interface CollectFlags {
@@ -79,7 +79,7 @@ export function registerCollect(program: Command): void {
     .option('--out-dir <D>', 'where logs go (default: build/logs in the repository)')
     .action(async (flags: CollectFlags) => {
       // Loaded on use: execa and the QEMU code stay out of every other command's start-up.
-      const { collect, CollectError, CollectInterrupted } = await import('../../qemu/collect.js');
+      const { collect, CollectError, CollectInterrupted } = await import('../../qemu/index.js');
       const options = collectOptionsFromFlags(flags);
       try {
         const results = await collect({

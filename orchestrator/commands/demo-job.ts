@@ -8,10 +8,10 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { projectRoot } from '../../qemu/tools.js';
+import { projectPath } from '../../core/paths.js';
 import { integerFlag } from '../flags.js';
 import { runSweep } from '../sweep/runner.js';
-import { printSweepOutputs } from './sweep.js';
+import { printSweepOutputs } from './sweep-outputs.js';
 
 export const DEMO_OUT = 'build/demo-job';
 export const DEMO_TENANTS = [4, 8, 16, 32, 64, 128, 256];
@@ -20,7 +20,7 @@ export const DEMO_TQ = [1, 32];
 /** Packets per tenant (3 translations each): enough for every tenant to wrap its ring a few times. */
 export const DEMO_PACKETS_PER_TENANT = 768;
 /** Real vIOMMU logs collected by `hypersio collect` and shipped with the repository. */
-export const SAMPLE_LOG_DIR = join(projectRoot(), 'samples/qemu');
+export const SAMPLE_LOG_DIR = projectPath('samples', 'qemu');
 
 export interface DemoJobOptions {
   out?: string;
@@ -35,7 +35,7 @@ export async function runDemoJob(options: DemoJobOptions = {}) {
   if (!options.resume) rmSync(join(out, 'results.jsonl'), { force: true });
   const started = performance.now();
   // Loaded on use: the CLI's other commands need not load the trace constructor.
-  const { synthesizeTrace } = await import('../../tracegen/synth.js');
+  const { synthesizeTrace } = await import('../../tracegen/index.js');
   const traces: string[] = [];
   for (const tenants of DEMO_TENANTS) {
     const trace = await synthesizeTrace({ tenants, packets: DEMO_PACKETS_PER_TENANT, order: 'rr', burst: 1, seed: 1, name: 'synth', outDir: traceDir });
@@ -53,7 +53,7 @@ export async function runDemoJob(options: DemoJobOptions = {}) {
 
 /** Traces from the bundled QEMU logs (all tenants of each log, rr), swept like the synthetic ones. */
 async function sweepSampleLogs(out: string, options: DemoJobOptions) {
-  const { buildTrace } = await import('../../tracegen/build.js');
+  const { buildTrace } = await import('../../tracegen/index.js');
   if (!options.resume) rmSync(join(out, 'results.jsonl'), { force: true });
   const traces: string[] = [];
   for (const log of readdirSync(SAMPLE_LOG_DIR).filter((name) => name.endsWith('_log_0.txt.gz')).sort()) {

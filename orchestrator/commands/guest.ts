@@ -17,8 +17,8 @@ export function registerGuest(program: Command): void {
     .option('--force', 'rebuild even when the cached guest is up to date')
     .option('--cache-dir <dir>', 'where guests are kept (default: build/guest in the repository)')
     .action(async (flags: GuestBuildFlags) => {
-      const { buildGuest } = await import('../../qemu/guest.js');
-      const { requireTool } = await import('../../qemu/tools.js');
+      const { buildGuest } = await import('../../qemu/index.js');
+      const { requireTool } = await import('../../qemu/index.js');
       // The guest is useless without QEMU: say so now rather than at the first collect.
       requireTool('qemu-system-x86_64', 'to run the guest');
       const image = await buildGuest({

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { mergeSweeps } from '../sweep/merge.js';
-import { printSweepOutputs } from './sweep.js';
+import { printSweepOutputs } from './sweep-outputs.js';
 
 export const DEFAULT_MERGE_OUT = 'build/sweep-merged';
 

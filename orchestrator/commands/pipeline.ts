@@ -4,10 +4,10 @@
  * (addCollectOptions), so both commands define and check them alike.
  */
 import type { Command } from 'commander';
-import { InputError, Interrupted } from '../errors.js';
+import { InputError, Interrupted } from '../../core/errors.js';
 import { integerFlag, listFlag } from '../flags.js';
 import { addCollectOptions, collectOptionsFromFlags, type CollectFlags } from './collect.js';
-import { printSweepOutputs } from './sweep.js';
+import { printSweepOutputs } from './sweep-outputs.js';
 
 interface PipelineFlags extends CollectFlags {
   tenants?: string[];
@@ -44,7 +44,7 @@ export function registerPipeline(program: Command): void {
       const workers = integerFlag('--workers', flags.workers, 1);
       // Loaded on use: QEMU, trace constructor and sweep code stay out of every other command's start-up.
       const { runPipeline, DEFAULT_PIPELINE_AXES } = await import('../pipeline.js');
-      const { CollectError } = await import('../../qemu/collect.js');
+      const { CollectError } = await import('../../qemu/index.js');
       const started = Date.now();
       try {
         const result = await runPipeline({

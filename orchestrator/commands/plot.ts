@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError } from '../../core/errors.js';
 import { latestRecords, readResultsFile, RESULTS_FILE } from '../sweep/results.js';
 
 export function registerPlot(program: Command): void {

@@ -2,11 +2,11 @@ import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { baseConfig, MODEL_OPTIONS, validateConfig, type ModelConfig } from '../config.js';
 import { readCacheConfigFile } from '../config-file.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../core/errors.js';
 import { flagKey } from '../flags.js';
 import { runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
-import { TRACE_RECORD_BYTES } from '../trace-format.js';
+import { TRACE_RECORD_BYTES } from '../../core/trace-format.js';
 
 /** Adds every model option (and its legacy name, hidden) to `command`. */
 export function addModelOptions(command: Command): Command {

@@ -1,13 +1,10 @@
 import { Option, type Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError } from '../../core/errors.js';
 import { flagKey, listFlag } from '../flags.js';
 import { SWEEP_AXES } from '../sweep/axes.js';
 import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_FIELDS, type RawSweepInput } from '../sweep/spec.js';
-import { runSweep, type SweepSummary } from '../sweep/runner.js';
-import { formatSummary } from '../sweep/summary.js';
-import { registerDemoJob } from './demo-job.js';
-import { registerMerge } from './merge.js';
-import { registerPlot } from './plot.js';
+import { runSweep } from '../sweep/runner.js';
+import { printSweepOutputs } from './sweep-outputs.js';
 
 export const DEFAULT_SWEEP_OUT = 'build/sweep';
 
@@ -47,22 +44,6 @@ export function inputFromFlags(flags: Record<string, unknown>): RawSweepInput {
   }
   if (flags['inOrder'] === true || flags['inorder'] === true) input['queue'] = ['in-order'];
   return input;
-}
-
-/** The summary table, then where everything was written. */
-export function printSweepOutputs(summary: Pick<SweepSummary, 'records' | 'files'>): void {
-  process.stdout.write('\n' + formatSummary(summary.records));
-  process.stdout.write(`\nresults  ${summary.files.results}\n`);
-  process.stdout.write(`csv      ${summary.files.csv}\n`);
-  for (const chart of summary.files.charts) process.stdout.write(`chart    ${chart}\n`);
-}
-
-/** Registers sweep, merge, plot and demo-job (one line in cli.ts). */
-export function registerSweepCommands(program: Command): void {
-  registerSweep(program);
-  registerMerge(program);
-  registerPlot(program);
-  registerDemoJob(program);
 }
 
 export function registerSweep(program: Command): void {

@@ -1,7 +1,7 @@
 /** `hypersio synth`: a synthetic hyper-tenant trace from a per-tenant NIC model (tracegen/synth.ts). */
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
-import { synthesizeTrace } from '../../tracegen/synth.js';
+import { InputError } from '../../core/errors.js';
+import { synthesizeTrace } from '../../tracegen/index.js';
 import { integerFlag, numberFlag, requireFlag } from '../flags.js';
 
 interface SynthFlags {

@@ -4,8 +4,8 @@
  * --tenantburstpkt, --loggroupprefix).
  */
 import { Option, type Command } from 'commander';
-import { InputError } from '../errors.js';
-import { buildTrace } from '../../tracegen/build.js';
+import { InputError } from '../../core/errors.js';
+import { buildTrace } from '../../tracegen/index.js';
 import { integerFlag, oneOf, progressReporter, requireFlag } from '../flags.js';
 
 interface TraceGenFlags {

@@ -1,6 +1,6 @@
 /** `hypersio trace-info <trace>`: workload statistics of a translation trace (tracegen/trace-info.ts). */
 import type { Command } from 'commander';
-import { analyzeTrace, formatTraceInfo } from '../../tracegen/trace-info.js';
+import { analyzeTrace, formatTraceInfo } from '../../tracegen/index.js';
 
 export function registerTraceInfo(program: Command): void {
   program

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { baseConfig, IOTLB_POLICIES, MODEL_OPTIONS, type CacheGeometry, type ModelConfig, type ModelOption } from '../config.js';
 import { readCacheConfigFile } from '../config-file.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../core/errors.js';
 
 export type AxisValue = number | string | boolean;
 

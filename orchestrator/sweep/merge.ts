@@ -4,10 +4,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../../core/errors.js';
 import { latestRecords, readResultsFile, RESULTS_FILE, type SweepRecord } from './results.js';
 import { writeCharts, writeCsv } from './runner.js';
-import { writeFilesAtomically } from '../../tracegen/atomic-write.js';
+import { writeFilesAtomically } from '../../core/atomic-write.js';
 
 export interface MergeSummary {
   outDir: string;

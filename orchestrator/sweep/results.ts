@@ -7,7 +7,7 @@ import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync
 import { join } from 'node:path';
 import type { ModelConfig } from '../config.js';
 import type { RunResult } from '../model-core.js';
-import { ensureOutputDir } from '../../tracegen/atomic-write.js';
+import { ensureOutputDir } from '../../core/atomic-write.js';
 import type { AxisValue } from './axes.js';
 import type { SweepJob } from './spec.js';
 

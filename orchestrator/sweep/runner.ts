@@ -15,7 +15,7 @@ import { createProgressReporter, silentProgress, type ProgressReporter, type Pro
 import { CSV_FILE, failedRecord, latestRecords, okRecord, readResultsFile, ResultsLog, type SweepRecord } from './results.js';
 import { expandGrid, shardJobs, type Shard, type SweepJob, type SweepSpec } from './spec.js';
 import { countStatuses } from './summary.js';
-import { writeFilesAtomically } from '../../tracegen/atomic-write.js';
+import { writeFilesAtomically } from '../../core/atomic-write.js';
 
 const WORKER_PATH = fileURLToPath(new URL('../sweep-worker.js', import.meta.url));
 

@@ -10,10 +10,10 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type AjvModule from 'ajv';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
-import { InputError } from '../errors.js';
+import { InputError } from '../../core/errors.js';
 import { openTrace } from '../model.js';
-import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../trace-format.js';
-import { parseTenantOrder } from '../../tracegen/interleave.js';
+import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
+import { parseTenantOrder } from '../../tracegen/index.js';
 import { SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
 
 /** benchmark × tenants × order × burst, resolved to `<traceDir>/<b>_tnt_<T>_<order><3·burst>_iotlb_trace.bin`. */

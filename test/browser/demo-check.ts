@@ -8,12 +8,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { projectRoot } from '../../core/paths.js';
 
-export const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const PROJECT_ROOT = projectRoot();
 export const SITE_DIR = join(PROJECT_ROOT, 'build/web');
 export const CHROMIUM_PATH = process.env['HYPERSIO_CHROMIUM'] ?? '/usr/bin/chromium';
 const HYPERSIO_BIN = join(PROJECT_ROOT, 'bin/hypersio');

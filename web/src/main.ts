@@ -12,7 +12,7 @@ import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type 
 import { escapeHtml, formatCount, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
 import { ModelClient } from './model-client.js';
 import type { TraceRef } from './protocol.js';
-import { TRACE_RECORD_BYTES, traceSizeProblem } from '../../orchestrator/trace-format.js';
+import { TRACE_RECORD_BYTES, traceSizeProblem } from '../../core/trace-format.js';
 
 // ---------------------------------------------------------------------------
 // Elements

@@ -7,7 +7,7 @@ import wasmUrl from '../../dist/hypersio.wasm?url';
 import { validateConfig } from '../../orchestrator/config.js';
 import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES } from '../../orchestrator/model-core.js';
 import type { TraceRef, WorkerReply, WorkerRequest } from './protocol.js';
-import { traceSizeProblem } from '../../orchestrator/trace-format.js';
+import { traceSizeProblem } from '../../core/trace-format.js';
 
 const CHUNK_RECORDS = 4096;
 /** Progress messages at most this often, so that posting does not slow the run. */

@@ -7,7 +7,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { InputError } from '../orchestrator/errors.js';
+import { InputError } from './errors.js';
 
 /** A file to write: its bytes, or a function that writes them to an open descriptor. */
 export interface OutputFile {

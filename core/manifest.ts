@@ -3,7 +3,10 @@
  * of a log are tenants (tenants[].sid), instead of assuming PCI slots 2….
  */
 import { readFileSync } from 'node:fs';
-import type { NicModel } from './layout.js';
+
+/** The emulated NIC models a tenant can be (QEMU device names, as in the manifest). */
+export const NIC_MODELS = ['e1000', 'e1000e', 'virtio'] as const;
+export type NicModel = (typeof NIC_MODELS)[number];
 
 export const WORKLOADS = ['http', 'rr', 'iperf3'] as const;
 export type Workload = (typeof WORKLOADS)[number];
