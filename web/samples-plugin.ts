@@ -4,7 +4,7 @@
  * With the synthetic generator compiled (dist/tracegen/synth.js, from `npm run build`),
  * one trace per tenant count, all with the same total packet count so that only the
  * number of tenants sharing the translation caches changes. Without it, the small golden
- * traces in ../shared/golden/traces are used (read in place, never copied into the repo).
+ * traces of the repository's copy (test/golden/traces/*.bin.gz) are used.
  *
  * Each sample is served gzip-compressed (synthetic traces compress ~8x); the worker
  * inflates it with the browser's DecompressionStream, so nothing is fetched from outside.
@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 import { TRACE_RECORD_BYTES, tracePaths, tracePrefix } from '../core/trace-format.js';
 
@@ -70,13 +70,13 @@ export async function makeSamples(repoRoot: string, source = process.env['HYPERS
       return sample(name, tenants, built.trace, 'synthetic');
     });
   }
-  const goldenDir = resolve(repoRoot, '../shared/golden/traces');
+  const goldenDir = resolve(repoRoot, 'test/golden/traces');
   if (!existsSync(goldenDir)) {
     throw new Error(`no sample traces: build the synthetic generator (npm run build) or provide ${goldenDir}`);
   }
   return readdirSync(goldenDir)
-    .filter((f) => f.endsWith('_iotlb_trace.bin'))
-    .map((f) => sample(f, Number(/_tnt_(\d+)_/.exec(f)?.[1] ?? 0), readFileSync(join(goldenDir, f)), 'golden'))
+    .filter((f) => f.endsWith('_iotlb_trace.bin.gz'))
+    .map((f) => sample(f.slice(0, -'.gz'.length), Number(/_tnt_(\d+)_/.exec(f)?.[1] ?? 0), gunzipSync(readFileSync(join(goldenDir, f))), 'golden'))
     .sort((a, b) => a.info.tenants - b.info.tenants || a.info.name.localeCompare(b.info.name));
 }
 

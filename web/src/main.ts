@@ -221,7 +221,8 @@ function cliCommands(config: ModelConfig, trace: TraceChoice): string {
     lines.push(`hypersio synth --tenants ${s.tenants} --packets ${packets} --order rand --out-dir traces`);
     tracePath = `traces/${s.name}`;
   } else if (s) {
-    tracePath = `../shared/golden/traces/${s.name}`;
+    // The repository's golden copy, as the test suite unpacks it (test/golden-setup.ts).
+    tracePath = `build/golden/traces/${s.name}`;
   }
   const flags = [`hypersio run --trace ${tracePath}`];
   const cachesChanged = formatCacheConfig(config) !== formatCacheConfig(base);
