@@ -12,8 +12,15 @@ import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 
 export { TRACE_RECORD_BYTES };
 
+/**
+ * The ids and status codes the module exports by name, as immutable globals
+ * (sim-as/index.ts); read with contractValue(), never copied here as numbers.
+ */
+type ContractName = `${'CACHE' | 'POLICY' | 'STATUS' | 'CACHE_STAT' | 'PREFETCH_STAT'}_${string}`;
+
 /** The module's exports (sim-as/api.ts). */
 interface ModelExports {
+  [name: ContractName]: WebAssembly.Global | undefined;
   memory: WebAssembly.Memory;
   setCacheGeometry(cache: number, size: number, assoc: number, groups: number): void;
   setModelOptions(tq: number, outOfOrder: number, selectiveAlloc: number, policy: number, interArrivalNs: bigint): void;
@@ -45,16 +52,31 @@ interface ModelExports {
   sidHistoryMisses(sid: number): number;
 }
 
-// Mirrors of sim-as/constants.ts and sim-as/api.ts.
-const CACHE_IDS = { CC: 0, IOTLB: 1, L2PAGE: 2, L3PAGE: 3, PREFETCH: 4 } as const;
-const POLICY_IDS = { lru: 0, lfu: 1, oracle: 2 } as const;
-const STATUS_NEED_INPUT = 0;
-const STATUS_DONE = 1;
-const STATUS_BAD_RECORD_TYPE = -1;
-const STATUS_BAD_PAGE_LEVEL = -2;
+/** The value of the module's export `name`; a name the module lacks is an error, never 0. */
+export function contractValue(m: object, name: ContractName): number {
+  const global = (m as Partial<Record<ContractName, unknown>>)[name];
+  if (!(global instanceof WebAssembly.Global)) throw new Error(`the model module exports no ${name} (a stale build? run 'npm run build')`);
+  return global.value as number;
+}
 
-export type CacheName = keyof typeof CACHE_IDS & ('CC' | 'IOTLB' | 'L2PAGE' | 'L3PAGE');
+export type CacheName = 'CC' | 'IOTLB' | 'L2PAGE' | 'L3PAGE';
 export const CACHE_NAMES: readonly CacheName[] = ['CC', 'IOTLB', 'L2PAGE', 'L3PAGE'];
+
+/** Result field → the module's statistic id, by name (sim-as/api.ts). */
+const CACHE_STATS = { hit: 'CACHE_STAT_HITS', miss: 'CACHE_STAT_MISSES', conflict: 'CACHE_STAT_CONFLICTS', domains: 'CACHE_STAT_DOMAINS' } as const;
+const PREFETCH_STATS = {
+  accesses: 'PREFETCH_STAT_ACCESSES',
+  correctSidPredictions: 'PREFETCH_STAT_CORRECT',
+  incorrectSidPredictions: 'PREFETCH_STAT_INCORRECT',
+  predictionsMade: 'PREFETCH_STAT_PREDICTIONS',
+  newSidMappings: 'PREFETCH_STAT_NEW_MAPPINGS',
+  transToSameSid: 'PREFETCH_STAT_SAME_SID',
+  transToDiffSid: 'PREFETCH_STAT_DIFFERENT_SID',
+  bufferFill: 'PREFETCH_STAT_BUFFER_FILLS',
+  bufferHit: 'PREFETCH_STAT_BUFFER_HITS',
+  bufferMiss: 'PREFETCH_STAT_BUFFER_MISSES',
+  fillTheSame: 'PREFETCH_STAT_BUFFER_FILLS_PRESENT',
+} as const satisfies Record<Exclude<keyof PrefetcherStats, 'history'>, ContractName>;
 
 export interface CacheStats {
   hit: number;
@@ -147,19 +169,22 @@ export async function simulate(
   source: RecordSource,
   options: SimulateOptions = {},
 ): Promise<RunResult> {
+  let memory: WebAssembly.Memory | undefined;
   const instance = await WebAssembly.instantiate(module, {
     env: {
-      abort: () => {
-        throw new Error('the model aborted (internal error)');
+      abort: (messagePointer: number) => {
+        const message = memory === undefined ? '' : `: ${readModuleString(memory, messagePointer)}`;
+        throw new Error(`the model aborted${message} (internal error)`);
       },
     },
   });
   const m = instance.exports as unknown as ModelExports;
+  memory = m.memory;
   configure(m, config);
   m.setStepEveryCycle(options.stepEveryCycle ? 1 : 0);
   const chunk = Math.max(1, Math.min(options.chunkRecords ?? m.inputCapacity(), m.inputCapacity()));
   const pointer = m.inputBufferPointer();
-  let status = STATUS_NEED_INPUT;
+  let status = contractValue(m, 'STATUS_NEED_INPUT');
   for (;;) {
     // The view is made anew each time: the model may have grown (and so detached) memory.
     const target = new Uint8Array(m.memory.buffer, pointer, chunk * TRACE_RECORD_BYTES);
@@ -169,7 +194,7 @@ export async function simulate(
     options.onProgress?.(m.recordsConsumed());
     if (n === 0) break;
   }
-  if (status !== STATUS_DONE) throw new Error(`the model did not finish (status ${status})`);
+  if (status !== contractValue(m, 'STATUS_DONE')) throw new Error(`the model did not finish (status ${status})`);
   return readResults(m, config);
 }
 
@@ -177,14 +202,14 @@ function configure(m: ModelExports, config: ModelConfig): void {
   const geometry = { CC: config.cc, IOTLB: config.iotlb, L2PAGE: config.l2page, L3PAGE: config.l3page };
   for (const name of CACHE_NAMES) {
     const g = geometry[name];
-    m.setCacheGeometry(CACHE_IDS[name], g.size, g.assoc, g.groups);
+    m.setCacheGeometry(contractValue(m, `CACHE_${name}`), g.size, g.assoc, g.groups);
   }
-  m.setCacheGeometry(CACHE_IDS.PREFETCH, config.prefetch.bufferSize, config.prefetch.bufferSize, 1);
+  m.setCacheGeometry(contractValue(m, 'CACHE_PREFETCH_BUFFER'), config.prefetch.bufferSize, config.prefetch.bufferSize, 1);
   m.setModelOptions(
     config.tq,
     config.outOfOrder ? 1 : 0,
     config.selectiveAlloc ? 1 : 0,
-    POLICY_IDS[config.iotlbPolicy],
+    contractValue(m, `POLICY_${config.iotlbPolicy.toUpperCase()}`),
     BigInt(interArrivalNs(config.linkGbps)),
   );
   m.setPrefetcherOptions(config.prefetch.historyLength, config.prefetch.distance);
@@ -195,8 +220,8 @@ function configure(m: ModelExports, config: ModelConfig): void {
 function checkStatus(m: ModelExports, status: number): void {
   if (status >= 0) return;
   const index = m.recordsConsumed();
-  if (status === STATUS_BAD_RECORD_TYPE) throw new BadRecordError(`record ${index} has a record type other than 1`, index);
-  if (status === STATUS_BAD_PAGE_LEVEL) throw new BadRecordError(`record ${index} has a page level the model cannot time (not 1, 2 or 3)`, index);
+  if (status === contractValue(m, 'STATUS_BAD_RECORD_TYPE')) throw new BadRecordError(`record ${index} has a record type other than 1`, index);
+  if (status === contractValue(m, 'STATUS_BAD_PAGE_LEVEL')) throw new BadRecordError(`record ${index} has a page level the model cannot time (not 1, 2 or 3)`, index);
   throw new Error(`the model failed with status ${status}`);
 }
 
@@ -212,17 +237,23 @@ function readResults(m: ModelExports, config: ModelConfig): RunResult {
   }
   const caches = {} as Record<CacheName, CacheStats>;
   for (const name of CACHE_NAMES) {
-    const id = CACHE_IDS[name];
-    const sets = m.cacheStat(id, 4);
+    const id = contractValue(m, `CACHE_${name}`);
+    const stat = (statName: ContractName) => m.cacheStat(id, contractValue(m, statName));
+    const sets = stat('CACHE_STAT_SETS');
     const setAccesses: number[] = [];
     for (let s = 0; s < sets; s++) setAccesses.push(m.cacheSetAccesses(id, s));
-    caches[name] = { hit: m.cacheStat(id, 0), miss: m.cacheStat(id, 1), conflict: m.cacheStat(id, 2), domains: m.cacheStat(id, 3), setAccesses };
+    caches[name] = {
+      hit: stat(CACHE_STATS.hit),
+      miss: stat(CACHE_STATS.miss),
+      conflict: stat(CACHE_STATS.conflict),
+      domains: stat(CACHE_STATS.domains),
+      setAccesses,
+    };
   }
   const history: PrefetcherStats['history'] = {};
   for (let sid = m.nextHistorySid(0); sid >= 0; sid = m.nextHistorySid(sid + 1)) {
     history[sid] = { hit: m.sidHistoryHits(sid), miss: m.sidHistoryMisses(sid) };
   }
-  const stat = (i: number) => m.prefetchStat(i);
   const mbps = m.throughputMbps();
   return {
     simTimeNs: m.simTimeNs(),
@@ -235,18 +266,17 @@ function readResults(m: ModelExports, config: ModelConfig): RunResult {
     latencyHistogram,
     caches,
     prefetcher: {
-      accesses: stat(0),
-      correctSidPredictions: stat(1),
-      incorrectSidPredictions: stat(2),
-      predictionsMade: stat(3),
-      newSidMappings: stat(4),
-      transToSameSid: stat(5),
-      transToDiffSid: stat(6),
-      bufferFill: stat(7),
-      bufferHit: stat(8),
-      bufferMiss: stat(9),
-      fillTheSame: stat(10),
+      ...(Object.fromEntries(
+        Object.entries(PREFETCH_STATS).map(([field, name]) => [field, m.prefetchStat(contractValue(m, name))]),
+      ) as Omit<PrefetcherStats, 'history'>),
       history,
     },
   };
+}
+
+/** An AssemblyScript string (UTF-16, its byte length in the 4 bytes before it) from the module's memory. */
+function readModuleString(memory: WebAssembly.Memory, pointer: number): string {
+  if (pointer < 4 || pointer > memory.buffer.byteLength) return '';
+  const bytes = new DataView(memory.buffer).getUint32(pointer - 4, true);
+  return new TextDecoder('utf-16le').decode(new Uint8Array(memory.buffer, pointer, Math.min(bytes, memory.buffer.byteLength - pointer)));
 }

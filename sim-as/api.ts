@@ -9,15 +9,28 @@
 //   finish(); then the getters.
 // feed()/finish() return STATUS_* (constants.ts); a negative status names a bad record,
 // whose index in the trace is recordsConsumed().
+// The ids these functions take (CACHE_*, POLICY_*, CACHE_STAT_*, PREFETCH_STAT_*) and the
+// STATUS_* codes are exported by name, as immutable globals, so JS never copies a number;
+// an id outside them aborts with a message instead of reading another statistic.
 
 import { Cache } from './cache';
-import { CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, ID_COUNT, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
+import { CACHE_CC, CACHE_COUNT, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, CACHE_PREFETCH_BUFFER, ID_COUNT, POLICY_LRU, POLICY_ORACLE, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
 import { Flow, flowDidEnd, flowOf, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
 import * as model from './model';
 import * as prefetcher from './prefetcher';
 import { seedRandom } from './random';
 
-export { setCacheGeometry, setModelOptions, setPrefetcherOptions, setStepEveryCycle } from './model';
+export { setPrefetcherOptions, setStepEveryCycle } from './model';
+
+export function setCacheGeometry(cache: i32, size: i32, assoc: i32, groups: i32): void {
+  if (<u32>cache >= <u32>CACHE_COUNT) throw new RangeError('setCacheGeometry: unknown cache id');
+  model.setCacheGeometry(cache, size, assoc, groups);
+}
+
+export function setModelOptions(tq: i32, ooo: bool, salloc: bool, policy: i32, interArrivalNs: i64): void {
+  if (policy < POLICY_LRU || policy > POLICY_ORACLE) throw new RangeError('setModelOptions: unknown replacement policy id');
+  model.setModelOptions(tq, ooo, salloc, policy, interArrivalNs);
+}
 
 export function setSeed(seed: f64): void {
   seedRandom(<u64>seed);
@@ -117,7 +130,8 @@ function cacheById(id: i32): Cache {
   if (id == CACHE_IOTLB) return model.iotlb;
   if (id == CACHE_L2PAGE) return model.l2PageCache;
   if (id == CACHE_L3PAGE) return model.l3PageCache;
-  return model.prefetchBuffer;
+  if (id == CACHE_PREFETCH_BUFFER) return model.prefetchBuffer;
+  throw new RangeError('unknown cache id');
 }
 
 export function cacheStat(id: i32, stat: i32): f64 {
@@ -126,7 +140,8 @@ export function cacheStat(id: i32, stat: i32): f64 {
   if (stat == CACHE_STAT_MISSES) return <f64>cache.misses;
   if (stat == CACHE_STAT_CONFLICTS) return <f64>cache.conflicts;
   if (stat == CACHE_STAT_DOMAINS) return <f64>cache.domains;
-  return <f64>cache.sets;
+  if (stat == CACHE_STAT_SETS) return <f64>cache.sets;
+  throw new RangeError('unknown cache statistic id');
 }
 
 export function cacheSetAccesses(id: i32, set: i32): f64 {
@@ -158,7 +173,8 @@ export function prefetchStat(stat: i32): f64 {
     case PREFETCH_STAT_BUFFER_FILLS: return <f64>model.bufferFills;
     case PREFETCH_STAT_BUFFER_HITS: return <f64>model.bufferHits;
     case PREFETCH_STAT_BUFFER_MISSES: return <f64>model.bufferMisses;
-    default: return <f64>model.bufferFillsPresent;
+    case PREFETCH_STAT_BUFFER_FILLS_PRESENT: return <f64>model.bufferFillsPresent;
+    default: throw new RangeError('unknown prefetcher statistic id');
   }
 }
 

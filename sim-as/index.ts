@@ -1,4 +1,38 @@
-// The WebAssembly module's exports. Re-exports only: the surface is defined in api.ts.
+// The WebAssembly module's exports. Re-exports only: the surface is defined in api.ts,
+// the ids and status codes it takes and returns in constants.ts and api.ts (exported as
+// immutable globals, read by name in orchestrator/model-core.ts).
+export {
+  CACHE_CC,
+  CACHE_IOTLB,
+  CACHE_L2PAGE,
+  CACHE_L3PAGE,
+  CACHE_PREFETCH_BUFFER,
+  POLICY_LRU,
+  POLICY_LFU,
+  POLICY_ORACLE,
+  STATUS_NEED_INPUT,
+  STATUS_DONE,
+  STATUS_BAD_RECORD_TYPE,
+  STATUS_BAD_PAGE_LEVEL,
+} from './constants';
+export {
+  CACHE_STAT_HITS,
+  CACHE_STAT_MISSES,
+  CACHE_STAT_CONFLICTS,
+  CACHE_STAT_DOMAINS,
+  CACHE_STAT_SETS,
+  PREFETCH_STAT_ACCESSES,
+  PREFETCH_STAT_CORRECT,
+  PREFETCH_STAT_INCORRECT,
+  PREFETCH_STAT_PREDICTIONS,
+  PREFETCH_STAT_NEW_MAPPINGS,
+  PREFETCH_STAT_SAME_SID,
+  PREFETCH_STAT_DIFFERENT_SID,
+  PREFETCH_STAT_BUFFER_FILLS,
+  PREFETCH_STAT_BUFFER_HITS,
+  PREFETCH_STAT_BUFFER_MISSES,
+  PREFETCH_STAT_BUFFER_FILLS_PRESENT,
+} from './api';
 export {
   setCacheGeometry,
   setModelOptions,

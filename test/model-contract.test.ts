@@ -1,0 +1,62 @@
+/**
+ * The JS↔WASM contract is by name: the module exports its cache, policy, statistic ids
+ * and status codes as globals, model-core reads them by name, a name the module lacks is
+ * an error, and an id outside the module's own aborts instead of reading another number.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { IOTLB_POLICIES } from '../orchestrator/config.js';
+import { CACHE_NAMES, contractValue } from '../orchestrator/model-core.js';
+import { WASM_PATH } from '../orchestrator/model.js';
+
+interface Surface {
+  setCacheGeometry(cache: number, size: number, assoc: number, groups: number): void;
+  setModelOptions(tq: number, outOfOrder: number, selectiveAlloc: number, policy: number, interArrivalNs: bigint): void;
+  cacheStat(cache: number, stat: number): number;
+  prefetchStat(stat: number): number;
+  start(): void;
+}
+
+let exports: WebAssembly.Exports;
+beforeAll(async () => {
+  const { instance } = await WebAssembly.instantiate(readFileSync(WASM_PATH), {
+    env: {
+      abort: () => {
+        throw new Error('aborted');
+      },
+    },
+  });
+  exports = instance.exports;
+});
+
+describe('the WebAssembly contract', () => {
+  it('has a distinct id for every cache and every IOTLB policy the configuration accepts', () => {
+    const caches = [...CACHE_NAMES.map((n) => contractValue(exports, `CACHE_${n}`)), contractValue(exports, 'CACHE_PREFETCH_BUFFER')];
+    expect(new Set(caches).size).toBe(caches.length);
+    const policies = IOTLB_POLICIES.map((p) => contractValue(exports, `POLICY_${p.toUpperCase()}`));
+    expect(new Set(policies).size).toBe(IOTLB_POLICIES.length);
+  });
+
+  it('names its status codes', () => {
+    const codes = ['STATUS_NEED_INPUT', 'STATUS_DONE', 'STATUS_BAD_RECORD_TYPE', 'STATUS_BAD_PAGE_LEVEL'] as const;
+    expect(new Set(codes.map((c) => contractValue(exports, c))).size).toBe(codes.length);
+  });
+
+  it('rejects a name the module does not export', () => {
+    expect(() => contractValue(exports, 'CACHE_L4PAGE')).toThrow(/exports no CACHE_L4PAGE/);
+    expect(() => contractValue(exports, 'POLICY_FIFO')).toThrow(/exports no POLICY_FIFO/);
+  });
+
+  it('aborts on an id outside its own instead of returning another number', () => {
+    const m = exports as unknown as Surface;
+    const iotlb = contractValue(exports, 'CACHE_IOTLB');
+    expect(() => m.setCacheGeometry(99, 64, 8, 1)).toThrow('aborted');
+    expect(() => m.setModelOptions(1, 1, 0, 99, 61n)).toThrow('aborted');
+    m.setModelOptions(1, 1, 0, contractValue(exports, 'POLICY_LRU'), 61n);
+    m.start();
+    expect(m.cacheStat(iotlb, contractValue(exports, 'CACHE_STAT_HITS'))).toBe(0);
+    expect(() => m.cacheStat(99, contractValue(exports, 'CACHE_STAT_HITS'))).toThrow('aborted');
+    expect(() => m.cacheStat(iotlb, 99)).toThrow('aborted');
+    expect(() => m.prefetchStat(99)).toThrow('aborted');
+  });
+});
