@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { baseConfig, MODEL_OPTIONS, validateConfig, type ModelConfig } from '../config.js';
+import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
+import { helpText, MODEL_PARAMETERS, parameterByKey, parseParameter, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
 import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../../core/errors.js';
 import { flagKey } from '../flags.js';
@@ -8,15 +9,37 @@ import { runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
 import { TRACE_RECORD_BYTES } from '../../core/trace-format.js';
 
-/** Adds every model option (and its legacy name, hidden) to `command`. */
+/** Adds every model parameter (and its other spellings, hidden) to `command`. */
 export function addModelOptions(command: Command): Command {
-  command.option('--config <file.cfg>', "cache configuration in the reference's .cfg format (default: the base architecture)");
-  for (const option of MODEL_OPTIONS) {
-    const value = option.valueName ? ` <${option.valueName}>` : '';
-    command.option(`--${option.flag}${value}`, option.description);
-    if (option.legacyFlag) command.addOption(new Option(`--${option.legacyFlag}${value}`).hideHelp());
+  command.option('--config <file.cfg>', "cache configuration in the reference's .cfg format, applied before the other flags (default: the base architecture; see docs/cfg-format.md)");
+  for (const p of MODEL_PARAMETERS) {
+    // A switch alone means on (`--salloc`), as in the reference.
+    const value = p.kind === 'switch' ? ` [${valueName(p)}]` : ` <${valueName(p)}>`;
+    command.option(`--${p.flag}${value}`, helpText(p));
+    for (const alias of p.aliases) command.addOption(new Option(`--${alias}${value}`).hideHelp());
   }
+  for (const alias of Object.keys(SWITCH_ALIASES)) command.addOption(new Option(`--${alias}`).hideHelp());
   return command;
+}
+
+/**
+ * The given value of each parameter, as text, from commander's flags (under the flag or
+ * any other spelling); a bare switch is `on`.
+ */
+export function parameterFlagValues(flags: Record<string, unknown>): Map<ModelParameter, string[]> {
+  const given = new Map<ModelParameter, string[]>();
+  const add = (p: ModelParameter, values: string[]) => given.set(p, [...(given.get(p) ?? []), ...values]);
+  for (const p of MODEL_PARAMETERS) {
+    for (const name of [p.flag, ...p.aliases]) {
+      const value = flags[flagKey(name)];
+      if (value === undefined) continue;
+      add(p, value === true ? ['on'] : typeof value === 'string' ? [value] : (value as string[]));
+    }
+  }
+  for (const [alias, { key, value }] of Object.entries(SWITCH_ALIASES)) {
+    if (flags[flagKey(alias)] === true) add(parameterByKey(key), [String(value)]);
+  }
+  return given;
 }
 
 /** The configuration given by `--config` and the model flags, validated. */
@@ -24,12 +47,9 @@ export function modelConfigFromFlags(flags: Record<string, unknown>): ModelConfi
   const config = baseConfig();
   const configPath = flags['config'];
   if (typeof configPath === 'string') readCacheConfigFile(config, configPath);
-  for (const option of MODEL_OPTIONS) {
-    for (const name of [option.flag, option.legacyFlag]) {
-      if (name === undefined) continue;
-      const value = flags[flagKey(name)];
-      if (value !== undefined) option.apply(config, value as string | boolean);
-    }
+  const given = parameterFlagValues(flags);
+  for (const p of MODEL_PARAMETERS) {
+    for (const text of given.get(p) ?? []) p.write(config, parseParameter(p, text));
   }
   return validateConfig(config, typeof configPath === 'string' ? configPath : 'config');
 }
@@ -38,7 +58,7 @@ export function registerRun(program: Command): void {
   const command = program
     .command('run')
     .description('simulate one configuration on one trace and report link utilization and cache statistics')
-    .option('--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin')
+    .option('--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin (required)')
     .option('--json', 'print one JSON object instead of the report');
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {

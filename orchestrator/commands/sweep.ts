@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { flagKey, listFlag } from '../flags.js';
+import { SWITCH_ALIASES } from '../parameters.js';
 import { SWEEP_AXES } from '../sweep/axes.js';
 import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_FIELDS, type RawSweepInput } from '../sweep/spec.js';
 import { runSweep } from '../sweep/runner.js';
@@ -16,14 +17,13 @@ function addSweepOptions(command: Command): void {
     for (const legacy of field.legacyFlags) command.addOption(new Option(`--${legacy} ${value}`).hideHelp());
   }
   for (const axis of SWEEP_AXES) {
-    // salloc alone means on (as in `run`); other axes need values.
+    // A switch alone means on (as in `run`); other axes need values.
     const value = axis.key === 'salloc' ? `[${axis.valueName}]` : `<${axis.valueName}>`;
     command.option(`--${axis.flag} ${value}`, axis.description);
     for (const legacy of axis.legacyFlags) command.addOption(new Option(`--${legacy} ${value}`).hideHelp());
   }
   // `run`'s and the original tool's switches for in-order queues.
-  command.addOption(new Option('--in-order').hideHelp());
-  command.addOption(new Option('--inorder').hideHelp());
+  for (const alias of Object.keys(SWITCH_ALIASES)) command.addOption(new Option(`--${alias}`).hideHelp());
 }
 
 /** Raw input from the flags, by sweep-file key; only the flags actually given. */
@@ -42,7 +42,9 @@ export function inputFromFlags(flags: Record<string, unknown>): RawSweepInput {
       input[axis.key] = value === true ? ['on'] : listFlag(value as string | string[]);
     }
   }
-  if (flags['inOrder'] === true || flags['inorder'] === true) input['queue'] = ['in-order'];
+  for (const [alias, { key, value }] of Object.entries(SWITCH_ALIASES)) {
+    if (flags[flagKey(alias)] === true) input[key] = [value];
+  }
   return input;
 }
 
