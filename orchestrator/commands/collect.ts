@@ -36,9 +36,9 @@ function numberFlag(flag: string, text: string | undefined): number | undefined 
  */
 export function addCollectOptions(command: Command): Command {
   return command
-    .option('--nics <N>', 'NICs (tenants) in the guest, 1..64 (nested: 1..8)')
+    .option('--nics <N>', 'NICs (tenants) in the guest, 1..64 (nested: 1..8) (required)')
     .option('--mode <M>', 'direct (NICs driven by the guest) or nested (each NIC passed by VFIO to its own L2 VM, the original topology)', 'direct')
-    .option('--workload <W>', 'http (bulk download/upload), rr (small request/response) or iperf3')
+    .option('--workload <W>', 'http (bulk download/upload), rr (small request/response) or iperf3 (required)')
     .option('--nic-models <list>', 'NIC models cycled over the NICs: e1000, e1000e, virtio (default: all three; virtio beyond 24 NICs)')
     .option('--duration <S>', 'seconds of workload per NIC (instead of --mb)')
     .option('--mb <M>', 'MiB per NIC (default: http 4, rr 0.25, iperf3 4)')

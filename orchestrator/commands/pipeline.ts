@@ -24,7 +24,7 @@ export function registerPipeline(program: Command): void {
     .command('pipeline')
     .description('collect logs under QEMU, build traces, sweep the model over them and draw charts; stages whose outputs exist are skipped');
   addCollectOptions(command)
-    .option('--tenants <T...>', 'tenant count(s), one trace each; at most --nics × --runs')
+    .option('--tenants <T...>', 'tenant count(s), one trace each; at most --nics × --runs (required)')
     .option('--order <order>', 'tenant interleaving of the traces: rr, rand or orig', 'rr')
     .option('--burst <B>', 'packets per tenant turn (3 translations each)', '1')
     .option('--tq <n...>', 'sweep: translations in flight (default: the base configuration\'s 1)')

@@ -10,7 +10,7 @@ import { printSweepOutputs } from './sweep-outputs.js';
 export const DEFAULT_SWEEP_OUT = 'build/sweep';
 
 /** Every flag is generated from SWEEP_FIELDS and SWEEP_AXES (the sweep file's schema too). */
-function addSweepOptions(command: Command): void {
+export function addSweepOptions(command: Command): void {
   for (const field of SWEEP_FIELDS) {
     const value = field.variadic ? `<${field.valueName}...>` : `<${field.valueName}>`;
     command.option(`--${field.flag} ${value}`, field.description);

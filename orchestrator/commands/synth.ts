@@ -24,8 +24,8 @@ export function registerSynth(program: Command): void {
   program
     .command('synth')
     .description('write a synthetic trace: per tenant a NIC ring page and a pool of buffer pages, 3 translations per packet')
-    .option('--tenants <N>', 'number of tenants')
-    .option('--packets <P>', 'packets per tenant (mean); 3 translations each')
+    .option('--tenants <N>', 'number of tenants (required)')
+    .option('--packets <P>', 'packets per tenant (mean); 3 translations each (required)')
     .option('--order <order>', 'tenant interleaving: rr or rand', 'rr')
     .option('--burst <B>', 'packets per tenant turn', '1')
     .option('--seed <S>', 'random seed', '1')
@@ -36,7 +36,7 @@ export function registerSynth(program: Command): void {
     .option('--rate-spread <R>', 'per-tenant packet count varies by ±R (0 ≤ R < 1)', '0')
     .option('--max-dev-per-log <N>', "sid layout: tenants grouped as logs of N devices, sid ((2 + i) << 3) + 128·k for device i of log k, as trace-gen numbers them (N > 16 makes tenants share sids, as in the reference's workloads); 0: one sid per tenant", '24')
     .option('--name <name>', 'name at the start of the output files', 'synth')
-    .option('--out-dir <dir>', 'output directory')
+    .option('--out-dir <dir>', 'output directory (required)')
     .action(async (flags: SynthFlags) => {
       if (flags.order !== 'rr' && flags.order !== 'rand') throw new InputError(`--order ${flags.order}: unknown order (expected rr or rand)`);
       const started = Date.now();

@@ -16,7 +16,7 @@ export {
   type WorkloadSpec,
   type RawSweepInput,
 } from './spec.js';
-export { runSweep, defaultWorkers, writeCsv, writeCharts, type SweepOptions, type SweepSummary } from './runner.js';
+export { runSweep, defaultWorkers, sweepWorkerCount, writeCsv, writeCharts, type SweepOptions, type SweepSummary } from './runner.js';
 export { readResultsFile, latestRecords, RESULTS_FILE, CSV_FILE, type SweepRecord } from './results.js';
 export { formatCsv, parseCsv, CSV_HEADER, iotlbHitRate } from './csv.js';
 export { formatSummary } from './summary.js';

@@ -58,6 +58,18 @@ export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+/**
+ * Workers for `pending` configurations: as asked (default: one per core), but never more
+ * than the cores (the model is CPU-bound: more only costs memory) nor than the
+ * configurations to run; `note` says why when fewer than asked.
+ */
+export function sweepWorkerCount(requested: number | undefined, pending: number, cores = defaultWorkers()): { workers: number; note?: string } {
+  const workers = Math.max(1, Math.min(requested ?? cores, cores, pending));
+  if (requested === undefined || workers >= requested) return { workers };
+  const why = workers === pending && pending < cores ? `${pending} configuration(s) to run` : `${cores} core(s) on this machine`;
+  return { workers, note: `--workers ${requested}: using ${workers} (${why})` };
+}
+
 export function defaultMemoryBudget(): number {
   return Math.min(4 * 2 ** 30, Math.floor(totalmem() / 4));
 }
@@ -92,7 +104,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
     const done = new Set(latestRecords(log.existing).filter((r) => r.status === 'ok' || !options.retryFailed).map((r) => r.id));
     const pending = jobs.filter((job) => !done.has(job.id));
     const progress = options.progress === 'none' ? silentProgress : options.progress === undefined || options.progress === 'auto' ? createProgressReporter(process.stderr) : options.progress;
-    const workers = Math.max(1, Math.min(options.workers ?? defaultWorkers(), Math.max(1, pending.length)));
+    const { workers, note } = sweepWorkerCount(options.workers, pending.length);
+    if (note !== undefined && pending.length > 0 && options.progress !== 'none') process.stderr.write(`sweep: ${note}\n`);
     const snapshot: ProgressSnapshot = { total: jobs.length, done: jobs.length - pending.length, skipped: jobs.length - pending.length, failed: 0, running: 0, translations: 0, elapsedMs: 0 };
     // Configurations run by this call: the ones done beyond those skipped.
     const ran = () => snapshot.done - snapshot.skipped;

@@ -57,7 +57,7 @@ export interface SweepField {
 }
 
 export const SWEEP_FIELDS: readonly SweepField[] = [
-  { key: 'traces', flag: 'trace', legacyFlags: [], valueName: 'file', variadic: true, description: 'translation trace(s), PREFIX_iotlb_trace.bin', schema: { type: 'string', minLength: 1 } },
+  { key: 'traces', flag: 'trace', legacyFlags: [], valueName: 'file', variadic: true, description: 'translation trace(s), PREFIX_iotlb_trace.bin (required unless --benchmark)', schema: { type: 'string', minLength: 1 } },
   { key: 'benchmark', flag: 'benchmark', legacyFlags: [], valueName: 'name', variadic: true, description: `benchmark name(s) of traces in --trace-dir (with --tenants, --tenantorder, --tenantburstpkt)`, schema: { type: 'string', minLength: 1, pattern: '^[^/]+$' } },
   { key: 'tenants', flag: 'tenants', legacyFlags: [], valueName: 'n', variadic: true, description: 'tenant count(s) of the benchmark traces', schema: { type: 'integer', minimum: 1 } },
   { key: 'tenantOrder', flag: 'tenantorder', legacyFlags: ['tenant-order'], valueName: 'rr|rand', variadic: true, description: 'tenant interleaving of the benchmark traces (default rr)', schema: { enum: ['rr', 'rand', 'orig'] } },
