@@ -18,7 +18,10 @@ export function projectRoot(): string {
     if (existsSync(pkg)) {
       try {
         const parsed = JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown };
-        if (parsed.name === 'hypersio-ts') return (cached = dir);
+        if (parsed.name === 'hypersio-ts') {
+          cached = dir;
+          return dir;
+        }
       } catch {
         // unreadable package.json: keep walking up
       }

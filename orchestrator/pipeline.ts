@@ -156,8 +156,12 @@ function mtimeMs(path: string): number {
 /** Signals during a stage: remembered, so the stage can stop at a safe point. */
 function trapSignals(enabled: boolean): { readonly signal: 'SIGINT' | 'SIGTERM' | null; release(): void } {
   const state = { signal: null as 'SIGINT' | 'SIGTERM' | null };
-  const onSigint = (): void => void (state.signal ??= 'SIGINT');
-  const onSigterm = (): void => void (state.signal ??= 'SIGTERM');
+  const onSigint = (): void => {
+    state.signal ??= 'SIGINT';
+  };
+  const onSigterm = (): void => {
+    state.signal ??= 'SIGTERM';
+  };
   if (enabled) {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);

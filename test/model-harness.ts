@@ -58,4 +58,3 @@ export function accesses(did: number, iova: bigint, level: number, count: number
 }
 
 export const GiB = 1n << 30n;
-export const MiB2 = 1n << 21n;

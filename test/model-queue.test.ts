@@ -102,7 +102,10 @@ describe('out-of-order queue (binary heap)', () => {
     };
     q.queueReset(1);
     let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     const expected: number[] = [];
     const actual: number[] = [];
     for (let step = 0, id = 0; step < 2000; step++) {

@@ -17,7 +17,7 @@ import { expandGrid, sweepSpecFromInput } from '../orchestrator/sweep/spec.js';
 import { synthesizeTraceBuffers } from '../tracegen/synth.js';
 
 const TRACE = 'reach_tnt_64_rand3_iotlb_trace.bin';
-const { trace } = synthesizeTraceBuffers({ tenants: 64, packets: 40, order: 'rand', seed: 3 });
+const { trace } = synthesizeTraceBuffers({ tenants: 64, packets: 40, order: 'rand', seed: 3, outDir: '' });
 
 interface Case {
   /** Flags every run of the case has (so that the flag under test matters). */
@@ -54,14 +54,34 @@ const CASES: Record<string, Case> = {
     },
     only: 'sweep',
   },
-  salloc: { context: ['--iotlb-groups', '4'], flags: ['--salloc'], expected: (c) => ((c.iotlb.groups = 4), (c.selectiveAlloc = true)) },
+  salloc: { context: ['--iotlb-groups', '4'], flags: ['--salloc'], expected: (c) => {
+      c.iotlb.groups = 4;
+      c.selectiveAlloc = true;
+    },
+  },
   prefetchBuffer: { flags: prefetch16, expected: (c) => (c.prefetch.bufferSize = 16) },
-  prefetchHistory: { context: prefetch16, flags: ['--prefetch-history', '8'], expected: (c) => ((c.prefetch.bufferSize = 16), (c.prefetch.historyLength = 8)) },
-  prefetchDistance: { context: prefetch16, flags: ['--prefetch-distance', '2'], expected: (c) => ((c.prefetch.bufferSize = 16), (c.prefetch.distance = 2)) },
+  prefetchHistory: { context: prefetch16, flags: ['--prefetch-history', '8'], expected: (c) => {
+      c.prefetch.bufferSize = 16;
+      c.prefetch.historyLength = 8;
+    },
+  },
+  prefetchDistance: { context: prefetch16, flags: ['--prefetch-distance', '2'], expected: (c) => {
+      c.prefetch.bufferSize = 16;
+      c.prefetch.distance = 2;
+    },
+  },
   tq: { flags: ['--tq', '8'], expected: (c) => (c.tq = 8) },
-  queue: { context: ['--tq', '8'], flags: ['--queue', 'in-order'], expected: (c) => ((c.tq = 8), (c.outOfOrder = false)) },
+  queue: { context: ['--tq', '8'], flags: ['--queue', 'in-order'], expected: (c) => {
+      c.tq = 8;
+      c.outOfOrder = false;
+    },
+  },
   linkGbps: { flags: ['--link-gbps', '400'], expected: (c) => (c.linkGbps = 400) },
-  seed: { context: lfu, flags: ['--seed', '7'], expected: (c) => ((c.iotlbPolicy = 'lfu'), (c.seed = 7)) },
+  seed: { context: lfu, flags: ['--seed', '7'], expected: (c) => {
+      c.iotlbPolicy = 'lfu';
+      c.seed = 7;
+    },
+  },
 };
 
 function runConfig(args: string[]): ModelConfig {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GOLDEN_DIR } from './helpers.js';
 
-export { runCli, type CliResult } from './helpers.js';
+export { runCli } from './helpers.js';
 export const goldenLogs = join(GOLDEN_DIR, 'logs');
 export const goldenTraces = join(GOLDEN_DIR, 'traces');
 

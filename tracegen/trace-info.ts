@@ -121,7 +121,10 @@ export function analyzeTrace(arg: string): TraceInfo {
       tenantIndex.set(did, tenant);
     }
     let dids = tenantsOfSid.get(sid);
-    if (!dids) tenantsOfSid.set(sid, (dids = new Set()));
+    if (!dids) {
+      dids = new Set();
+      tenantsOfSid.set(sid, dids);
+    }
     if (!dids.has(did)) {
       dids.add(did);
       tenant.sids.push(sid);
