@@ -64,6 +64,8 @@ export interface ChoiceParameter extends ParameterBase {
   values: readonly string[];
   /** Other spellings of values (`inorder` → `in-order`). */
   synonyms?: Readonly<Record<string, string>>;
+  /** How controls and prose name each value (`lru` → `LRU`). */
+  valueLabels: Readonly<Record<string, string>>;
 }
 /** On or off; the bare flag means on (`--salloc`), `on`/`off` (or `true`/`false`) otherwise. */
 export interface SwitchParameter extends ParameterBase {
@@ -162,6 +164,7 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     help: 'IOTLB replacement policy',
     default: 'lru',
     values: IOTLB_POLICIES,
+    valueLabels: { lru: 'LRU', lfu: 'LFU', oracle: 'oracle' } satisfies Record<IotlbPolicy, string>,
     short: (v) => String(v),
     read: (c) => c.iotlbPolicy,
     write: (c, v) => (c.iotlbPolicy = v as IotlbPolicy),
@@ -254,6 +257,7 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     default: 'ooo',
     values: ['ooo', 'in-order'],
     synonyms: { 'out-of-order': 'ooo', inorder: 'in-order' },
+    valueLabels: { ooo: 'out-of-order', 'in-order': 'in-order' },
     short: (v) => String(v),
     read: (c) => (c.outOfOrder ? 'ooo' : 'in-order'),
     write: (c, v) => (c.outOfOrder = v !== 'in-order'),

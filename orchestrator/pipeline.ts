@@ -177,20 +177,57 @@ function trapSignals(enabled: boolean): { readonly signal: 'SIGINT' | 'SIGTERM' 
   };
 }
 
+/** What every stage reads: the checked options, the output folders and how to report. */
+interface StageContext {
+  p: ResolvedPipeline;
+  logsDir: string;
+  tracesDir: string;
+  resultsDir: string;
+  progress: (line: string) => void;
+  handleSignals: boolean;
+  options: PipelineOptions;
+}
+
+type StageRun = 'ran' | 'skipped';
+
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const p = resolvePipelineOptions(options);
-  const progress = options.progress ?? (() => {});
-  const handleSignals = options.handleSignals ?? true;
-  const logsDir = join(p.outDir, 'logs');
-  const tracesDir = join(p.outDir, 'traces');
-  const resultsDir = join(p.outDir, 'results');
-  for (const dir of [logsDir, tracesDir, resultsDir]) ensureOutputDir(dir, '--out-dir');
-  const stages: PipelineResult['stages'] = { collect: 'skipped', 'trace-gen': 'skipped', sweep: 'skipped', charts: 'skipped' };
+  const context: StageContext = {
+    p,
+    logsDir: join(p.outDir, 'logs'),
+    tracesDir: join(p.outDir, 'traces'),
+    resultsDir: join(p.outDir, 'results'),
+    progress: options.progress ?? (() => {}),
+    handleSignals: options.handleSignals ?? true,
+    options,
+  };
+  for (const dir of [context.logsDir, context.tracesDir, context.resultsDir]) ensureOutputDir(dir, '--out-dir');
+  const collected = await collectStage(context);
+  const built = await traceStage(context, collected.newestLog);
+  const swept = await sweepStage(context, built.traces);
+  const drawn = await chartStage(context, swept.records, swept.resultsPath);
+  return {
+    outDir: p.outDir,
+    logsDir: context.logsDir,
+    tracesDir: context.tracesDir,
+    resultsDir: context.resultsDir,
+    stages: { collect: collected.stage, 'trace-gen': built.stage, sweep: swept.stage, charts: drawn.stage },
+    logs: collected.logs,
+    traces: built.traces,
+    records: swept.records,
+    failed: swept.records.filter((r) => r.status === 'failed').length,
+    files: { results: swept.resultsPath, csv: swept.csv, charts: drawn.charts },
+  };
+}
 
-  // Stage 1: collect. The collector runs all R runs (it cannot start at run k), so a
-  // partial set is collected again in full.
+/**
+ * Stage 1: the logs and their manifests. The collector runs all R runs (it cannot start
+ * at run k), so a partial set is collected again in full.
+ */
+async function collectStage({ p, logsDir, progress, handleSignals }: StageContext): Promise<{ stage: StageRun; logs: string[]; newestLog: number }> {
   const logs = Array.from({ length: p.runs }, (_, k) => join(logsDir, `${logBaseName(p.collect.name ?? 'hypersio', p.workload, p.nics, k)}.txt.gz`));
   const present = logs.filter((log) => existsSync(log) && existsSync(manifestPathForLog(log)));
+  let stage: StageRun = 'skipped';
   if (present.length === logs.length) {
     for (const log of logs) checkLogMatches(log, p);
     progress(`pipeline: collect: skipped, ${logs.length} log(s) and manifest(s) already in ${logsDir}`);
@@ -198,11 +235,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (present.length > 0) progress(`pipeline: collect: ${present.length} of ${logs.length} logs present; collecting all ${logs.length} runs again`);
     else progress(`pipeline: collect: ${p.runs} run(s) of ${p.nics} NIC(s), workload ${p.workload}, into ${logsDir}`);
     await collect({ ...p.collect, outDir: logsDir, progress, handleSignals });
-    stages.collect = 'ran';
+    stage = 'ran';
   }
   const newestLog = Math.max(...logs.map((log) => Math.max(mtimeMs(log), mtimeMs(manifestPathForLog(log)))));
+  return { stage, logs, newestLog };
+}
 
-  // Stage 2: one trace per tenant count, rebuilt when missing or older than the logs.
+/** Stage 2: one trace per tenant count, rebuilt when missing or older than the logs; in tenant order. */
+async function traceStage({ p, logsDir, tracesDir, progress, handleSignals }: StageContext, newestLog: number): Promise<{ stage: StageRun; traces: string[] }> {
   const traceIndexPath = join(tracesDir, TRACE_INDEX_FILE);
   const traceIndex = readTraceIndex(traceIndexPath);
   const traces: string[] = [];
@@ -215,6 +255,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (complete) traces.push(paths.iotlb);
     else toBuild.push(tenants);
   }
+  let stage: StageRun = 'skipped';
   if (toBuild.length === 0) {
     progress(`pipeline: trace-gen: skipped, ${traces.length} trace(s) already in ${tracesDir}`);
   } else {
@@ -251,14 +292,19 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     } finally {
       trap.release();
     }
-    stages['trace-gen'] = 'ran';
+    stage = 'ran';
   }
   // Sweep records name traces in grid order; keep them in tenant order.
   traces.sort((a, b) => (tenantsFromTraceName(a) ?? 0) - (tenantsFromTraceName(b) ?? 0));
-  const newestTrace = Math.max(...traces.map(mtimeMs));
+  return { stage, traces };
+}
 
-  // Stage 3: the sweep. Results older than a trace belong to an earlier trace of the
-  // same name (its identity is the path), so they are discarded, not resumed.
+/**
+ * Stage 3: the sweep. Results older than a trace belong to an earlier trace of the same
+ * name (its identity is the path), so they are discarded, not resumed.
+ */
+async function sweepStage({ p, resultsDir, progress, options }: StageContext, traces: string[]): Promise<{ stage: StageRun; records: SweepRecord[]; resultsPath: string; csv: string }> {
+  const newestTrace = Math.max(...traces.map(mtimeMs));
   const spec: SweepSpec = { traces, axes: p.axes };
   const jobs = expandGrid(spec);
   const resultsPath = join(resultsDir, RESULTS_FILE);
@@ -267,53 +313,34 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     rmSync(resultsPath, { force: true });
   }
   const done = new Map(latestRecords(readResultsFile(resultsPath)).map((r) => [r.id, r]));
-  let records: SweepRecord[];
-  let csv = join(resultsDir, CSV_FILE);
   if (jobs.every((job) => done.get(job.id)?.status === 'ok')) {
-    records = jobs.map((job) => done.get(job.id)).filter((r): r is SweepRecord => r !== undefined);
+    const records = jobs.map((job) => done.get(job.id)).filter((r): r is SweepRecord => r !== undefined);
     progress(`pipeline: sweep: skipped, all ${jobs.length} configuration(s) already in ${resultsPath}`);
-    if (!existsSync(csv)) csv = writeCsv(resultsDir, records);
-  } else {
-    progress(`pipeline: sweep: ${jobs.length} configuration(s) on ${traces.length} trace(s) into ${resultsDir}`);
-    const summary = await runSweep(spec, {
-      out: resultsDir,
-      ...(options.workers !== undefined ? { workers: options.workers } : {}),
-      retryFailed: true,
-      charts: false,
-      progress: options.sweepProgress === false ? 'none' : 'auto',
-    });
-    records = summary.records;
-    csv = summary.files.csv;
-    stages.sweep = 'ran';
+    const csv = join(resultsDir, CSV_FILE);
+    return { stage: 'skipped', records, resultsPath, csv: existsSync(csv) ? csv : writeCsv(resultsDir, records) };
   }
-  const failed = records.filter((r) => r.status === 'failed').length;
+  progress(`pipeline: sweep: ${jobs.length} configuration(s) on ${traces.length} trace(s) into ${resultsDir}`);
+  const summary = await runSweep(spec, {
+    out: resultsDir,
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+    retryFailed: true,
+    charts: false,
+    progress: options.sweepProgress === false ? 'none' : 'auto',
+  });
+  return { stage: 'ran', records: summary.records, resultsPath, csv: summary.files.csv };
+}
 
-  // Stage 4: charts, redrawn when missing or older than the results.
+/** Stage 4: the charts, redrawn when missing or older than the results. */
+async function chartStage({ resultsDir, progress }: StageContext, records: SweepRecord[], resultsPath: string): Promise<{ stage: StageRun; charts: string[] }> {
   const existingCharts = ['svg', 'png'].flatMap((ext) => [UTILIZATION_CHART, HIT_RATE_CHART].map((name) => join(resultsDir, `${name}.${ext}`))).filter((f) => existsSync(f));
   const resultsTime = existsSync(resultsPath) ? mtimeMs(resultsPath) : 0;
   const mainCharts = ['svg', 'png'].map((ext) => join(resultsDir, `${UTILIZATION_CHART}.${ext}`));
-  let charts: string[];
   if (mainCharts.every((f) => existsSync(f)) && existingCharts.every((f) => mtimeMs(f) >= resultsTime)) {
-    charts = existingCharts;
-    progress(`pipeline: charts: skipped, ${charts.length} chart file(s) already in ${resultsDir}`);
-  } else {
-    progress(`pipeline: charts: drawing into ${resultsDir}`);
-    charts = await writeCharts(resultsDir, records);
-    stages.charts = 'ran';
+    progress(`pipeline: charts: skipped, ${existingCharts.length} chart file(s) already in ${resultsDir}`);
+    return { stage: 'skipped', charts: existingCharts };
   }
-
-  return {
-    outDir: p.outDir,
-    logsDir,
-    tracesDir,
-    resultsDir,
-    stages,
-    logs,
-    traces,
-    records,
-    failed,
-    files: { results: resultsPath, csv, charts },
-  };
+  progress(`pipeline: charts: drawing into ${resultsDir}`);
+  return { stage: 'ran', charts: await writeCharts(resultsDir, records) };
 }
 
 /** Logs of the same name collected with other settings would be reused silently: refuse them. */

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { InputError, Interrupted } from '../../core/errors.js';
 import { integerFlag, listFlag } from '../flags.js';
+import { helpText, parameterByKey } from '../parameters.js';
 import { addCollectOptions, collectOptionsFromFlags, type CollectFlags } from './collect.js';
 import { printSweepOutputs } from './sweep-outputs.js';
 
@@ -27,8 +28,8 @@ export function registerPipeline(program: Command): void {
     .option('--tenants <T...>', 'tenant count(s), one trace each; at most --nics × --runs (required)')
     .option('--order <order>', 'tenant interleaving of the traces: rr, rand or orig', 'rr')
     .option('--burst <B>', 'packets per tenant turn (3 translations each)', '1')
-    .option('--tq <n...>', 'sweep: translations in flight (default: the base configuration\'s 1)')
-    .option('--iotlb-size <n...>', 'sweep: IOTLB entries (default 64 256 1024)')
+    .option('--tq <n...>', `sweep: ${helpText(parameterByKey('tq'))}`)
+    .option('--iotlb-size <entries...>', `sweep: ${parameterByKey('iotlbSize').label} (default 64 256 1024)`)
     .option('--workers <n>', "sweep: parallel simulations (default: the machine's cores)")
     .option('--out-dir <D>', 'logs/, traces/ and results/ go here (default: build/pipeline/<workload>_vm_<N> in the repository)')
     .action(async (flags: PipelineFlags) => {
