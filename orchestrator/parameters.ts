@@ -342,7 +342,7 @@ export function parseParameter(p: ModelParameter, text: string): ParameterValue 
     case 'integer': {
       const word = t.toLowerCase();
       if (p.words?.includes(word)) return word;
-      if (!/^\d+$/.test(t)) throw new InputError(`${flag}: expected an integer from ${p.min} to ${p.max}${wordsText(p)}, got '${text}'`);
+      if (!/^\d+$/.test(t)) throw new InputError(`${flag}: expected an integer >= ${p.min}${wordsText(p)}, got '${text}'`);
       return checkRange(p, Number(t), flag, `'${text}'`);
     }
     case 'number': {

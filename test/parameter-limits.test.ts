@@ -5,40 +5,26 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addModelOptions, modelConfigFromFlags } from '../orchestrator/commands/run.js';
-import { addSweepOptions, inputFromFlags } from '../orchestrator/commands/sweep.js';
 import { baseConfig, validateConfig } from '../orchestrator/config.js';
 import { MODEL_PARAMETERS } from '../orchestrator/parameters.js';
-import { sweepSpecFromInput } from '../orchestrator/sweep/spec.js';
+import { runFlagsConfig, sweepFlagsSpec } from './flag-helpers.js';
 import { expectOneLineInputError } from './helpers.js';
 import { hypersio, tempDir, TRACE_3 } from './sweep-helpers.js';
 
 const LINK_RANGE = /--link-gbps: must be a number from 1 to 12336/;
 
-function runError(args: string[]): string {
-  const command = addModelOptions(new Command()).exitOverride();
-  command.parse(args, { from: 'user' });
+/** The error message of `f`, or 'accepted'. */
+function errorOf(f: () => unknown): string {
   try {
-    modelConfigFromFlags(command.opts());
+    f();
   } catch (err) {
     return (err as Error).message;
   }
   return 'accepted';
 }
-
-function sweepError(args: string[]): string {
-  const command = new Command().exitOverride();
-  addSweepOptions(command);
-  command.parse(args, { from: 'user' });
-  try {
-    sweepSpecFromInput({ ...inputFromFlags(command.opts()), traces: ['t_iotlb_trace.bin'] });
-  } catch (err) {
-    return (err as Error).message;
-  }
-  return 'accepted';
-}
+const runError = (args: string[]) => errorOf(() => runFlagsConfig(args));
+const sweepError = (args: string[]) => errorOf(() => sweepFlagsSpec(args, 't_iotlb_trace.bin'));
 
 describe('parameter limits', () => {
   const dir = tempDir('limits');

@@ -5,16 +5,14 @@
  * it. This catches a flag or axis wired to the wrong field (an L2PAGE size written into
  * L3PAGE) or ignored (a seed never passed to the model).
  */
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addModelOptions, modelConfigFromFlags } from '../orchestrator/commands/run.js';
-import { addSweepOptions, inputFromFlags } from '../orchestrator/commands/sweep.js';
 import { baseConfig, type ModelConfig } from '../orchestrator/config.js';
 import { runTraceBytes } from '../orchestrator/model.js';
 import { MODEL_PARAMETERS, modelFlags } from '../orchestrator/parameters.js';
 import { SWEEP_AXES } from '../orchestrator/sweep/axes.js';
-import { expandGrid, sweepSpecFromInput } from '../orchestrator/sweep/spec.js';
+import { expandGrid } from '../orchestrator/sweep/spec.js';
 import { synthesizeTraceBuffers } from '../tracegen/synth.js';
+import { runFlagsConfig, sweepFlagsSpec } from './flag-helpers.js';
 
 const TRACE = 'reach_tnt_64_rand3_iotlb_trace.bin';
 const { trace } = synthesizeTraceBuffers({ tenants: 64, packets: 40, order: 'rand', seed: 3, outDir: '' });
@@ -84,18 +82,11 @@ const CASES: Record<string, Case> = {
   },
 };
 
-function runConfig(args: string[]): ModelConfig {
-  const command = addModelOptions(new Command()).exitOverride();
-  command.parse(args, { from: 'user' });
-  return modelConfigFromFlags(command.opts());
-}
+const runConfig = runFlagsConfig;
 
 /** The one configuration of a sweep given `args` (context values become one-value axes). */
 function sweepConfig(args: string[]): { config: ModelConfig; parameters: Record<string, unknown> } {
-  const command = new Command().exitOverride();
-  addSweepOptions(command);
-  command.parse(args, { from: 'user' });
-  const jobs = expandGrid(sweepSpecFromInput({ ...inputFromFlags(command.opts()), traces: [TRACE] }), [TRACE]);
+  const jobs = expandGrid(sweepFlagsSpec(args, TRACE), [TRACE]);
   expect(jobs).toHaveLength(1);
   return { config: jobs[0]!.config, parameters: jobs[0]!.parameters };
 }
