@@ -5,43 +5,9 @@
  * this module too (reading a .cfg file from disk is in config-file.ts).
  */
 import { InputError } from '../core/errors.js';
-import { checkParameterValue, MODEL_PARAMETERS, PACKET_BYTES, type CacheKey, type CfgKey, type CfgSection, type IotlbPolicy } from './parameters.js';
+import { checkParameterValue, MODEL_PARAMETERS, PACKET_BYTES, type CacheGeometry, type CacheKey, type CfgKey, type CfgSection, type ModelConfig } from './parameters.js';
 
-export { IOTLB_POLICIES, type IotlbPolicy } from './parameters.js';
-
-export interface CacheGeometry {
-  /** Entries. */
-  size: number;
-  /** Ways per set (0 with size 0: the cache is absent). */
-  assoc: number;
-  /** Partitions of the sets, chosen by the low bits of the did. */
-  groups: number;
-}
-
-export interface PrefetchConfig {
-  /** Prefetch-buffer entries (fully associative, LRU); 0 = no buffer. */
-  bufferSize: number;
-  /** Pages remembered per sid. */
-  historyLength: number;
-  /** Prediction distance D: requests between a sid and the successor it learns. */
-  distance: number;
-}
-
-export interface ModelConfig {
-  cc: CacheGeometry;
-  iotlb: CacheGeometry;
-  l2page: CacheGeometry;
-  l3page: CacheGeometry;
-  prefetch: PrefetchConfig;
-  /** Translation window: a packet is admitted only while fewer are in flight. */
-  tq: number;
-  outOfOrder: boolean;
-  selectiveAlloc: boolean;
-  iotlbPolicy: IotlbPolicy;
-  linkGbps: number;
-  /** Seed of the LFU policy's random tie-breaking. */
-  seed: number;
-}
+export { IOTLB_POLICIES, type CacheGeometry, type IotlbPolicy, type ModelConfig } from './parameters.js';
 
 /** The reference's "base" architecture (spec model.md, last section): every parameter's default. */
 export function baseConfig(): ModelConfig {

@@ -7,7 +7,6 @@
  * parameter is one entry here plus the model code. No Node APIs: the browser uses it too.
  */
 import { InputError } from '../core/errors.js';
-import type { CacheGeometry, ModelConfig } from './config.js';
 
 export type ParameterValue = number | string | boolean;
 
@@ -17,6 +16,41 @@ export const PACKET_BYTES = 1542;
 /** The replacement policies the IOTLB can use (each one is a `POLICY_<NAME>` of the model module). */
 export const IOTLB_POLICIES = ['lru', 'lfu', 'oracle'] as const;
 export type IotlbPolicy = (typeof IOTLB_POLICIES)[number];
+
+/** The model's configuration: what MODEL_PARAMETERS read and write. */
+export interface CacheGeometry {
+  /** Entries. */
+  size: number;
+  /** Ways per set (0 with size 0: the cache is absent). */
+  assoc: number;
+  /** Partitions of the sets, chosen by the low bits of the did. */
+  groups: number;
+}
+
+export interface PrefetchConfig {
+  /** Prefetch-buffer entries (fully associative, LRU); 0 = no buffer. */
+  bufferSize: number;
+  /** Pages remembered per sid. */
+  historyLength: number;
+  /** Prediction distance D: requests between a sid and the successor it learns. */
+  distance: number;
+}
+
+export interface ModelConfig {
+  cc: CacheGeometry;
+  iotlb: CacheGeometry;
+  l2page: CacheGeometry;
+  l3page: CacheGeometry;
+  prefetch: PrefetchConfig;
+  /** Translation window: a packet is admitted only while fewer are in flight. */
+  tq: number;
+  outOfOrder: boolean;
+  selectiveAlloc: boolean;
+  iotlbPolicy: IotlbPolicy;
+  linkGbps: number;
+  /** Seed of the LFU policy's random tie-breaking. */
+  seed: number;
+}
 
 export type CfgSection = 'CC' | 'IOTLB' | 'L2PAGE' | 'L3PAGE' | 'PREFETCH';
 export type CfgKey = 'size' | 'assoc' | 'groups' | 'histlen';
