@@ -26,7 +26,7 @@ export function addModelOptions(command: Command): Command {
  * The given value of each parameter, as text, from commander's flags (under the flag or
  * any other spelling); a bare switch is `on`.
  */
-export function parameterFlagValues(flags: Record<string, unknown>): Map<ModelParameter, string[]> {
+function parameterFlagValues(flags: Record<string, unknown>): Map<ModelParameter, string[]> {
   const given = new Map<ModelParameter, string[]>();
   const add = (p: ModelParameter, values: string[]) => given.set(p, [...(given.get(p) ?? []), ...values]);
   for (const p of MODEL_PARAMETERS) {
