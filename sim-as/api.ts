@@ -14,7 +14,7 @@
 // an id outside them aborts with a message instead of reading another statistic.
 
 import { Cache } from './cache';
-import { CACHE_CC, CACHE_COUNT, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, CACHE_PREFETCH_BUFFER, ID_COUNT, POLICY_LRU, POLICY_ORACLE, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
+import { CACHE_CC, CACHE_COUNT, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, CACHE_PREFETCH_BUFFER, ID_COUNT, POLICY_COUNT, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
 import { Flow, flowDidEnd, flowOf, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
 import * as model from './model';
 import * as prefetcher from './prefetcher';
@@ -28,7 +28,7 @@ export function setCacheGeometry(cache: i32, size: i32, assoc: i32, groups: i32)
 }
 
 export function setModelOptions(tq: i32, ooo: bool, salloc: bool, policy: i32, interArrivalNs: i64): void {
-  if (policy < POLICY_LRU || policy > POLICY_ORACLE) throw new RangeError('setModelOptions: unknown replacement policy id');
+  if (<u32>policy >= <u32>POLICY_COUNT) throw new RangeError('setModelOptions: unknown replacement policy id');
   model.setModelOptions(tq, ooo, salloc, policy, interArrivalNs);
 }
 
