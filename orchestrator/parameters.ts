@@ -4,7 +4,8 @@
  * and `.cfg` section and key. `run`'s flags, `sweep`'s axes and sweep-file schema, the
  * `.cfg` reader and writer, validation and its messages, result labels, and the web
  * page's controls and command line are all derived from MODEL_PARAMETERS. Adding a
- * parameter is one entry here plus the model code. No Node APIs: the browser uses it too.
+ * parameter is one entry here (and its ModelConfig field) plus the model code (README,
+ * "Adding a parameter"). No Node APIs: the browser uses it too.
  */
 import { InputError } from '../core/errors.js';
 
@@ -100,6 +101,8 @@ export interface ChoiceParameter extends ParameterBase {
   synonyms?: Readonly<Record<string, string>>;
   /** How controls and prose name each value (`lru` → `LRU`). */
   valueLabels: Readonly<Record<string, string>>;
+  /** What a value is, in the message for an unknown one (`unknown policy 'mru'`). */
+  noun: string;
 }
 /** On or off; the bare flag means on (`--salloc`), `on`/`off` (or `true`/`false`) otherwise. */
 export interface SwitchParameter extends ParameterBase {
@@ -117,7 +120,7 @@ const MAX_CACHE = 1 << 24;
  * them (then it is fully associative); size 0 removes the cache. A ways parameter,
  * later in the table, can still set the ways explicitly.
  */
-export function setCacheSize(cache: CacheGeometry, size: number): void {
+function setCacheSize(cache: CacheGeometry, size: number): void {
   if (size === 0) {
     cache.assoc = 0;
   } else if (cache.assoc === 0 || cache.assoc === cache.size || cache.assoc > size) {
@@ -198,6 +201,7 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     help: 'IOTLB replacement policy',
     default: 'lru',
     values: IOTLB_POLICIES,
+    noun: 'policy',
     valueLabels: { lru: 'LRU', lfu: 'LFU', oracle: 'oracle' } satisfies Record<IotlbPolicy, string>,
     short: (v) => String(v),
     read: (c) => c.iotlbPolicy,
@@ -290,6 +294,7 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     help: 'translation queue order: ooo (out-of-order) or in-order (FIFO); --in-order alone = in-order',
     default: 'ooo',
     values: ['ooo', 'in-order'],
+    noun: 'value',
     synonyms: { 'out-of-order': 'ooo', inorder: 'in-order' },
     valueLabels: { ooo: 'out-of-order', 'in-order': 'in-order' },
     short: (v) => String(v),
@@ -387,7 +392,7 @@ export function parseParameter(p: ModelParameter, text: string): ParameterValue 
     case 'choice': {
       const word = t.toLowerCase();
       const value = p.synonyms?.[word] ?? word;
-      if (!p.values.includes(value)) throw new InputError(`${flag}: unknown ${p.key === 'iotlbPolicy' ? 'policy' : 'value'} '${text}' (expected ${p.values.join(', ')})`);
+      if (!p.values.includes(value)) throw new InputError(`${flag}: unknown ${p.noun} '${text}' (expected ${p.values.join(', ')})`);
       return value;
     }
     case 'switch': {
@@ -426,7 +431,7 @@ export function checkParameterValue(p: ModelParameter, config: ModelConfig, sour
       if (typeof value !== 'number' || !(value >= p.min && value <= p.max)) throw new InputError(`${where} must be a number from ${p.min} to ${p.max}, got ${String(value)}`);
       return;
     case 'choice':
-      if (!p.values.includes(String(value))) throw new InputError(`${where} unknown ${p.key === 'iotlbPolicy' ? 'policy' : 'value'} '${String(value)}' (expected ${p.values.join(', ')})`);
+      if (!p.values.includes(String(value))) throw new InputError(`${where} unknown ${p.noun} '${String(value)}' (expected ${p.values.join(', ')})`);
       return;
     case 'switch':
       if (typeof value !== 'boolean') throw new InputError(`${where} expected on or off, got ${String(value)}`);
