@@ -52,7 +52,13 @@ const cfgParameter = (section: string, key: string) => MODEL_PARAMETERS.find((p)
  */
 export function applyCacheConfigText(config: ModelConfig, text: string, fileName: string): ModelConfig {
   let section: string | undefined;
+  /** Line of each section and `section.key` seen so far. */
   const seen = new Map<string, number>();
+  const once = (what: string, line: number, described: string) => {
+    const first = seen.get(what);
+    if (first !== undefined) throw new InputError(`${fileName}:${line}: ${described} again (first at line ${first})`);
+    seen.set(what, line);
+  };
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
     const line = raw.trim();
@@ -63,7 +69,7 @@ export function applyCacheConfigText(config: ModelConfig, text: string, fileName
       if (!(CFG_SECTIONS as readonly string[]).includes(line)) {
         throw new InputError(`${where}: unknown section '${line}' (expected ${CFG_SECTIONS.join(', ')})`);
       }
-      rejectRepeat(seen, line, where, `section ${line}`);
+      once(line, i + 1, `section ${line}`);
       section = line;
       return;
     }
@@ -73,19 +79,13 @@ export function applyCacheConfigText(config: ModelConfig, text: string, fileName
     if (!(CFG_KEYS as readonly string[]).includes(key)) {
       throw new InputError(`${where}: unknown key '${key}' in section ${section} (expected ${CFG_KEYS.join(', ')})`);
     }
-    rejectRepeat(seen, `${section}.${key}`, where, `key '${key}' of section ${section}`);
+    once(`${section}.${key}`, i + 1, `key '${key}' of section ${section}`);
     if (!/^\d+$/.test(valueText)) throw new InputError(`${where}: ${section} ${key} is not a non-negative integer: '${valueText}'`);
     const parameter = cfgParameter(section, key);
     if (parameter) (parameter.cfg?.write ?? parameter.write)(config, Number(valueText));
   });
   if (seen.size === 0) throw new InputError(`${fileName}: empty config file (no section; see docs/cfg-format.md)`);
   return config;
-}
-
-function rejectRepeat(seen: Map<string, number>, what: string, where: string, described: string): void {
-  const first = seen.get(what);
-  if (first !== undefined) throw new InputError(`${where}: ${described} again (first at line ${first})`);
-  seen.set(what, Number(where.slice(where.lastIndexOf(':') + 1)));
 }
 
 /** Writes `config`'s caches in the reference's `.cfg` format (0 for a key no parameter reads). */
