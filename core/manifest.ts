@@ -2,7 +2,8 @@
  * Log names and the sidecar manifest the trace constructor reads to know which devices
  * of a log are tenants (tenants[].sid), instead of assuming PCI slots 2….
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { InputError } from './errors.js';
 
 /** The emulated NIC models a tenant can be (QEMU device names, as in the manifest). */
 export const NIC_MODELS = ['e1000', 'e1000e', 'virtio'] as const;
@@ -51,14 +52,52 @@ export function manifestPathForLog(logPath: string): string {
   return `${logPath}.json`;
 }
 
-/** Reads and checks a manifest; throws with the file name on anything malformed. */
-export function readManifest(path: string): CollectManifest {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as Partial<CollectManifest>;
-  if (!Array.isArray(raw.tenants) || raw.tenants.length === 0) throw new Error(`${path}: manifest has no tenants`);
-  for (const t of raw.tenants) {
-    if (typeof t?.sid !== 'number' || !Number.isInteger(t.sid) || t.sid < 0 || t.sid > 0xffff) {
-      throw new Error(`${path}: tenant with a bad sid ${JSON.stringify(t?.sid)}`);
-    }
+/**
+ * What a reader may rely on in any manifest, the collector's or one written by hand:
+ * `sid` is the PCI source id `bus << 8 | slot << 3 | function`; when absent, `slot` gives
+ * `slot << 3` (bus 0, function 0). `model`, `mac` and other keys are informational.
+ */
+export interface ManifestEntry {
+  sid?: number;
+  slot?: number;
+  [key: string]: unknown;
+}
+
+/** A manifest as read: its tenant devices in tenant order, and whatever else it holds. */
+export interface LogManifest {
+  tenants: ManifestEntry[];
+  params?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/**
+ * Reads and checks the manifest of `logPath`, or undefined when it has none; an
+ * InputError naming the manifest on anything malformed.
+ */
+export function readManifest(logPath: string): LogManifest | undefined {
+  const path = manifestPathForLog(logPath);
+  if (!existsSync(path)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new InputError(`${path}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
   }
-  return raw as CollectManifest;
+  const tenants = (parsed as { tenants?: unknown } | null)?.tenants;
+  if (!Array.isArray(tenants) || tenants.length === 0) {
+    throw new InputError(`${path}: "tenants" must be a non-empty array of devices`);
+  }
+  tenants.forEach((t: unknown, i) => {
+    const entry = t as ManifestEntry | null;
+    const isInt = (v: unknown, max: number): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
+    if (entry === null || typeof entry !== 'object' || !(isInt(entry.sid, 0xffff) || (entry.sid === undefined && isInt(entry.slot, 31)))) {
+      throw new InputError(`${path}: tenants[${i}] needs "sid" (0..65535) or "slot" (0..31)`);
+    }
+  });
+  return parsed as LogManifest;
+}
+
+/** The sid of a manifest entry. */
+export function manifestSid(tenant: ManifestEntry): number {
+  return tenant.sid ?? (tenant.slot ?? 0) << 3;
 }

@@ -345,12 +345,11 @@ async function chartStage({ resultsDir, progress }: StageContext, records: Sweep
 
 /** Logs of the same name collected with other settings would be reused silently: refuse them. */
 function checkLogMatches(log: string, p: ResolvedPipeline): void {
-  const manifestPath = manifestPathForLog(log);
   let params: Record<string, unknown>;
   try {
-    params = readManifest(manifestPath).params;
+    params = readManifest(log)?.params ?? {};
   } catch (err) {
-    throw new InputError(`${manifestPath}: unreadable manifest (${(err as Error).message}); remove it to collect again`);
+    throw new InputError(`${(err as Error).message}; remove it to collect again`);
   }
   const expected = p.collectSignature;
   const differences: string[] = [];

@@ -7,7 +7,8 @@ import { InputError } from '../core/errors.js';
 import { tracePaths, tracePrefix } from '../core/trace-format.js';
 import { ensureOutputDir, writeFilesAtomically } from '../core/atomic-write.js';
 import { interleave, parseTenantOrder, type TenantOrder } from './interleave.js';
-import { devicesPerLogFromPrefix, findLog, readManifest, validSidsForLog } from './log-group.js';
+import { readManifest } from '../core/manifest.js';
+import { devicesPerLogFromPrefix, findLog, validSidsForLog } from './log-group.js';
 import { TraceCollector, type LogReadSummary, type ProgressInfo } from './log-reader.js';
 import { encodeContexts, encodePageTables, writeTranslationTrace } from './trace-encode.js';
 
