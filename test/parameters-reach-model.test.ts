@@ -6,7 +6,7 @@
  * L3PAGE) or ignored (a seed never passed to the model).
  */
 import { describe, expect, it } from 'vitest';
-import { baseConfig, type ModelConfig } from '../orchestrator/config.js';
+import { baseConfig, type CacheGeometry, type ModelConfig } from '../orchestrator/config.js';
 import { runTraceBytes } from '../orchestrator/model.js';
 import { MODEL_PARAMETERS, modelFlags } from '../orchestrator/parameters.js';
 import { SWEEP_AXES } from '../orchestrator/sweep/axes.js';
@@ -115,7 +115,12 @@ describe('every run flag and sweep axis reaches the model', () => {
         expect(swept.parameters[key]).not.toBeNull();
       }
       const without = c.only === 'sweep' ? sweepConfig(context).config : runConfig(context);
-      expect(await simulate(expected)).not.toEqual(await simulate(without));
+      const result = await simulate(expected);
+      expect(result).not.toEqual(await simulate(without));
+      // Each cache has the sets its own geometry gives (not another cache's).
+      const sets = (g: CacheGeometry) => (g.assoc === 0 ? 0 : g.size / g.assoc);
+      const geometries = { CC: expected.cc, IOTLB: expected.iotlb, L2PAGE: expected.l2page, L3PAGE: expected.l3page };
+      for (const [name, geometry] of Object.entries(geometries)) expect(result.caches[name as keyof typeof geometries].setAccesses, name).toHaveLength(sets(geometry));
     });
   }
 
