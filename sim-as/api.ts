@@ -136,16 +136,16 @@ function cacheById(id: i32): Cache {
 
 export function cacheStat(id: i32, stat: i32): f64 {
   const cache = cacheById(id);
-  if (stat == CACHE_STAT_HITS) return <f64>cache.hits;
-  if (stat == CACHE_STAT_MISSES) return <f64>cache.misses;
-  if (stat == CACHE_STAT_CONFLICTS) return <f64>cache.conflicts;
-  if (stat == CACHE_STAT_DOMAINS) return <f64>cache.domains;
+  if (stat == CACHE_STAT_HITS) return <f64>cache.stats.hits;
+  if (stat == CACHE_STAT_MISSES) return <f64>cache.stats.misses;
+  if (stat == CACHE_STAT_CONFLICTS) return <f64>cache.stats.conflicts;
+  if (stat == CACHE_STAT_DOMAINS) return <f64>cache.stats.domains;
   if (stat == CACHE_STAT_SETS) return <f64>cache.sets;
   throw new RangeError('unknown cache statistic id');
 }
 
 export function cacheSetAccesses(id: i32, set: i32): f64 {
-  return <f64>cacheById(id).setAccesses[set];
+  return <f64>cacheById(id).stats.setAccesses[set];
 }
 
 // Prefetcher.

@@ -1,4 +1,7 @@
-// One set-associative cache (context cache, IOTLB, walk caches, prefetch buffer).
+// One set-associative cache (context cache, IOTLB, walk caches, prefetch buffer):
+// lookup and fill, with the replacement policy in its own module (policy-lru.ts,
+// policy-lfu.ts, policy-oracle.ts, all with the same hooks) and the statistics apart
+// (cache-stats.ts).
 //
 // Entries live in ways `set * assoc + way`; a set fills its ways in order and never
 // empties one (entries are only replaced). Sets of at most SCAN_MAX_WAYS ways are
@@ -7,21 +10,13 @@
 // 256) have their full key compared. Wider sets (the context cache is 1536-way) are
 // found through an open-addressing hash table keyed by (set, address, did), so a lookup
 // costs O(1) whatever the associativity. LRU caches with narrow sets (the walk caches,
-// the IOTLB) take an access path inlined at each call site. The replacement policy is
-// chosen per cache:
-//   LRU    - a doubly linked recency list per set: O(1) touch and victim.
-//   LFU    - 4-bit-style counters halved when one reaches 15. Halving is lazy: a set
-//            keeps a halving epoch and each counter the epoch it was written in, so the
-//            real value is `counter >> (setEpoch - entryEpoch)` and a halving is O(1).
-//            The victim is uniformly random (seeded) among the smallest counters.
-//   oracle - the entry whose next access is farthest (largest `nat`); ties go to the
-//            lowest way, a fixed rule (the reference used hash-table order).
-// Statistics (hits, misses, conflicts, domains, accesses per set) are counted only by
-// access() with `alloc` set, as the reference does.
+// the IOTLB) take an access path inlined at each call site.
 
-import { ID_COUNT, LFU_SATURATION, POLICY_LFU, POLICY_LRU, POLICY_ORACLE } from './constants';
-import { zeroedArray } from './arrays';
-import { randomBelow } from './random';
+import { POLICY_LFU, POLICY_LRU } from './constants';
+import { CacheStats } from './cache-stats';
+import { LfuPolicy } from './policy-lfu';
+import { LruPolicy } from './policy-lru';
+import { OraclePolicy } from './policy-oracle';
 
 const EMPTY: i32 = -1;
 const SCAN_MAX_WAYS: i32 = 64;
@@ -41,6 +36,11 @@ export class Cache {
   readonly sets: i32;
   readonly assoc: i32;
   readonly policy: i32;
+  readonly stats: CacheStats;
+  // The replacement policy: the one of `policy`; the others are empty placeholders.
+  private readonly lru: LruPolicy;
+  private readonly lfu: LfuPolicy;
+  private readonly oracle: OraclePolicy;
   private readonly hashed: bool; // wide sets: lookups through the hash table
   private readonly scannedLru: bool; // narrow sets with LRU: the inlined fast path
   private readonly groupMask: u32;
@@ -52,28 +52,13 @@ export class Cache {
   private readonly fingerprints: StaticArray<u8>; // set * fingerprintStride + (way - first)
   private readonly tagAddress: StaticArray<u64>;
   private readonly tagDid: StaticArray<u32>;
-  private readonly lruPrev: StaticArray<i32>;
-  private readonly lruNext: StaticArray<i32>;
-  private readonly lfuCounter: StaticArray<u32>;
-  private readonly lfuEpoch: StaticArray<u32>;
-  private readonly nextAccess: StaticArray<u64>;
   // Per set.
   private readonly filled: StaticArray<i32>;
-  private readonly lruHead: StaticArray<i32>; // most recent
-  private readonly lruTail: StaticArray<i32>; // least recent: the LRU victim
-  private readonly setEpoch: StaticArray<u32>;
-  readonly setAccesses: StaticArray<u64>;
   // Hash table: way index (or EMPTY) and the home bucket of what is stored there.
   private readonly tableWay: StaticArray<i32>;
   private readonly tableHome: StaticArray<i32>;
   private readonly tableMask: i32;
   private readonly tableShift: u64;
-  private readonly domainSeen: StaticArray<u8>;
-
-  hits: u64 = 0;
-  misses: u64 = 0;
-  conflicts: u64 = 0;
-  domains: i32 = 0;
 
   constructor(size: i32, assoc: i32, groups: i32, policy: i32) {
     const sets = assoc > 0 ? size / assoc : 0;
@@ -81,6 +66,10 @@ export class Cache {
     this.sets = sets;
     this.assoc = assoc;
     this.policy = policy;
+    this.stats = new CacheStats(sets);
+    this.lru = policy == POLICY_LRU ? new LruPolicy(sets, assoc) : new LruPolicy(0, 0);
+    this.lfu = policy == POLICY_LFU ? new LfuPolicy(sets, assoc) : new LfuPolicy(0, 0);
+    this.oracle = policy != POLICY_LRU && policy != POLICY_LFU ? new OraclePolicy(sets, assoc) : new OraclePolicy(0, 0);
     this.hashed = assoc > SCAN_MAX_WAYS;
     this.scannedLru = assoc <= SCAN_MAX_WAYS && policy == POLICY_LRU;
     const bitsIndex = sets > 0 ? log2(sets) : 0;
@@ -96,27 +85,13 @@ export class Cache {
     this.fingerprints = new StaticArray<u8>(sets * stride);
     this.tagAddress = new StaticArray<u64>(ways);
     this.tagDid = new StaticArray<u32>(ways);
-    this.lruPrev = new StaticArray<i32>(policy == POLICY_LRU ? ways : 0);
-    this.lruNext = new StaticArray<i32>(policy == POLICY_LRU ? ways : 0);
-    this.lfuCounter = new StaticArray<u32>(policy == POLICY_LFU ? ways : 0);
-    this.lfuEpoch = new StaticArray<u32>(policy == POLICY_LFU ? ways : 0);
-    this.nextAccess = new StaticArray<u64>(policy == POLICY_ORACLE ? ways : 0);
     this.filled = new StaticArray<i32>(sets);
-    this.lruHead = new StaticArray<i32>(sets);
-    this.lruTail = new StaticArray<i32>(sets);
-    this.setEpoch = new StaticArray<u32>(sets);
-    this.setAccesses = new StaticArray<u64>(sets);
     let tableSize = 16;
     if (assoc > SCAN_MAX_WAYS) while (tableSize < ways * 2) tableSize <<= 1;
     this.tableWay = new StaticArray<i32>(tableSize);
     this.tableHome = new StaticArray<i32>(tableSize);
     this.tableMask = tableSize - 1;
     this.tableShift = <u64>(64 - log2(tableSize));
-    this.domainSeen = zeroedArray<u8>(ID_COUNT);
-    for (let s = 0; s < sets; s++) {
-      unchecked((this.lruHead[s] = EMPTY));
-      unchecked((this.lruTail[s] = EMPTY));
-    }
     for (let i = 0; i < tableSize; i++) unchecked((this.tableWay[i] = EMPTY));
   }
 
@@ -138,8 +113,8 @@ export class Cache {
     // measured 1-2 % more instructions per translation (callgrind).
     const way = this.scan(set, address, did);
     if (way != EMPTY) {
-      if (unchecked(this.lruHead[set]) != way) this.lruMoveToFront(set, way);
-      if (alloc) this.countHit(set);
+      this.lru.hit(set, way, nat);
+      if (alloc) this.stats.hit(set);
       return true;
     }
     if (alloc) this.insertMiss(set, address, did, did, nat);
@@ -149,8 +124,8 @@ export class Cache {
   private accessPresent(set: i32, address: u64, did: u32, nat: u64, alloc: bool): bool {
     const way = this.lookup(set, address, did);
     if (way != EMPTY) {
-      this.touch(set, way, nat);
-      if (alloc) this.countHit(set);
+      this.policyHit(set, way, nat);
+      if (alloc) this.stats.hit(set);
       return true;
     }
     if (alloc) this.insertMiss(set, address, did, did, nat);
@@ -167,28 +142,18 @@ export class Cache {
     if (!this.present) return false;
     const way = this.lookup(set, key, 0);
     if (way != EMPTY) {
-      this.touch(set, way, nat);
-      if (alloc) this.countHit(set);
+      this.policyHit(set, way, nat);
+      if (alloc) this.stats.hit(set);
       return true;
     }
     if (alloc) this.insertMiss(set, key, 0, did, nat);
     return false;
   }
 
-  @inline private countHit(set: i32): void {
-    this.hits++;
-    unchecked((this.setAccesses[set] += 1));
-  }
-
   /** A counted miss: inserts (address, keyDid) and records `domainDid` among the domains seen. */
   private insertMiss(set: i32, address: u64, keyDid: u32, domainDid: u32, nat: u64): void {
-    this.misses++;
+    this.stats.miss(set, domainDid);
     this.fill(set, address, keyDid, nat);
-    unchecked((this.setAccesses[set] += 1));
-    if (unchecked(this.domainSeen[domainDid]) == 0) {
-      unchecked((this.domainSeen[domainDid] = 1));
-      this.domains++;
-    }
   }
 
   /** The way holding (address, did) in `set`, or -1. Changes nothing. */
@@ -253,112 +218,44 @@ export class Cache {
   /** Inserts (address, did) into `set`, replacing the policy's victim if the set is full. */
   fill(set: i32, address: u64, did: u32, nat: u64): void {
     const used = unchecked(this.filled[set]);
+    const replaced = used >= this.assoc;
     let way: i32;
-    if (used < this.assoc) {
+    if (!replaced) {
       way = set * this.assoc + used;
       unchecked((this.filled[set] = used + 1));
     } else {
-      way = this.victim(set);
-      this.conflicts++;
+      way = this.policyVictim(set);
+      this.stats.conflicts++;
       if (this.hashed) this.tableRemove(way, this.home(set, unchecked(this.tagAddress[way]), unchecked(this.tagDid[way])));
-      if (this.policy == POLICY_LRU) this.lruUnlink(set, way);
     }
     unchecked((this.tagAddress[way] = address));
     unchecked((this.tagDid[way] = did));
     if (this.hashed) this.tableInsert(way, this.home(set, address, did));
     else unchecked((this.fingerprints[set * this.fingerprintStride + (way - set * this.assoc)] = <u8>fingerprint(address, did)));
+    this.policyFill(set, way, nat, replaced);
+  }
+
+  // ---- the replacement policy's hooks, dispatched on the per-cache constant ----
+
+  @inline private policyHit(set: i32, way: i32, nat: u64): void {
     const policy = this.policy;
-    if (policy == POLICY_LRU) {
-      this.lruPushFront(set, way);
-    } else if (policy == POLICY_LFU) {
-      unchecked((this.lfuCounter[way] = 0));
-      unchecked((this.lfuEpoch[way] = this.setEpoch[set]));
-    } else {
-      unchecked((this.nextAccess[way] = nat));
-    }
+    if (policy == POLICY_LRU) this.lru.hit(set, way, nat);
+    else if (policy == POLICY_LFU) this.lfu.hit(set, way, nat);
+    else this.oracle.hit(set, way, nat);
   }
 
-  // ---- replacement policies ----
-
-  private touch(set: i32, way: i32, nat: u64): void {
+  @inline private policyFill(set: i32, way: i32, nat: u64, replaced: bool): void {
     const policy = this.policy;
-    if (policy == POLICY_LRU) {
-      if (unchecked(this.lruHead[set]) != way) this.lruMoveToFront(set, way);
-    } else if (policy == POLICY_LFU) {
-      const epoch = unchecked(this.setEpoch[set]);
-      const count = this.lfuValue(set, way) + 1;
-      unchecked((this.lfuCounter[way] = count));
-      unchecked((this.lfuEpoch[way] = epoch));
-      if (count >= LFU_SATURATION) unchecked((this.setEpoch[set] = epoch + 1));
-    } else {
-      unchecked((this.nextAccess[way] = nat));
-    }
+    if (policy == POLICY_LRU) this.lru.fill(set, way, nat, replaced);
+    else if (policy == POLICY_LFU) this.lfu.fill(set, way, nat, replaced);
+    else this.oracle.fill(set, way, nat, replaced);
   }
 
-  private victim(set: i32): i32 {
+  @inline private policyVictim(set: i32): i32 {
     const policy = this.policy;
-    if (policy == POLICY_LRU) return unchecked(this.lruTail[set]);
-    const first = set * this.assoc;
-    const last = first + this.assoc;
-    if (policy == POLICY_LFU) {
-      let smallest = u32.MAX_VALUE;
-      let ties = 0;
-      for (let way = first; way < last; way++) {
-        const value = this.lfuValue(set, way);
-        if (value < smallest) {
-          smallest = value;
-          ties = 1;
-        } else if (value == smallest) {
-          ties++;
-        }
-      }
-      let pick = randomBelow(ties);
-      for (let way = first; way < last; way++) {
-        if (this.lfuValue(set, way) == smallest) {
-          if (pick == 0) return way;
-          pick--;
-        }
-      }
-      return first;
-    }
-    let chosen = first;
-    let farthest = unchecked(this.nextAccess[first]);
-    for (let way = first + 1; way < last; way++) {
-      const next = unchecked(this.nextAccess[way]);
-      if (next > farthest) {
-        farthest = next;
-        chosen = way;
-      }
-    }
-    return chosen;
-  }
-
-  @inline private lfuValue(set: i32, way: i32): u32 {
-    const behind = unchecked(this.setEpoch[set]) - unchecked(this.lfuEpoch[way]);
-    return behind >= 32 ? 0 : unchecked(this.lfuCounter[way]) >> behind;
-  }
-
-  private lruMoveToFront(set: i32, way: i32): void {
-    this.lruUnlink(set, way);
-    this.lruPushFront(set, way);
-  }
-
-  @inline private lruUnlink(set: i32, way: i32): void {
-    const prev = unchecked(this.lruPrev[way]);
-    const next = unchecked(this.lruNext[way]);
-    if (prev != EMPTY) unchecked((this.lruNext[prev] = next));
-    else unchecked((this.lruHead[set] = next));
-    if (next != EMPTY) unchecked((this.lruPrev[next] = prev));
-    else unchecked((this.lruTail[set] = prev));
-  }
-
-  @inline private lruPushFront(set: i32, way: i32): void {
-    const head = unchecked(this.lruHead[set]);
-    unchecked((this.lruPrev[way] = EMPTY));
-    unchecked((this.lruNext[way] = head));
-    if (head != EMPTY) unchecked((this.lruPrev[head] = way));
-    else unchecked((this.lruTail[set] = way));
-    unchecked((this.lruHead[set] = way));
+    if (policy == POLICY_LRU) return this.lru.victim(set);
+    if (policy == POLICY_LFU) return this.lfu.victim(set);
+    return this.oracle.victim(set);
   }
 
   // ---- hash table (linear probing, backward-shift deletion) ----

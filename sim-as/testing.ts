@@ -36,11 +36,11 @@ export function cacheAccess(did: u32, x: u64, address: u64, alloc: bool): bool {
 }
 
 export function cacheHits(): f64 {
-  return <f64>cache.hits;
+  return <f64>cache.stats.hits;
 }
 export function cacheMisses(): f64 {
-  return <f64>cache.misses;
+  return <f64>cache.stats.misses;
 }
 export function cacheConflicts(): f64 {
-  return <f64>cache.conflicts;
+  return <f64>cache.stats.conflicts;
 }
