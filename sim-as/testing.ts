@@ -1,9 +1,11 @@
 // A separate build (dist/hypersio-testing.wasm, `npm run build:wasm`) that exposes one
-// event queue and one cache to the unit tests, so their claims are tested directly rather
-// than through whole simulations. Not part of the model's exported surface.
+// event queue and one cache (with its replacement policy and statistics) to the unit
+// tests, so their claims are tested directly rather than through whole simulations. Not
+// part of the model's exported surface.
 
 import { Cache } from './cache';
 import { initQueues, pick, push, queueSize as sizeOf } from './queue';
+import { seedRandom } from './random';
 
 const QUEUE: i32 = 0;
 
@@ -26,13 +28,22 @@ export function queueSize(): i32 {
 
 let cache = new Cache(0, 0, 1, 0);
 
-export function cacheReset(size: i32, assoc: i32, groups: i32, policy: i32): void {
+export function cacheReset(size: i32, assoc: i32, groups: i32, policy: i32, seed: u64): void {
   cache = new Cache(size, assoc, groups, policy);
+  seedRandom(seed);
 }
 
-/** The model's access() of (address, did) in the set chosen by (did, x); true on a hit. */
-export function cacheAccess(did: u32, x: u64, address: u64, alloc: bool): bool {
-  return cache.access(cache.setIndex(did, x), address, did, 0, alloc);
+/**
+ * The model's access() of (address, did) in the set chosen by (did, x), by a request whose
+ * next access is `nat` (oracle policy); true on a hit.
+ */
+export function cacheAccess(did: u32, x: u64, address: u64, nat: u64, alloc: bool): bool {
+  return cache.access(cache.setIndex(did, x), address, did, nat, alloc);
+}
+
+/** Whether (address, did) is in the set chosen by (did, x); changes nothing. */
+export function cacheHolds(did: u32, x: u64, address: u64): bool {
+  return cache.lookup(cache.setIndex(did, x), address, did) >= 0;
 }
 
 export function cacheHits(): f64 {
@@ -43,4 +54,10 @@ export function cacheMisses(): f64 {
 }
 export function cacheConflicts(): f64 {
   return <f64>cache.stats.conflicts;
+}
+export function cacheDomains(): i32 {
+  return cache.stats.domains;
+}
+export function cacheSetAccesses(set: i32): f64 {
+  return <f64>cache.stats.setAccesses[set];
 }
