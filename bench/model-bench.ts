@@ -1,46 +1,32 @@
 /**
- * `npm run bench`: the performance model's speed on a hyper-tenant trace, whole process.
- *
- * Generates (once, deterministically, in build/bench/) the issue's reference workload: a
- * 1024-tenant round-robin trace of 1,536,000 translations (each tenant a descriptor ring
- * page plus a pool of 16-96 buffer pages, about 30 % of tenants on 2 MiB pages, 3
- * translations per packet), then runs `hypersio run` on it at tq 1 and tq 32 with the
- * base configuration, as separate processes, several times each, and prints the best wall
- * time, translations/s, peak RSS, and the speed-up over the reference C++ model (g++ -O2
- * on this machine kind: 23.2 s at tq 1, 10.6 s at tq 32). Then the fixed cost of a run:
- * the same command on the trace's first 32 packets, beside `node -e 0`.
+ * `npm run bench`: the performance model's speed on the bench trace (1024 tenants
+ * round-robin, 1,536,000 translations; bench/in-process.ts), at tq 1 and tq 32 with the
+ * base configuration. Per tq:
+ *   - the simulation's own cost, in ns per translation: in this process, on the trace in
+ *     memory, best of BENCH_REPEATS (default 5) after a warm-up run;
+ *   - `hypersio run` as a whole process (best of BENCH_RUNS, default 3) and its peak RSS.
+ * Then the fixed cost of a run (the same command on a 96-translation trace) and Node's
+ * own start-up (`node -e 0`) as the yardstick for this machine. No ratio against numbers
+ * measured elsewhere: a ratio means something only when both sides run side by side.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { projectPath } from '../core/paths.js';
-import { readFully } from '../orchestrator/model.js';
-import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
-import { synthesizeTrace } from '../tracegen/synth.js';
+import { baseConfig } from '../orchestrator/config.js';
+import { readFully, WASM_PATH } from '../orchestrator/model.js';
+import { TRACE_RECORD_BYTES } from '../orchestrator/trace-format.js';
+import { benchDir, benchTrace, bestSimulation, compileModel, nsPerTranslation, projectRoot, readTrace } from './in-process.js';
 
-const outDir = projectPath('build', 'bench');
-const REFERENCE_SECONDS: Record<number, number> = { 1: 23.2, 32: 10.6 };
-const repeats = Number(process.env['BENCH_REPEATS'] ?? 3);
+const repeats = Number(process.env['BENCH_REPEATS'] ?? 5);
+const runs = Number(process.env['BENCH_RUNS'] ?? 3);
+const childScript = resolve(projectRoot, 'dist/bench/run-child.js');
 
-// The reference's sid layout (24 devices per log: 688 distinct sids for 1024 tenants); the
-// name says so, so a trace cached by an older build (one sid per tenant) is not reused.
-const traceOptions = { tenants: 1024, packets: 500, order: 'rr' as const, seed: 1, devicesPerLog: 24, name: 'bench-sid24', outDir };
-const tracePath = resolve(outDir, 'bench-sid24_tnt_1024_rr3_iotlb_trace.bin');
-if (!existsSync(tracePath)) {
-  const made = await synthesizeTrace(traceOptions);
-  if (made.path !== tracePath) throw new Error(`unexpected trace name ${made.path}`);
-}
-const translations = 1024 * 500 * 3;
-console.log(`trace: ${tracePath} (${translations.toLocaleString('en-US')} translations, 1024 tenants with 688 sids, rr)`);
-
-const childScript = projectPath('dist', 'bench', 'run-child.js');
-
-/** Runs `node args` `repeats` times: the best wall time, the largest peak RSS, the last stdout. */
-function bestOf(args: string[]): { seconds: number; maxRssKb: number; stdout: string } {
+/** Runs `node args` `runs` times: the best wall time, the largest peak RSS, the last stdout. */
+function bestProcess(args: string[]): { seconds: number; maxRssKb: number; stdout: string } {
   let seconds = Infinity;
   let maxRssKb = 0;
   let stdout = '';
-  for (let i = 0; i < repeats; i++) {
+  for (let i = 0; i < runs; i++) {
     const started = performance.now();
     const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
     const elapsed = (performance.now() - started) / 1000;
@@ -52,30 +38,40 @@ function bestOf(args: string[]): { seconds: number; maxRssKb: number; stdout: st
   return { seconds, maxRssKb, stdout };
 }
 
+const trace = await benchTrace(1024);
+console.log(`trace: ${trace.path} (${trace.translations.toLocaleString('en-US')} translations, 1024 tenants, rr)`);
+const bytes = readTrace(trace.path);
+const module = compileModel(WASM_PATH);
+const figures: Record<string, unknown>[] = [];
+
 for (const tq of [1, 32]) {
-  const { seconds, maxRssKb, stdout } = bestOf([childScript, 'run', '--trace', tracePath, '--tq', String(tq), '--json']);
-  const mbps = (JSON.parse(stdout) as { mbps: number }).mbps;
-  const reference = REFERENCE_SECONDS[tq]!;
+  const config = { ...baseConfig(), tq };
+  const inProcess = await bestSimulation(module, config, bytes, repeats);
+  const whole = bestProcess([childScript, 'run', '--trace', trace.path, '--tq', String(tq), '--json']);
+  const mbps = (JSON.parse(whole.stdout) as { mbps: number }).mbps;
+  if (mbps !== inProcess.result.mbps) throw new Error(`tq ${tq}: run printed ${mbps} Mb/s, the in-process simulation ${inProcess.result.mbps}`);
+  const ns = nsPerTranslation(inProcess);
   console.log(
-    `tq ${String(tq).padStart(2)}: ${seconds.toFixed(3)} s whole process (best of ${repeats}), ` +
-      `${(translations / seconds / 1e6).toFixed(2)} M translations/s, peak RSS ${(maxRssKb / 1024).toFixed(0)} MB, ` +
-      `${(reference / seconds).toFixed(1)}x the reference's ${reference} s; ${mbps.toLocaleString('en-US')} Mb/s`,
+    `tq ${String(tq).padStart(2)}: simulation ${ns.toFixed(0)} ns/translation in-process (best of ${repeats}, ${inProcess.seconds.toFixed(3)} s); ` +
+      `whole process ${whole.seconds.toFixed(3)} s (best of ${runs}), peak RSS ${(whole.maxRssKb / 1024).toFixed(0)} MB; ${mbps.toLocaleString('en-US')} Mb/s`,
   );
+  figures.push({ tq, nsPerTranslation: ns, simulationSeconds: inProcess.seconds, processSeconds: whole.seconds, peakRssMb: whole.maxRssKb / 1024, mbps });
 }
 
 // The fixed cost: what start-up, loading the model and printing take whatever the trace.
 const TINY_RECORDS = 96;
-const tinyPath = resolve(outDir, 'bench_tiny_iotlb_trace.bin');
+const tinyPath = resolve(benchDir, 'bench_tiny_iotlb_trace.bin');
 if (!existsSync(tinyPath)) {
   const head = new Uint8Array(TINY_RECORDS * TRACE_RECORD_BYTES);
-  const fd = openSync(tracePath, 'r');
+  const fd = openSync(trace.path, 'r');
   readFully(fd, head, 0);
   closeSync(fd);
   writeFileSync(tinyPath, head);
 }
-const tiny = bestOf([childScript, 'run', '--trace', tinyPath, '--json']);
-const bare = bestOf(['-e', '0']);
+const tiny = bestProcess([childScript, 'run', '--trace', tinyPath, '--json']);
+const bare = bestProcess(['-e', '0']);
 console.log(
-  `fixed cost: ${tiny.seconds.toFixed(3)} s whole process for the first ${TINY_RECORDS} translations ` +
-    `(best of ${repeats}); Node alone (node -e 0) ${bare.seconds.toFixed(3)} s`,
+  `fixed cost: ${tiny.seconds.toFixed(3)} s whole process for the first ${TINY_RECORDS} translations (best of ${runs}), ` +
+    `peak RSS ${(tiny.maxRssKb / 1024).toFixed(0)} MB; node -e 0: ${bare.seconds.toFixed(3)} s`,
 );
+console.log(JSON.stringify({ bench: 'model', figures, fixedCostSeconds: tiny.seconds, nodeSeconds: bare.seconds }));

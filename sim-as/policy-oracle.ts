@@ -4,28 +4,29 @@
 // spec asks for a fixed rule).
 //
 // Each set keeps a tournament tree over its ways (a complete binary tree, leaves padded to
-// a power of two; every node holds the winning way of its subtree), so a hit or fill
-// replays one leaf-to-root path, O(log ways), and the victim is the root.
+// a power of two; every node holds the winner of its subtree), so a hit or fill replays
+// one leaf-to-root path, O(log ways), stopping where a node's winner does not change, and
+// the victim is the root. A node is one u64 that orders as the rule does: the next access
+// in the high 40 bits, then WAY_MASK minus the way's index in its set (so the lower way
+// wins a tie); 0 is an empty subtree. Next accesses of 2^40 and above (a trace of a
+// trillion records) compare as "never".
 
-const NONE: i32 = -1;
+const WAY_BITS: u64 = 24; // ways per set <= 2^24, the configuration's limit
+const WAY_MASK: u64 = (<u64>1 << WAY_BITS) - 1;
+const NAT_MAX: u64 = (<u64>1 << (64 - WAY_BITS)) - 1;
 
 export class OraclePolicy {
   private readonly assoc: i32;
   private readonly leaves: i32; // power of two >= assoc
-  private readonly nextAccess: StaticArray<u64>; // per way
-  // Per set, 2 * leaves nodes (node 1 the root, node leaves + w the leaf of way w); each
-  // holds a way of the set or NONE (an empty subtree).
-  private readonly tree: StaticArray<i32>;
+  // Per set, 2 * leaves nodes: node 1 the root, node leaves + w the leaf of way w.
+  private readonly tree: StaticArray<u64>;
 
   constructor(sets: i32, assoc: i32) {
     this.assoc = assoc;
     let leaves = 1;
     while (leaves < assoc) leaves <<= 1;
     this.leaves = leaves;
-    this.nextAccess = new StaticArray<u64>(sets * assoc);
-    const nodes = sets * 2 * leaves;
-    this.tree = new StaticArray<i32>(nodes);
-    for (let i = 0; i < nodes; i++) unchecked((this.tree[i] = NONE));
+    this.tree = new StaticArray<u64>(sets * 2 * leaves);
   }
 
   @inline hit(set: i32, way: i32, nat: u64): void {
@@ -37,26 +38,22 @@ export class OraclePolicy {
   }
 
   @inline victim(set: i32): i32 {
-    return unchecked(this.tree[set * 2 * this.leaves + 1]);
+    const root = unchecked(this.tree[set * 2 * this.leaves + 1]);
+    return set * this.assoc + <i32>(WAY_MASK - (root & WAY_MASK));
   }
 
   private update(set: i32, way: i32, nat: u64): void {
-    unchecked((this.nextAccess[way] = nat));
-    const base = set * 2 * this.leaves;
-    let node = this.leaves + (way - set * this.assoc);
-    unchecked((this.tree[base + node] = way));
+    const base = changetype<usize>(this.tree) + ((<usize>set * 2 * <usize>this.leaves) << 3);
+    let node = <usize>(this.leaves + way - set * this.assoc);
+    let key = ((nat < NAT_MAX ? nat : NAT_MAX) << WAY_BITS) | (WAY_MASK - <u64>(node - <usize>this.leaves));
+    store<u64>(base + (node << 3), key);
     while (node > 1) {
-      const left = unchecked(this.tree[base + (node & ~1)]);
-      const right = unchecked(this.tree[base + (node | 1)]);
+      const sibling = load<u64>(base + ((node ^ 1) << 3));
+      if (sibling > key) key = sibling;
       node >>= 1;
-      unchecked((this.tree[base + node] = this.farther(left, right)));
+      const at = base + (node << 3);
+      if (load<u64>(at) == key) break; // unchanged here, so above too
+      store<u64>(at, key);
     }
-  }
-
-  /** Of two ways (or NONE), the one accessed later; `left` (the lower way) on a tie. */
-  @inline private farther(left: i32, right: i32): i32 {
-    if (right == NONE) return left;
-    if (left == NONE) return right;
-    return unchecked(this.nextAccess[right]) > unchecked(this.nextAccess[left]) ? right : left;
   }
 }
