@@ -2,6 +2,8 @@
  * What the benchmarks share: the deterministic bench traces (built once in build/bench/)
  * and the simulation's own cost, measured in this process on a trace held in memory
  * (best of N after a warm-up run, so neither compilation nor the page cache counts).
+ * The cost is the process's CPU time, which other processes on a busy machine disturb
+ * far less than wall time (the simulation is single-threaded; wall time is kept too).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -34,15 +36,19 @@ export function compileModel(wasmFile: string): WebAssembly.Module {
 }
 
 export interface Timed {
+  /** CPU seconds of this process. */
   seconds: number;
+  wallSeconds: number;
   result: RunResult;
 }
 
 /** One simulation of `bytes` in this process, timed. */
 export async function timeSimulation(module: WebAssembly.Module, config: ModelConfig, bytes: Uint8Array): Promise<Timed> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const result = await simulate(module, config, bufferSource(bytes));
-  return { seconds: (performance.now() - started) / 1000, result };
+  const used = process.cpuUsage(cpu);
+  return { seconds: (used.user + used.system) / 1e6, wallSeconds: (performance.now() - started) / 1000, result };
 }
 
 /** The best of `repeats` timed simulations after one untimed warm-up. */
