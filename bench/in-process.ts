@@ -6,21 +6,25 @@
  * far less than wall time (the simulation is single-threaded; wall time is kept too).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { projectPath } from '../core/paths.js';
+import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 import type { ModelConfig } from '../orchestrator/config.js';
 import { bufferSource, simulate, type RunResult } from '../orchestrator/model-core.js';
-import { TRACE_RECORD_BYTES } from '../orchestrator/trace-format.js';
 import { synthesizeTrace } from '../tracegen/synth.js';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const benchDir = resolve(projectRoot, 'build/bench');
+export const benchDir = projectPath('build', 'bench');
 
-/** The bench workload: `tenants` tenants round-robin, 500 packets (1500 translations) each. */
+/**
+ * The bench workload: `tenants` tenants round-robin, 500 packets (1500 translations) each,
+ * with the reference's sid layout (24 devices per log: 688 distinct sids for 1024
+ * tenants). The name says so, so a trace cached by an older build (one sid per tenant) is
+ * not reused.
+ */
 export async function benchTrace(tenants: number): Promise<{ path: string; translations: number }> {
-  const path = resolve(benchDir, `bench_tnt_${tenants}_rr3_iotlb_trace.bin`);
+  const path = resolve(benchDir, `bench-sid24_tnt_${tenants}_rr3_iotlb_trace.bin`);
   if (!existsSync(path)) {
-    const made = await synthesizeTrace({ tenants, packets: 500, order: 'rr', seed: 1, name: 'bench', outDir: benchDir });
+    const made = await synthesizeTrace({ tenants, packets: 500, order: 'rr', seed: 1, devicesPerLog: 24, name: 'bench-sid24', outDir: benchDir });
     if (made.path !== path) throw new Error(`unexpected trace name ${made.path}`);
   }
   return { path, translations: tenants * 1500 };

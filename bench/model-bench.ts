@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the performance model's speed on the bench trace (1024 tenants
- * round-robin, 1,536,000 translations; bench/in-process.ts), at tq 1 and tq 32 with the
+ * round-robin with the reference's sid layout, 1,536,000 translations;
+ * bench/in-process.ts), at tq 1 and tq 32 with the
  * base configuration. Per tq:
  *   - the simulation's own cost, in ns per translation: in this process, on the trace in
  *     memory, best of BENCH_REPEATS (default 5) after a warm-up run;
@@ -13,13 +14,14 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { baseConfig } from '../orchestrator/config.js';
+import { projectPath } from '../core/paths.js';
+import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 import { readFully, WASM_PATH } from '../orchestrator/model.js';
-import { TRACE_RECORD_BYTES } from '../orchestrator/trace-format.js';
-import { benchDir, benchTrace, bestSimulation, compileModel, nsPerTranslation, projectRoot, readTrace } from './in-process.js';
+import { benchDir, benchTrace, bestSimulation, compileModel, nsPerTranslation, readTrace } from './in-process.js';
 
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 5);
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
-const childScript = resolve(projectRoot, 'dist/bench/run-child.js');
+const childScript = projectPath('dist', 'bench', 'run-child.js');
 
 /** Runs `node args` `runs` times: the best wall time, the largest peak RSS, the last stdout. */
 function bestProcess(args: string[]): { seconds: number; maxRssKb: number; stdout: string } {
@@ -39,7 +41,7 @@ function bestProcess(args: string[]): { seconds: number; maxRssKb: number; stdou
 }
 
 const trace = await benchTrace(1024);
-console.log(`trace: ${trace.path} (${trace.translations.toLocaleString('en-US')} translations, 1024 tenants, rr)`);
+console.log(`trace: ${trace.path} (${trace.translations.toLocaleString('en-US')} translations, 1024 tenants with 688 sids, rr)`);
 const bytes = readTrace(trace.path);
 const module = compileModel(WASM_PATH);
 const figures: Record<string, unknown>[] = [];
