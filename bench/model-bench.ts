@@ -1,8 +1,7 @@
 /**
  * `npm run bench`: the performance model's speed on the bench trace (1024 tenants
- * round-robin with the reference's sid layout, 1,536,000 translations;
- * bench/in-process.ts), at tq 1 and tq 32 with the
- * base configuration. Per tq:
+ * round-robin with the reference's sid layout, 1,536,000 translations; in-process.ts),
+ * at tq 1 and tq 32 with the base configuration. Per tq:
  *   - the simulation's own cost, in ns per translation: in this process, on the trace in
  *     memory, best of BENCH_REPEATS (default 5) after a warm-up run;
  *   - `hypersio run` as a whole process (best of BENCH_RUNS, default 3) and its peak RSS.
