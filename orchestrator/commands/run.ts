@@ -7,7 +7,7 @@ import { InputError } from '../../core/errors.js';
 import { flagKey } from '../flags.js';
 import { runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
-import { TRACE_RECORD_BYTES } from '../../core/trace-format.js';
+import { createRunProgress } from '../run-progress.js';
 
 /** Adds every model parameter (and its other spellings, hidden) to `command`. */
 export function addModelOptions(command: Command): Command {
@@ -65,28 +65,13 @@ export function registerRun(program: Command): void {
     const trace = flags['trace'];
     if (typeof trace !== 'string') throw new InputError('--trace: required (a PREFIX_iotlb_trace.bin file)');
     const config = modelConfigFromFlags(flags);
-    const showProgress = process.stderr.isTTY && !flags['json'];
+    const progress = createRunProgress(statSync(trace, { throwIfNoEntry: false })?.size ?? 0, process.stderr);
     // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
     const started = Date.now();
-    const result = await runTraceFile(trace, config, {
-      onProgress: showProgress ? progressPrinter(trace) : undefined,
-    });
-    if (showProgress) process.stderr.write('\r\x1b[K');
+    const result = await runTraceFile(trace, config, { onProgress: progress.update });
+    progress.finish();
     const seconds = (Date.now() - started) / 1000;
     if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, ...result }) + '\n');
     else process.stdout.write(formatReport(trace, config, result, seconds));
   });
-}
-
-/** A progress line on stderr (terminals only), at most five times a second. */
-function progressPrinter(trace: string): (records: number) => void {
-  const total = statSync(trace, { throwIfNoEntry: false })?.size ?? 0;
-  let last = 0;
-  return (records) => {
-    const t = Date.now();
-    if (t - last < 200) return;
-    last = t;
-    const percent = total > 0 ? ` (${((records * TRACE_RECORD_BYTES * 100) / total).toFixed(0)} %)` : '';
-    process.stderr.write(`\rsimulating: ${records.toLocaleString('en-US')} translations${percent}`);
-  };
 }
