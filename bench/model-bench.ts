@@ -61,7 +61,7 @@ for (const tq of [1, 32]) {
 
 // The fixed cost: what start-up, loading the model and printing take whatever the trace.
 const TINY_RECORDS = 96;
-const tinyPath = resolve(benchDir, 'bench_tiny_iotlb_trace.bin');
+const tinyPath = resolve(benchDir, 'bench-sid24_tiny_iotlb_trace.bin');
 if (!existsSync(tinyPath)) {
   const head = new Uint8Array(TINY_RECORDS * TRACE_RECORD_BYTES);
   const fd = openSync(trace.path, 'r');
