@@ -1,5 +1,5 @@
 /**
- * `npm run bench:compare -- A.wasm [B.wasm] [--tenants N] [--tq 1,32] [--rounds R]
+ * `npm run bench:compare -- A.wasm [B.wasm] [--tenants N[,N]] [--tq 1,32] [--rounds R]
  * [--iotlb SIZE/WAYS] [--policy lru[,lfu,oracle]]`: the simulation's own cost of one or two
  * model builds under one or more IOTLB policies, every variant run in turn in this process
  * each round (A, B, A, B, …) so that all see the same machine load; prints the best ns per
@@ -22,39 +22,41 @@ const { values, positionals } = parseArgs({
   },
 });
 if (positionals.length < 1 || positionals.length > 2) {
-  throw new Error('usage: compare-builds A.wasm [B.wasm] [--tenants N] [--tq 1,32] [--rounds R] [--iotlb SIZE/WAYS] [--policy P[,P]]');
+  throw new Error('usage: compare-builds A.wasm [B.wasm] [--tenants N[,N]] [--tq 1,32] [--rounds R] [--iotlb SIZE/WAYS] [--policy P[,P]]');
 }
 const builds = positionals.map((file) => ({ file, module: compileModel(file) }));
 const policies = values.policy.split(',') as IotlbPolicy[];
-const trace = await benchTrace(Number(values.tenants));
-const bytes = readTrace(trace.path);
 const rounds = Number(values.rounds);
 
-for (const tq of values.tq.split(',').map(Number)) {
-  const variants = builds.flatMap((build) =>
-    policies.map((policy) => {
-      const config: ModelConfig = { ...baseConfig(), tq, iotlbPolicy: policy };
-      if (values.iotlb) {
-        const [size, assoc] = values.iotlb.split('/').map(Number);
-        config.iotlb = { size: size!, assoc: assoc ?? size!, groups: 1 };
+for (const tenants of values.tenants.split(',').map(Number)) {
+  const trace = await benchTrace(tenants);
+  const bytes = readTrace(trace.path);
+  for (const tq of values.tq.split(',').map(Number)) {
+    const variants = builds.flatMap((build) =>
+      policies.map((policy) => {
+        const config: ModelConfig = { ...baseConfig(), tq, iotlbPolicy: policy };
+        if (values.iotlb) {
+          const [size, assoc] = values.iotlb.split('/').map(Number);
+          config.iotlb = { size: size!, assoc: assoc ?? size!, groups: 1 };
+        }
+        return { label: `${build.file} ${policy}`, build, config, best: undefined as Timed | undefined };
+      }),
+    );
+    for (let round = -1; round < rounds; round++) {
+      for (const v of variants) {
+        const t = await timeSimulation(v.build.module, v.config, bytes);
+        if (round >= 0 && (!v.best || t.seconds < v.best.seconds)) v.best = t; // round -1: warm-up
       }
-      return { label: `${build.file} ${policy}`, build, config, best: undefined as Timed | undefined };
-    }),
-  );
-  for (let round = -1; round < rounds; round++) {
-    for (const v of variants) {
-      const t = await timeSimulation(v.build.module, v.config, bytes);
-      if (round >= 0 && (!v.best || t.seconds < v.best.seconds)) v.best = t; // round -1: warm-up
     }
-  }
-  const first = variants[0]!.best!;
-  const iotlb = variants[0]!.config.iotlb;
-  console.log(`${trace.translations} translations, ${values.tenants} tenants, tq ${tq}, IOTLB ${iotlb.size}/${iotlb.assoc} (best of ${rounds}, alternated):`);
-  for (const v of variants) console.log(`  ${v.label}: ${nsPerTranslation(v.best!).toFixed(1)} ns/translation, ${(v.best!.seconds / first.seconds).toFixed(3)}x the first`);
-  if (builds.length === 2) {
-    for (const policy of policies) {
-      const [a, b] = variants.filter((v) => v.config.iotlbPolicy === policy);
-      console.log(`  ${policy}: ${isDeepStrictEqual(a!.best!.result, b!.best!.result) ? 'same results' : 'RESULTS DIFFER'}`);
+    const first = variants[0]!.best!;
+    const iotlb = variants[0]!.config.iotlb;
+    console.log(`${trace.translations} translations, ${tenants} tenants, tq ${tq}, IOTLB ${iotlb.size}/${iotlb.assoc} (best of ${rounds}, alternated):`);
+    for (const v of variants) console.log(`  ${v.label}: ${nsPerTranslation(v.best!).toFixed(1)} ns/translation, ${(v.best!.seconds / first.seconds).toFixed(3)}x the first`);
+    if (builds.length === 2) {
+      for (const policy of policies) {
+        const [a, b] = variants.filter((v) => v.config.iotlbPolicy === policy);
+        console.log(`  ${policy}: ${isDeepStrictEqual(a!.best!.result, b!.best!.result) ? 'same results' : 'RESULTS DIFFER'}`);
+      }
     }
   }
 }

@@ -107,7 +107,7 @@ export class Cache {
    */
   @inline access(set: i32, address: u64, did: u32, nat: u64, alloc: bool): bool {
     if (!this.present) return false;
-    if (!this.scannedLru) return this.accessPresent(set, address, did, nat, alloc);
+    if (!this.scannedLru) return this.accessPresent(set, address, did, did, nat, alloc);
     // The common case (walk caches, IOTLB), inlined at each call site. It repeats
     // accessPresent() with the LRU touch written in: sharing one body with a policy test
     // measured 1-2 % more instructions per translation (callgrind).
@@ -121,36 +121,28 @@ export class Cache {
     return false;
   }
 
-  private accessPresent(set: i32, address: u64, did: u32, nat: u64, alloc: bool): bool {
-    const way = this.lookup(set, address, did);
-    if (way != EMPTY) {
-      this.policyHit(set, way, nat);
-      if (alloc) this.stats.hit(set);
-      return true;
-    }
-    if (alloc) this.insertMiss(set, address, did, did, nat);
-    return false;
-  }
-
   /**
    * access() for a cache keyed by `key` alone, whatever the did (the context cache is
    * keyed by sid: tenants that share a sid share its entry). `did` still chooses nothing
    * but the domain recorded when this request's miss inserts the entry; the caller has
    * already used it for the set index (groups).
    */
-  accessKey(set: i32, key: u64, did: u32, nat: u64, alloc: bool): bool {
-    if (!this.present) return false;
-    const way = this.lookup(set, key, 0);
+  @inline accessKey(set: i32, key: u64, did: u32, nat: u64, alloc: bool): bool {
+    return this.present && this.accessPresent(set, key, 0, did, nat, alloc);
+  }
+
+  /** access() of (address, keyDid); a counted miss records `domainDid` among the domains seen. */
+  private accessPresent(set: i32, address: u64, keyDid: u32, domainDid: u32, nat: u64, alloc: bool): bool {
+    const way = this.lookup(set, address, keyDid);
     if (way != EMPTY) {
       this.policyHit(set, way, nat);
       if (alloc) this.stats.hit(set);
       return true;
     }
-    if (alloc) this.insertMiss(set, key, 0, did, nat);
+    if (alloc) this.insertMiss(set, address, keyDid, domainDid, nat);
     return false;
   }
 
-  /** A counted miss: inserts (address, keyDid) and records `domainDid` among the domains seen. */
   private insertMiss(set: i32, address: u64, keyDid: u32, domainDid: u32, nat: u64): void {
     this.stats.miss(set, domainDid);
     this.fill(set, address, keyDid, nat);
