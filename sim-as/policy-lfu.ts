@@ -55,7 +55,13 @@ export class LfuPolicy {
     // Last of segment `value` becomes first of segment `value + 1`.
     const boundAt = set * BOUNDS + <i32>value + 1;
     const last = unchecked(this.bound[boundAt]) - 1;
-    this.swap(set, unchecked(this.position[way]), last);
+    const base = set * this.assoc;
+    const at = unchecked(this.position[way]);
+    const other = unchecked(this.order[base + last]);
+    unchecked((this.order[base + at] = other));
+    unchecked((this.position[other] = at));
+    unchecked((this.order[base + last] = way));
+    unchecked((this.position[way] = last));
     unchecked((this.bound[boundAt] = last));
     const count = value + 1;
     const epoch = unchecked(this.epoch[set]);
