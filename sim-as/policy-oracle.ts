@@ -7,11 +7,12 @@
 // a power of two; every node holds the winner of its subtree), so a hit or fill replays
 // one leaf-to-root path, O(log ways), stopping where a node's winner does not change, and
 // the victim is the root. A node is one u64 that orders as the rule does: the next access
-// in the high 40 bits, then WAY_MASK minus the way's index in its set (so the lower way
-// wins a tie); 0 is an empty subtree. Next accesses of 2^40 and above (a trace of a
-// trillion records) compare as "never".
+// in the high 39 bits, then WAY_MASK minus the way's index in its set (so the lower way
+// wins a tie; never 0, as ways per set are at most 2^24, the configuration's limit); 0 is
+// an empty subtree. Next accesses of 2^39 and above (a trace of half a trillion records)
+// compare as "never".
 
-const WAY_BITS: u64 = 24; // ways per set <= 2^24, the configuration's limit
+const WAY_BITS: u64 = 25;
 const WAY_MASK: u64 = (<u64>1 << WAY_BITS) - 1;
 const NAT_MAX: u64 = (<u64>1 << (64 - WAY_BITS)) - 1;
 
