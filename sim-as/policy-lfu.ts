@@ -14,7 +14,10 @@
 //     boundary crossed.
 //   - The victim is the way at a uniformly random position of the lowest non-empty segment.
 // A way's counter itself is kept lazily, as `counter >> (epoch - counterEpoch)` with one
-// epoch per set advanced by each halving, so a halving touches no way.
+// epoch per set advanced by each halving, so a halving touches no way. A set that has
+// never been full needs no victim, so it is sorted (one counting sort) only when its last
+// way fills: until then a hit costs no more than the counter's update (the context cache
+// of a run with fewer sids than entries never fills).
 
 import { LFU_SATURATION } from './constants';
 import { randomBelow } from './random';
@@ -31,7 +34,9 @@ export class LfuPolicy {
   private readonly order: StaticArray<i32>; // set * assoc + position: ways sorted by counter
   // Per set.
   private readonly epoch: StaticArray<u32>;
-  private readonly bound: StaticArray<i32>; // set * BOUNDS + value
+  private readonly sorted: StaticArray<bool>; // once full: `order` and `bound` are kept
+  private readonly bound: StaticArray<i32>; // set * BOUNDS + value; bound[16]: entries
+  private readonly next: StaticArray<i32> = new StaticArray<i32>(VALUES); // sortSet()'s scratch
 
   constructor(sets: i32, assoc: i32) {
     this.assoc = assoc;
@@ -41,6 +46,7 @@ export class LfuPolicy {
     this.position = new StaticArray<i32>(ways);
     this.order = new StaticArray<i32>(ways);
     this.epoch = new StaticArray<u32>(sets);
+    this.sorted = new StaticArray<bool>(sets);
     this.bound = new StaticArray<i32>(sets * BOUNDS);
   }
 
@@ -52,17 +58,19 @@ export class LfuPolicy {
 
   hit(set: i32, way: i32, nat: u64): void {
     const value = this.value(set, way);
-    // Last of segment `value` becomes first of segment `value + 1`.
-    const boundAt = set * BOUNDS + <i32>value + 1;
-    const last = unchecked(this.bound[boundAt]) - 1;
-    const base = set * this.assoc;
-    const at = unchecked(this.position[way]);
-    const other = unchecked(this.order[base + last]);
-    unchecked((this.order[base + at] = other));
-    unchecked((this.position[other] = at));
-    unchecked((this.order[base + last] = way));
-    unchecked((this.position[way] = last));
-    unchecked((this.bound[boundAt] = last));
+    if (unchecked(this.sorted[set])) {
+      // Last of segment `value` becomes first of segment `value + 1`.
+      const boundAt = set * BOUNDS + <i32>value + 1;
+      const last = unchecked(this.bound[boundAt]) - 1;
+      const base = set * this.assoc;
+      const at = unchecked(this.position[way]);
+      const other = unchecked(this.order[base + last]);
+      unchecked((this.order[base + at] = other));
+      unchecked((this.position[other] = at));
+      unchecked((this.order[base + last] = way));
+      unchecked((this.position[way] = last));
+      unchecked((this.bound[boundAt] = last));
+    }
     const count = value + 1;
     const epoch = unchecked(this.epoch[set]);
     unchecked((this.counter[way] = count));
@@ -72,28 +80,25 @@ export class LfuPolicy {
 
   fill(set: i32, way: i32, nat: u64, replaced: bool): void {
     const bounds = set * BOUNDS;
-    let at: i32;
-    let from: i32;
     if (replaced) {
-      // The victim's segment is the lowest non-empty one; the entry keeps its place.
-      at = unchecked(this.position[way]);
-      from = <i32>this.value(set, way);
-    } else {
-      at = unchecked(this.bound[bounds + VALUES]);
-      unchecked((this.bound[bounds + VALUES] = at + 1));
-      unchecked((this.order[set * this.assoc + at] = way));
-      unchecked((this.position[way] = at));
-      from = VALUES - 1;
-    }
-    // Down to segment 0: swap with the first way of each segment crossed.
-    for (let v = from; v > 0; v--) {
-      const first = unchecked(this.bound[bounds + v]);
-      this.swap(set, at, first);
-      unchecked((this.bound[bounds + v] = first + 1));
-      at = first;
+      // The victim is in the lowest non-empty segment (those below are empty) and keeps
+      // its place in `order`; down to segment 0, it swaps with the first way of each
+      // segment crossed.
+      let at = unchecked(this.position[way]);
+      for (let v = <i32>this.value(set, way); v > 0; v--) {
+        const first = unchecked(this.bound[bounds + v]);
+        this.swap(set, at, first);
+        unchecked((this.bound[bounds + v] = first + 1));
+        at = first;
+      }
     }
     unchecked((this.counter[way] = 0));
     unchecked((this.counterEpoch[way] = unchecked(this.epoch[set])));
+    if (!replaced) {
+      const entries = unchecked(this.bound[bounds + VALUES]) + 1;
+      unchecked((this.bound[bounds + VALUES] = entries));
+      if (entries == this.assoc) this.sortSet(set);
+    }
   }
 
   victim(set: i32): i32 {
@@ -110,12 +115,41 @@ export class LfuPolicy {
 
   private halve(set: i32, epoch: u32): void {
     unchecked((this.epoch[set] = epoch + 1));
+    if (!unchecked(this.sorted[set])) return;
     const bounds = set * BOUNDS;
     // New segment j = old segments 2j and 2j + 1 (read before written: 2j >= j).
     for (let j = 1; j < VALUES; j++) {
       const from = 2 * j < VALUES ? 2 * j : VALUES;
       unchecked((this.bound[bounds + j] = this.bound[bounds + from]));
     }
+  }
+
+  /** Sorts a set's ways by counter (a counting sort): `order`, `position` and `bound`. */
+  private sortSet(set: i32): void {
+    const bounds = set * BOUNDS;
+    const first = set * this.assoc;
+    const last = first + this.assoc;
+    const next = this.next;
+    for (let v = 0; v < VALUES; v++) unchecked((next[v] = 0));
+    for (let way = first; way < last; way++) {
+      const value = <i32>this.value(set, way);
+      unchecked((next[value] = next[value] + 1));
+    }
+    let start = 0;
+    for (let v = 0; v < VALUES; v++) {
+      const count = unchecked(next[v]);
+      unchecked((this.bound[bounds + v] = start));
+      unchecked((next[v] = start));
+      start += count;
+    }
+    for (let way = first; way < last; way++) {
+      const value = <i32>this.value(set, way);
+      const at = unchecked(next[value]);
+      unchecked((next[value] = at + 1));
+      unchecked((this.order[first + at] = way));
+      unchecked((this.position[way] = at));
+    }
+    unchecked((this.sorted[set] = true));
   }
 
   @inline private swap(set: i32, a: i32, b: i32): void {
