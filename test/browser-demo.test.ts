@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildWebDemo,
@@ -18,6 +19,20 @@ import {
   synthMatchesSample,
   type DemoCheckReport,
 } from './browser/demo-check.js';
+import {
+  axeViolations,
+  bigTrace,
+  finishedRuns,
+  finishedSweeps,
+  fullyInView,
+  openDemo,
+  setLive,
+  setRange,
+  sliderAccessibility,
+  waitForRun,
+  waitForSweep,
+} from './browser/page-helpers.js';
+import type { BrowserContext, Page } from 'playwright-core';
 
 const browserRequired = process.env['HYPERSIO_REQUIRE_BROWSER'] === '1';
 const browserPresent = existsSync(CHROMIUM_PATH);
@@ -65,6 +80,12 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo (web/)', () =
     expect(report.recordErrorShown).toBe(report.recordErrorCli);
   });
 
+  it('does not keep a file that failed the check: unlisted, freed in the worker, the picker back on the sample', () => {
+    expect(report.fileOptionsAfterErrors).toEqual([]);
+    expect(report.workerFilesAfterErrors).toBe('0');
+    expect(report.selectedAfterErrors).toBe(`sample:${report.traceName}`);
+  });
+
   it('runs offline, without page errors or outside requests', () => {
     expect(report.pageErrors).toEqual([]);
   });
@@ -78,5 +99,198 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo (web/)', () =
     const sample = samples.find((s) => s.tenants === CHECK_CONFIG.tenants);
     if (sample?.origin !== 'synthetic') return; // golden fallback: nothing to reproduce
     expect(synthMatchesSample(sample.name, sample.tenants, sample.translations / 3 / sample.tenants)).toBe(true);
+  });
+});
+
+/** Usability checks of issue 17: each drives a fresh page in the same browser. */
+describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (web/)', () => {
+  let cleanup: (() => Promise<void>)[] = [];
+  let siteUrl = '';
+  let context: BrowserContext;
+  /** A fresh page for one check; closed after the tests, which fail if it logged an error. */
+  const open = async (viewport?: { width: number; height: number }): Promise<Page> => {
+    const { page, errors } = await openDemo(context, siteUrl, viewport);
+    cleanup.unshift(async () => {
+      await page.close();
+      expect(errors).toEqual([]);
+    });
+    return page;
+  };
+  /** Loads a file through the "Load your trace…" input and waits for its run (or its refusal). */
+  const upload = async (page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }) => {
+    const before = await finishedRuns(page);
+    await page.setInputFiles('#trace-file', file);
+    return before;
+  };
+  const sampleBytes = (tenants: number): { name: string; buffer: Buffer } => {
+    const samples = JSON.parse(readFileSync(join(SITE_DIR, 'samples/index.json'), 'utf8')) as { name: string; file: string; tenants: number }[];
+    const sample = samples.find((s) => s.tenants === tenants) ?? samples[0]!;
+    return { name: `mine_${tenants}_${sample.name}`, buffer: gunzipSync(readFileSync(join(SITE_DIR, sample.file))) };
+  };
+
+  beforeAll(async () => {
+    if (!browserPresent) throw new Error(`${CHROMIUM_PATH} not found: run bash .ci/install-chromium.sh`);
+    // The first describe block has built the site (vitest runs a file's blocks in order).
+    if (!existsSync(join(SITE_DIR, 'index.html'))) await buildWebDemo();
+    const server = await serveStatic(SITE_DIR);
+    cleanup.push(server.close);
+    const browser = await launchChromium();
+    cleanup.unshift(browser.close);
+    siteUrl = server.url;
+    context = browser.context;
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const close of cleanup) await close();
+    cleanup = [];
+  });
+
+  it('has no axe-core violations, at desktop and phone widths', async () => {
+    for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
+      const page = await open(viewport);
+      expect(await axeViolations(page)).toEqual([]);
+    }
+  });
+
+  it('names both sliders and exposes their values, not their exponents', async () => {
+    const page = await open();
+    expect(await sliderAccessibility(page)).toEqual([
+      { name: 'IOTLB Entries', value: 64, min: 4, max: 4096 },
+      { name: 'In-flight translations (tq)', value: 8, min: 1, max: 128 },
+    ]);
+    expect(await page.locator('#iotlb-entries').getAttribute('aria-valuetext')).toBe('64 entries');
+    await page.focus('#iotlb-entries');
+    await page.keyboard.press('ArrowRight');
+    await page.focus('#tq');
+    await page.keyboard.press('ArrowLeft');
+    expect(await sliderAccessibility(page)).toEqual([
+      { name: 'IOTLB Entries', value: 128, min: 4, max: 4096 },
+      { name: 'In-flight translations (tq)', value: 4, min: 1, max: 128 },
+    ]);
+    expect(await page.locator('#tq').getAttribute('aria-valuetext')).toBe('4 translations');
+  });
+
+  it('draws a focus ring on "Load your trace…" when its hidden input has keyboard focus', async () => {
+    const page = await open();
+    await page.focus('#trace-select');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('trace-file');
+    const outline = await page.locator('label[for="trace-file"]').evaluate((label) => getComputedStyle(label).outlineStyle);
+    expect(outline).not.toBe('none');
+  });
+
+  it('keeps Run, the re-run switch and the progress bar on screen at 1024×768 and 1366×768', async () => {
+    for (const viewport of [{ width: 1024, height: 768 }, { width: 1366, height: 768 }]) {
+      const page = await open(viewport);
+      for (const scrollY of [0, 10_000]) {
+        await page.evaluate((y) => window.scrollTo(0, y), scrollY);
+        for (const selector of ['#run-button', 'label.switch', '#progress']) {
+          expect({ ...viewport, scrollY, selector, inView: await fullyInView(page, selector) }).toMatchObject({ inView: true });
+        }
+      }
+    }
+  });
+
+  it('frees an uploaded file in the worker when it is replaced or removed', async () => {
+    const page = await open();
+    const first = sampleBytes(16);
+    const second = sampleBytes(4);
+    let before = await upload(page, { ...first, mimeType: 'application/octet-stream' });
+    await waitForRun(page, before);
+    expect(await page.evaluate(() => document.body.dataset['workerFileBytes'])).toBe(String(first.buffer.byteLength));
+    before = await upload(page, { ...second, mimeType: 'application/octet-stream' });
+    await waitForRun(page, before);
+    await page.waitForFunction(() => document.body.dataset['workerFiles'] === '1');
+    expect(await page.evaluate(() => document.body.dataset['workerFileBytes'])).toBe(String(second.buffer.byteLength));
+    const translations = (second.buffer.byteLength / 48).toLocaleString('en-US');
+    expect(await page.locator('#trace-select option[value^="file:"]').allTextContents()).toEqual([`${second.name} · ${translations} translations`]);
+    await page.click('#remove-file');
+    await page.waitForFunction(() => document.body.dataset['workerFiles'] === '0');
+    expect(await page.locator('#trace-select option[value^="file:"]').count()).toBe(0);
+    expect(await page.locator('#trace-select').inputValue()).toMatch(/^sample:/);
+    expect(await page.locator('#remove-file').isHidden()).toBe(true);
+  });
+
+  it('with "Re-run on change" off, Run updates the sweep chart too', async () => {
+    const page = await open();
+    await setLive(page, false);
+    await setRange(page, '#iotlb-entries', 10); // 1,024 entries
+    const sweeps = await finishedSweeps(page);
+    const runs = await finishedRuns(page);
+    await page.click('#run-button');
+    await waitForRun(page, runs);
+    await waitForSweep(page, sweeps);
+    const shown = await page.locator('#utilization').textContent();
+    const tenants = await page.locator('#fact-tenants').textContent();
+    const pointA = await page.locator(`#sweep-chart circle[data-series="A"][data-x="${tenants}"]`).getAttribute('data-y');
+    expect((Number(pointA) * 100).toFixed(1)).toBe(shown);
+    expect(await page.locator('#sweep-legend').textContent()).toContain('A · IOTLB 1K');
+  });
+
+  it('applies the changes made while "Re-run on change" was off when it is turned on', async () => {
+    const page = await open();
+    await setLive(page, false);
+    const runs = await finishedRuns(page);
+    await setRange(page, '#tq', 5); // tq 32
+    await page.waitForTimeout(400);
+    expect(await finishedRuns(page)).toBe(runs);
+    await setLive(page, true);
+    await waitForRun(page, runs);
+    expect(await page.locator('#hero-config').textContent()).toContain('tq 32');
+  });
+
+  it('on the IOTLB axis, leaves the IOTLB size out of the legend', async () => {
+    const page = await open();
+    const sweeps = await finishedSweeps(page);
+    await page.selectOption('#sweep-axis', 'iotlb');
+    await waitForSweep(page, sweeps);
+    const legend = (await page.locator('#sweep-legend').textContent()) ?? '';
+    expect(legend).not.toContain('IOTLB');
+    expect(legend).toContain('A · tq 8 · OoO');
+  });
+
+  it('never breaks the command text inside a flag or a file name, even on a phone', async () => {
+    const page = await open({ width: 390, height: 844 });
+    const words = await page.locator('#cli-command .word').evaluateAll((spans) => spans.map((s) => ({ text: s.textContent, lines: s.getClientRects().length })));
+    expect(words.length).toBeGreaterThan(5);
+    expect(words.filter((w) => w.lines !== 1)).toEqual([]);
+    expect(words.map((w) => w.text)).toContain('--order rand');
+  });
+
+  describe('a 1.5-million-translation trace', () => {
+    let page: Page;
+    beforeAll(async () => {
+      page = await open({ width: 390, height: 844 });
+    });
+
+    it('shows a running indicator at phone width, scrolled anywhere, and can be cancelled', async () => {
+      const runs = await upload(page, bigTrace());
+      await page.waitForSelector('#cancel-button:not([hidden])');
+      await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+      expect(await fullyInView(page, '#engine-status')).toBe(true);
+      expect(await page.locator('#engine-text').textContent()).toBe('Running the model…');
+      await page.click('#cancel-button');
+      await page.waitForFunction(() => document.body.dataset['busy'] === 'false' && document.getElementById('engine-status')?.dataset['state'] === 'ready');
+      expect(await page.locator('#engine-text').textContent()).toBe('Cancelled');
+      expect(await finishedRuns(page)).toBe(runs);
+      expect(await page.locator('#run-button').isVisible()).toBe(true);
+    });
+
+    it('runs to the end, and the cache table shows its seven-digit counts unclipped', async () => {
+      const runs = await finishedRuns(page);
+      await page.click('#run-button');
+      await waitForRun(page, runs);
+      expect(await page.locator('#fact-tenants').textContent()).toBe('1,024');
+      for (const viewport of [{ width: 390, height: 844 }, { width: 1024, height: 768 }, { width: 1440, height: 900 }]) {
+        await page.setViewportSize(viewport);
+        const clipped = await page.locator('#cache-table').evaluate((table) => {
+          const cells = [...table.querySelectorAll('th, td, .rate-text')].filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent);
+          const scroller = table.parentElement!;
+          return { cells, tableOverflows: scroller.scrollWidth > scroller.clientWidth + 1 };
+        });
+        expect({ ...viewport, ...clipped }).toEqual({ ...viewport, cells: [], tableOverflows: false });
+      }
+      expect(await page.locator('#cache-table td.num').allTextContents()).toContainEqual(expect.stringMatching(/^\d,\d{3},\d{3}$/));
+    });
   });
 });

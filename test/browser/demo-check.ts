@@ -10,10 +10,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { projectRoot } from '../../core/paths.js';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { PROJECT_ROOT, setRange, waitForRun } from './page-helpers.js';
 
-export const PROJECT_ROOT = projectRoot();
+export { PROJECT_ROOT };
 export const SITE_DIR = join(PROJECT_ROOT, 'build/web');
 export const CHROMIUM_PATH = process.env['HYPERSIO_CHROMIUM'] ?? '/usr/bin/chromium';
 const HYPERSIO_BIN = join(PROJECT_ROOT, 'bin/hypersio');
@@ -106,6 +106,10 @@ export interface DemoCheckReport {
   sizeErrorCli: string;
   recordErrorShown: string;
   recordErrorCli: string;
+  /** After both bad files: the picker's own-file entries, its selection, and what the worker holds. */
+  fileOptionsAfterErrors: string[];
+  selectedAfterErrors: string;
+  workerFilesAfterErrors: string;
   pageErrors: string[];
 }
 
@@ -126,20 +130,6 @@ function cliError(path: string, name: string, args: string[]): string {
   const { status, stderr } = runCli(['run', '--trace', path, ...args, '--json']);
   if (status === 0) throw new Error(`hypersio run accepted ${path}`);
   return stderr.trim().replace(/^hypersio: /, '').replace(path, name);
-}
-
-async function setRange(page: Page, selector: string, value: number): Promise<void> {
-  await page.locator(selector).evaluate((input, v) => {
-    (input as HTMLInputElement).value = String(v);
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  }, value);
-}
-
-/** Waits until the page has finished `runsBefore + 1` runs and is idle. */
-async function waitForRun(page: Page, runsBefore: number): Promise<void> {
-  await page.waitForFunction((n) => Number(document.body.dataset['runs'] ?? 0) > n && document.body.dataset['busy'] === 'false', runsBefore, {
-    timeout: 60_000,
-  });
 }
 
 export async function runDemoCheck(siteUrl: string, context: BrowserContext): Promise<DemoCheckReport> {
@@ -229,6 +219,10 @@ export async function runDemoCheck(siteUrl: string, context: BrowserContext): Pr
   await page.waitForFunction((before) => document.getElementById('error-text')?.textContent?.trim() !== before, errorBefore, { timeout: 30_000 });
   const recordErrorShown = ((await page.locator('#error-text').textContent()) ?? '').trim();
   const recordErrorCli = cliError(recordPath, recordName, []);
+  await page.waitForFunction(() => document.body.dataset['workerFiles'] === '0');
+  const fileOptionsAfterErrors = await page.locator('#trace-select option[value^="file:"]').allTextContents();
+  const selectedAfterErrors = await page.locator('#trace-select').inputValue();
+  const workerFilesAfterErrors = (await page.evaluate(() => document.body.dataset['workerFiles'])) ?? '';
   await page.screenshot({ path: ERROR_SCREENSHOT_PATH, fullPage: false });
 
   await page.close();
@@ -245,6 +239,9 @@ export async function runDemoCheck(siteUrl: string, context: BrowserContext): Pr
     sizeErrorCli,
     recordErrorShown,
     recordErrorCli,
+    fileOptionsAfterErrors,
+    selectedAfterErrors,
+    workerFilesAfterErrors,
     pageErrors,
   };
 }

@@ -13,6 +13,8 @@ export interface SeriesPoint {
 }
 
 export interface Series {
+  /** Short name, on each point as data-series. */
+  id: string;
   name: string;
   /** CSS colour (a custom property such as var(--series-a) is fine). */
   color: string;
@@ -77,7 +79,7 @@ export function renderLineChart(container: HTMLElement, spec: LineChartSpec): vo
     parts.push(`<path class="line" d="${path}" style="stroke:${s.color}"/>`);
     for (const p of points) {
       parts.push(
-        `<circle class="dot" cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="4" style="stroke:${s.color}"><title>${escapeHtml(`${s.name}\n${p.label}`)}</title></circle>`,
+        `<circle class="dot" cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="4" style="stroke:${s.color}" data-series="${escapeHtml(s.id)}" data-x="${p.x}" data-y="${p.y}"><title>${escapeHtml(`${s.name}\n${p.label}`)}</title></circle>`,
       );
     }
   }

@@ -5,89 +5,88 @@
 import '@fontsource-variable/inter';
 import '@fontsource-variable/jetbrains-mono';
 import './styles.css';
-import { baseConfig, formatCacheConfig, validateConfig, type CacheGeometry, type IotlbPolicy, type ModelConfig } from '../../orchestrator/config.js';
+import { formatCacheConfig, validateConfig, type CacheGeometry, type ModelConfig } from '../../orchestrator/config.js';
 import { CACHE_NAMES, type CacheName, type RunResult } from '../../orchestrator/model-core.js';
-import type { SampleInfo } from '../samples-plugin.js';
-import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type Series } from './charts.js';
-import { escapeHtml, formatCount, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
-import { ModelClient } from './model-client.js';
-import type { TraceRef } from './protocol.js';
 import { TRACE_RECORD_BYTES, traceSizeProblem } from '../../core/trace-format.js';
+import type { SampleInfo } from '../samples-plugin.js';
+import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type Series, type TenantBar } from './charts.js';
+import { CFG_FILE_NAME, cliCommands, describe, describeLong, fullyAssociative, geometry, readConfig, updateControlLabels, type TraceChoice } from './controls.js';
+import { escapeHtml, formatCount, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
+import { ModelClient, RunCancelled } from './model-client.js';
+import { ui } from './page.js';
+import type { TraceRef } from './protocol.js';
 
 // ---------------------------------------------------------------------------
-// Elements
+// The page's state, all of it
 
-function element<T extends HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (!found) throw new Error(`page is missing #${id}`);
-  return found as T;
+type SweepAxis = 'tenants' | 'iotlb';
+type SweepVariant = 'iotlb4' | 'tq4' | 'prefetch' | 'oracle' | 'order';
+
+interface SweepChart {
+  axis: SweepAxis;
+  series: Series[];
+  xTicks: number[];
 }
 
-const ui = {
-  form: element<HTMLFormElement>('controls'),
-  traceSelect: element<HTMLSelectElement>('trace-select'),
-  traceFile: element<HTMLInputElement>('trace-file'),
-  traceMeta: element('trace-meta'),
-  iotlbEntries: element<HTMLInputElement>('iotlb-entries'),
-  iotlbEntriesValue: element<HTMLOutputElement>('iotlb-entries-value'),
-  iotlbWays: element<HTMLSelectElement>('iotlb-ways'),
-  ccEntries: element<HTMLSelectElement>('cc-entries'),
-  l2Entries: element<HTMLSelectElement>('l2-entries'),
-  l3Entries: element<HTMLSelectElement>('l3-entries'),
-  tq: element<HTMLInputElement>('tq'),
-  tqValue: element<HTMLOutputElement>('tq-value'),
-  linkGbps: element<HTMLSelectElement>('link-gbps'),
-  prefetchEntries: element<HTMLSelectElement>('prefetch-entries'),
-  salloc: element<HTMLInputElement>('salloc'),
-  live: element<HTMLInputElement>('live'),
-  runButton: element<HTMLButtonElement>('run-button'),
-  progress: element('progress'),
-  progressBar: element('progress-bar'),
-  engine: element('engine-status'),
-  engineText: element('engine-text'),
-  results: element('results'),
-  errorBanner: element('error-banner'),
-  errorText: element('error-text'),
-  utilization: element('utilization'),
-  utilizationMeter: element('utilization-meter'),
-  throughput: element('throughput-mbps'),
-  heroConfig: element('hero-config'),
-  linkLabel: element('link-label'),
-  factTenants: element('fact-tenants'),
-  factTranslations: element('fact-translations'),
-  factIotlb: element('fact-iotlb'),
-  factTime: element('fact-time'),
-  factDropped: element('fact-dropped'),
-  factElapsed: element('fact-elapsed'),
-  sweepTitle: element('sweep-title'),
-  sweepNote: element('sweep-note'),
-  sweepAxis: element<HTMLSelectElement>('sweep-axis'),
-  sweepVariant: element<HTMLSelectElement>('sweep-variant'),
-  sweepButton: element<HTMLButtonElement>('sweep-button'),
-  sweepLegend: element('sweep-legend'),
-  sweepChart: element('sweep-chart'),
-  tenantChart: element('tenant-chart'),
-  fairnessNote: element('fairness-note'),
-  cacheTable: element<HTMLTableElement>('cache-table'),
-  cliCommand: element('cli-command'),
-  downloadCfg: element<HTMLButtonElement>('download-cfg'),
+interface PageState {
+  /** The picker's entries by option value ("sample:…", "file:N"). */
+  traces: Map<string, TraceChoice>;
+  /** The bundled samples, as listed in samples/index.json. */
+  samples: SampleInfo[];
+  /** Files loaded so far (numbers the next file's key). */
+  filesLoaded: number;
+  run: {
+    /** The run in progress; aborting it cancels it in the worker. */
+    current?: AbortController;
+    /** Key (configuration and trace) of the run shown. */
+    shownKey: string;
+    /** Finished runs (also on <body data-runs> for the browser test). */
+    finished: number;
+    /** Live mode's debounce. */
+    liveTimer?: number;
+  };
+  sweep: {
+    current?: AbortController;
+    chart?: SweepChart;
+    /** Key of the sweep drawn (or being drawn); a sweep with the same key is not run again. */
+    key: string;
+    finished: number;
+    timer?: number;
+  };
+  /** The run shown in the results (the sweep chart marks it; a resize redraws its bars). */
+  shown?: { config: ModelConfig; trace: TraceChoice; bars: TenantBar[] };
+  /** The last run or sweep was cancelled with the Cancel button (the status says so until the next run). */
+  cancelled: boolean;
+  /** Delays the running indicator so that quick runs do not make it flicker. */
+  activityTimer?: number;
+  /** Last width the charts were drawn at. */
+  chartWidth: number;
+}
+
+const state: PageState = {
+  traces: new Map(),
+  samples: [],
+  filesLoaded: 0,
+  run: { shownKey: '', finished: 0 },
+  sweep: { key: '', finished: 0 },
+  cancelled: false,
+  chartWidth: 0,
 };
+
+const client = new ModelClient(new Worker(new URL('./model-worker.ts', import.meta.url), { type: 'module' }));
+client.onFilesHeld = (count, bytes) => {
+  // For the browser test: what the worker still holds of the files loaded.
+  document.body.dataset['workerFiles'] = String(count);
+  document.body.dataset['workerFileBytes'] = String(bytes);
+};
+
+const runKey = (config: ModelConfig, trace: TraceChoice) => JSON.stringify([config, trace.ref]);
 
 // ---------------------------------------------------------------------------
 // Traces: bundled samples and files loaded by the user
 
-interface TraceChoice {
-  ref: TraceRef;
-  translations: number;
-  sample?: SampleInfo;
-}
-
-const traceChoices = new Map<string, TraceChoice>();
-let samples: SampleInfo[] = [];
-let loadedFiles = 0;
-
 function currentTrace(): TraceChoice {
-  const choice = traceChoices.get(ui.traceSelect.value);
+  const choice = state.traces.get(ui.traceSelect.value);
   if (!choice) throw new Error('no trace is selected');
   return choice;
 }
@@ -95,34 +94,39 @@ function currentTrace(): TraceChoice {
 /** Sample URLs are made absolute here: the worker would resolve them against its own script's URL. */
 const sampleRef = (s: SampleInfo): TraceRef => ({ kind: 'sample', url: new URL(s.file, document.baseURI).href, name: s.name });
 
+/** Eight tenants: enough sharing to show misses and unfairness at the default settings. */
+const preferredSample = (): SampleInfo | undefined => state.samples.find((s) => s.tenants === 8) ?? state.samples[0];
+
 async function loadSamples(): Promise<void> {
   const response = await fetch(new URL('samples/index.json', document.baseURI));
   if (!response.ok) throw new Error(`cannot load the sample list (${response.status})`);
-  samples = (await response.json()) as SampleInfo[];
+  state.samples = (await response.json()) as SampleInfo[];
   const group = document.createElement('optgroup');
-  group.label = samples[0]?.origin === 'synthetic' ? 'Synthetic NIC traces (bundled)' : 'Golden traces (bundled)';
-  for (const s of samples) {
+  group.label = state.samples[0]?.origin === 'synthetic' ? 'Synthetic NIC traces (bundled)' : 'Golden traces (bundled)';
+  for (const s of state.samples) {
     const key = `sample:${s.name}`;
-    traceChoices.set(key, { ref: sampleRef(s), translations: s.translations, sample: s });
+    state.traces.set(key, { ref: sampleRef(s), translations: s.translations, sample: s });
     group.append(new Option(`${s.tenants} tenant${s.tenants === 1 ? '' : 's'} · ${formatInteger(s.translations)} translations`, key));
   }
   ui.traceSelect.append(group);
-  // Eight tenants: enough sharing to show misses and unfairness at the default settings.
-  const preferred = samples.find((s) => s.tenants === 8) ?? samples[0];
+  const preferred = preferredSample();
   if (preferred) ui.traceSelect.value = `sample:${preferred.name}`;
 }
 
+const fileKeys = () => [...state.traces.keys()].filter((key) => key.startsWith('file:'));
+
+/** Lists a file the size check passed; its first run checks its records (runNow drops it if they fail). */
 async function loadTraceFile(file: File): Promise<void> {
   const bytes = await file.arrayBuffer();
   const problem = traceSizeProblem(file.name, bytes.byteLength);
   if (problem) {
-    showError(problem);
+    showError(problem, { stale: false });
     return;
   }
-  const key = `file:${++loadedFiles}`;
+  const key = `file:${++state.filesLoaded}`;
   const translations = bytes.byteLength / TRACE_RECORD_BYTES;
   client.addFile(key, file.name, bytes);
-  traceChoices.set(key, { ref: { kind: 'file', key, name: file.name }, translations });
+  state.traces.set(key, { ref: { kind: 'file', key, name: file.name }, translations });
   let group = ui.traceSelect.querySelector<HTMLOptGroupElement>('optgroup[data-files]');
   if (!group) {
     group = document.createElement('optgroup');
@@ -133,124 +137,44 @@ async function loadTraceFile(file: File): Promise<void> {
   group.append(new Option(`${file.name} · ${formatInteger(translations)} translations`, key));
   ui.traceSelect.value = key;
   onTraceChanged();
-  void runNow();
+  await runNow();
+}
+
+/**
+ * Unlists a loaded file and frees it in the worker. If it was selected, the picker goes
+ * back to the trace of the run shown (or the default sample).
+ */
+function dropFile(key: string): void {
+  state.traces.delete(key);
+  client.removeFile(key);
+  const wasSelected = ui.traceSelect.value === key;
+  const option = [...ui.traceSelect.options].find((o) => o.value === key);
+  const group = option?.parentElement;
+  option?.remove();
+  if (group instanceof HTMLOptGroupElement && group.children.length === 0) group.remove();
+  if (!wasSelected) return;
+  const shown = state.shown && [...state.traces].find(([, choice]) => choice === state.shown?.trace)?.[0];
+  const preferred = preferredSample();
+  ui.traceSelect.value = shown ?? (preferred ? `sample:${preferred.name}` : '');
+  onTraceChanged();
 }
 
 function onTraceChanged(): void {
   const choice = currentTrace();
   const origin = choice.sample ? (choice.sample.origin === 'synthetic' ? 'synthetic, seed 1' : 'golden trace') : 'loaded from your disk';
   ui.traceMeta.innerHTML = `<span class="mono">${escapeHtml(choice.ref.name)}</span><br>${formatInteger(choice.translations)} translations · ${formatBytes(choice.translations * TRACE_RECORD_BYTES)} · ${origin}`;
+  ui.removeFile.hidden = choice.ref.kind !== 'file';
 }
 
 const formatBytes = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`);
 
 // ---------------------------------------------------------------------------
-// Controls ⇄ configuration
-
-const checkedValue = (name: string): string =>
-  ui.form.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`)?.value ?? '';
-
-/** A cache of `size` entries with at most `ways` ways (fewer entries than ways: fully associative). */
-function geometry(size: number, ways: number): CacheGeometry {
-  if (size === 0) return { size: 0, assoc: 0, groups: 1 };
-  return { size, assoc: ways === 0 ? size : Math.min(ways, size), groups: 1 };
-}
-
-function readConfig(): ModelConfig {
-  const config = baseConfig();
-  config.iotlb = geometry(2 ** Number(ui.iotlbEntries.value), Number(ui.iotlbWays.value));
-  config.iotlbPolicy = checkedValue('policy') as IotlbPolicy;
-  config.cc = geometry(Number(ui.ccEntries.value), 0);
-  config.l2page = geometry(Number(ui.l2Entries.value), 16);
-  config.l3page = geometry(Number(ui.l3Entries.value), 16);
-  config.tq = 2 ** Number(ui.tq.value);
-  config.outOfOrder = checkedValue('order') !== 'in-order';
-  config.linkGbps = Number(ui.linkGbps.value);
-  config.prefetch.bufferSize = Number(ui.prefetchEntries.value);
-  config.selectiveAlloc = ui.salloc.checked;
-  return config;
-}
-
-function updateControlLabels(): void {
-  const entries = 2 ** Number(ui.iotlbEntries.value);
-  ui.iotlbEntriesValue.value = formatInteger(entries);
-  ui.iotlbEntries.setAttribute('aria-valuetext', `${entries} entries`);
-  const tq = 2 ** Number(ui.tq.value);
-  ui.tqValue.value = String(tq);
-  ui.tq.setAttribute('aria-valuetext', String(tq));
-  // Range fill for WebKit/Blink, which have no ::-moz-range-progress.
-  for (const range of [ui.iotlbEntries, ui.tq]) {
-    const fraction = (Number(range.value) - Number(range.min)) / (Number(range.max) - Number(range.min));
-    range.style.setProperty('--fill', `${(fraction * 100).toFixed(1)}%`);
-  }
-}
-
-const POLICY_LABEL: Record<IotlbPolicy, string> = { lru: 'LRU', lfu: 'LFU', oracle: 'oracle' };
-
-/** Whether a cache geometry is one set holding every entry. */
-function fullyAssociative(g: CacheGeometry): boolean {
-  return g.assoc === g.size;
-}
-
-/** One line summing up a configuration, for legends. */
-function describe(config: ModelConfig): string {
-  const parts = [`IOTLB ${formatCount(config.iotlb.size)}`, `tq ${config.tq}`, config.outOfOrder ? 'OoO' : 'in-order'];
-  if (config.iotlbPolicy !== 'lru') parts.push(POLICY_LABEL[config.iotlbPolicy]);
-  if (config.prefetch.bufferSize > 0) parts.push(`prefetch ${config.prefetch.bufferSize}`);
-  return parts.join(' · ');
-}
-
-/** The configuration in words, under the big number. */
-function describeLong(config: ModelConfig): string {
-  const ways = fullyAssociative(config.iotlb) ? 'fully associative' : `${config.iotlb.assoc}-way`;
-  const parts = [`IOTLB ${formatInteger(config.iotlb.size)} entries, ${ways}, ${POLICY_LABEL[config.iotlbPolicy]}`, `tq ${config.tq} ${config.outOfOrder ? 'out-of-order' : 'in-order'}`];
-  if (config.prefetch.bufferSize > 0) parts.push(`prefetch buffer ${config.prefetch.bufferSize}`);
-  if (config.selectiveAlloc) parts.push('selective allocation');
-  return parts.join(' · ');
-}
-
-/** The `hypersio` commands that reproduce the run shown. */
-function cliCommands(config: ModelConfig, trace: TraceChoice): string {
-  const base = baseConfig();
-  const lines: string[] = [];
-  const s = trace.sample;
-  let tracePath = trace.ref.name;
-  if (s?.origin === 'synthetic') {
-    // The bundled samples are exactly what `hypersio synth` writes for these options.
-    const packets = s.translations / 3 / s.tenants;
-    lines.push(`hypersio synth --tenants ${s.tenants} --packets ${packets} --order rand --out-dir traces`);
-    tracePath = `traces/${s.name}`;
-  } else if (s) {
-    // The repository's golden copy, as the test suite unpacks it (test/golden-setup.ts).
-    tracePath = `build/golden/traces/${s.name}`;
-  }
-  const flags = [`hypersio run --trace ${tracePath}`];
-  const cachesChanged = formatCacheConfig(config) !== formatCacheConfig(base);
-  if (cachesChanged) flags.push('--config hypersio-demo.cfg');
-  if (config.tq !== base.tq) flags.push(`--tq ${config.tq}`);
-  if (!config.outOfOrder) flags.push('--in-order');
-  if (config.selectiveAlloc) flags.push('--salloc');
-  if (config.iotlbPolicy !== base.iotlbPolicy) flags.push(`--iotlb-policy ${config.iotlbPolicy}`);
-  if (config.linkGbps !== base.linkGbps) flags.push(`--link-gbps ${config.linkGbps}`);
-  lines.push(flags.join(' '));
-  ui.downloadCfg.hidden = !cachesChanged;
-  return lines.map((line) => `<span class="prompt">$</span> ${escapeHtml(line)}`).join('\n');
-}
-
-// ---------------------------------------------------------------------------
 // Running
 
-const client = new ModelClient(new Worker(new URL('./model-worker.ts', import.meta.url), { type: 'module' }));
-
-let runInFlight = false;
-let runPending = false;
-let liveTimer: number | undefined;
-let lastRunKey = '';
-
-function showError(message: string): void {
+function showError(message: string, { stale = true } = {}): void {
   ui.errorText.textContent = message;
   ui.errorBanner.hidden = false;
-  ui.results.classList.add('stale');
+  ui.results.classList.toggle('stale', stale);
 }
 
 function clearError(): void {
@@ -258,50 +182,88 @@ function clearError(): void {
   ui.results.classList.remove('stale');
 }
 
-function setBusy(busy: boolean): void {
-  ui.runButton.disabled = busy;
-  ui.progress.classList.toggle('active', busy);
-  document.body.dataset['busy'] = busy ? 'true' : 'false';
-  if (!busy) ui.progressBar.style.width = '0%';
+const READY_TEXT = 'WebAssembly model ready · runs locally';
+
+/** Shows whether a run or a sweep is in progress: at once on <body data-busy>, after a moment on screen. */
+function updateActivity(): void {
+  document.body.dataset['busy'] = state.run.current ? 'true' : 'false';
+  const running = state.run.current !== undefined || state.sweep.current !== undefined;
+  window.clearTimeout(state.activityTimer);
+  if (running) state.activityTimer = window.setTimeout(() => showActivity(true), 150);
+  else showActivity(false);
 }
 
-/** Runs the configuration now; a change made meanwhile queues exactly one more run. */
-async function runNow(): Promise<void> {
-  if (runInFlight) {
-    runPending = true;
-    return;
-  }
+function showActivity(running: boolean): void {
+  ui.engine.dataset['state'] = running ? 'running' : 'ready';
+  if (running) ui.engineText.textContent = state.run.current ? 'Running the model…' : 'Running the sweep…';
+  else ui.engineText.textContent = state.cancelled ? 'Cancelled' : READY_TEXT;
+  if (!running) showProgress(undefined);
+  const cancelHadFocus = document.activeElement === ui.cancelButton;
+  ui.runButton.hidden = running;
+  ui.cancelButton.hidden = !running;
+  if (cancelHadFocus && !running) ui.runButton.focus();
+  ui.progress.classList.toggle('active', running);
+}
+
+/** Progress of what is running, 0..1 (undefined: none). */
+function showProgress(fraction: number | undefined): void {
+  ui.progressBar.style.width = `${((fraction ?? 0) * 100).toFixed(1)}%`;
+  ui.enginePercent.textContent = fraction === undefined ? '' : `${Math.floor(fraction * 100)}%`;
+}
+
+type RunStatus = 'done' | 'failed' | 'cancelled';
+
+/** Runs the controls' configuration now, cancelling a run still in progress (the newest wins). */
+async function runNow(): Promise<RunStatus> {
+  state.run.current?.abort();
+  cancelSweep();
   const config = readConfig();
   const trace = currentTrace();
   try {
     validateConfig(config);
   } catch (err) {
     showError((err as Error).message);
-    return;
+    return 'failed';
   }
-  runInFlight = true;
-  setBusy(true);
-  const runKey = JSON.stringify([config, trace.ref]);
+  const controller = new AbortController();
+  state.run.current = controller;
+  state.cancelled = false;
+  updateActivity();
   try {
-    const outcome = await client.run(config, trace.ref, (done, total) => {
-      ui.progressBar.style.width = `${((done / total) * 100).toFixed(1)}%`;
+    const outcome = await client.run(config, trace.ref, {
+      signal: controller.signal,
+      onProgress: (done, total) => showProgress(done / total),
     });
     clearError();
     showResult(config, trace, outcome.result, outcome.elapsedMs);
-    lastRunKey = runKey;
-    document.body.dataset['runs'] = String(Number(document.body.dataset['runs'] ?? '0') + 1);
+    state.run.shownKey = runKey(config, trace);
+    document.body.dataset['runs'] = String(++state.run.finished);
+    // A file that ran replaces any loaded before it.
+    if (trace.ref.kind === 'file') for (const key of fileKeys()) if (key !== trace.ref.key) dropFile(key);
+    scheduleSweep();
+    return 'done';
   } catch (err) {
-    showError((err as Error).message);
+    if (err instanceof RunCancelled) return 'cancelled';
+    // A file the model refuses is not kept: unlisted, freed, and the picker goes back.
+    if (trace.ref.kind === 'file') dropFile(trace.ref.key);
+    showError((err as Error).message, { stale: runKey(readConfig(), currentTrace()) !== state.run.shownKey });
+    return 'failed';
   } finally {
-    runInFlight = false;
-    setBusy(false);
+    if (state.run.current === controller) {
+      state.run.current = undefined;
+      updateActivity();
+    }
   }
-  if (runPending) {
-    runPending = false;
-    await runNow();
-    return;
-  }
-  if (ui.live.checked) scheduleSweep();
+}
+
+/** The Cancel button: stops the run and the sweep in progress. */
+function cancelAll(): void {
+  state.run.current?.abort();
+  state.run.current = undefined;
+  cancelSweep();
+  state.cancelled = true;
+  ui.results.classList.toggle('stale', runKey(readConfig(), currentTrace()) !== state.run.shownKey);
+  updateActivity();
 }
 
 function onControlsChanged(): void {
@@ -309,10 +271,11 @@ function onControlsChanged(): void {
   if (!ui.live.checked) return;
   // The sweep shown no longer matches the controls; stop it so the single run is not kept waiting.
   cancelSweep();
-  window.clearTimeout(liveTimer);
+  window.clearTimeout(state.run.liveTimer);
   // Short debounce: dragging a slider re-runs as it goes without queueing every step.
-  liveTimer = window.setTimeout(() => {
-    if (JSON.stringify([readConfig(), currentTrace().ref]) !== lastRunKey) void runNow();
+  state.run.liveTimer = window.setTimeout(() => {
+    if (runKey(readConfig(), currentTrace()) !== state.run.shownKey) void runNow();
+    else scheduleSweep();
   }, 90);
 }
 
@@ -327,28 +290,33 @@ function showResult(config: ModelConfig, trace: TraceChoice, r: RunResult, elaps
   ui.linkLabel.textContent = String(config.linkGbps);
   ui.heroConfig.textContent = describeLong(config);
 
-  const flows = Object.entries(r.flows).map(([did, f]) => ({ did, mbps: f.mbps, translations: f.translations }));
+  const bars = Object.entries(r.flows).map(([did, f]) => ({ did, mbps: f.mbps, translations: f.translations }));
   const iotlb = r.caches.IOTLB;
-  ui.factTenants.textContent = formatInteger(flows.length);
+  ui.factTenants.textContent = formatInteger(bars.length);
   ui.factTranslations.textContent = formatInteger(r.translations);
   ui.factIotlb.textContent = iotlb.hit + iotlb.miss > 0 ? `${formatPercent(iotlb.hit / (iotlb.hit + iotlb.miss))}%` : '—';
   ui.factTime.textContent = formatDuration(r.simTimeNs);
   ui.factDropped.textContent = formatInteger(r.packetsDropped);
   ui.factElapsed.textContent = `${elapsedMs < 10 ? elapsedMs.toFixed(1) : Math.round(elapsedMs)} ms`;
 
-  lastTenantBars = flows;
+  state.shown = { config, trace, bars };
   drawTenantBars();
-  const jain = jainIndex(flows.map((f) => f.mbps));
-  const sorted = flows.map((f) => f.mbps).sort((a, b) => a - b);
+  const jain = jainIndex(bars.map((f) => f.mbps));
+  const sorted = bars.map((f) => f.mbps).sort((a, b) => a - b);
   const spread = sorted.length > 1 && sorted[0]! > 0 ? `${(sorted[sorted.length - 1]! / sorted[0]!).toFixed(2)}×` : '—';
   ui.fairnessNote.innerHTML =
-    flows.length > 1
+    bars.length > 1
       ? `Jain’s fairness index <strong>${jain.toFixed(3)}</strong> · best-served tenant gets <strong>${spread}</strong> the worst-served. Amber: more than ${UNDERSERVED_MARGIN * 100}% below the mean.`
       : 'One tenant: it has the whole link.';
 
   renderCacheTable(config, r);
-  ui.cliCommand.innerHTML = cliCommands(config, trace);
-  updateSweepHighlight(config, trace);
+  const commands = cliCommands(config, trace);
+  ui.downloadCfg.hidden = !commands.needsCfg;
+  // Spaces between words are where a line may wrap; a word (a flag with its value, a path) never breaks.
+  ui.cliCommand.innerHTML = commands.lines
+    .map((words) => `<span class="prompt">$</span> ${words.map((w) => `<span class="word">${escapeHtml(w)}</span>`).join(' ')}`)
+    .join('\n');
+  drawSweep();
 }
 
 const CACHE_LABELS: Record<CacheName, string> = {
@@ -385,16 +353,13 @@ function renderCacheTable(config: ModelConfig, r: RunResult): void {
   if (body) body.innerHTML = rows.join('');
 }
 
-let lastTenantBars: { did: string; mbps: number; translations: number }[] = [];
 function drawTenantBars(): void {
-  if (lastTenantBars.length > 0) renderTenantBars(ui.tenantChart, lastTenantBars, 236);
+  if (state.shown && state.shown.bars.length > 0) renderTenantBars(ui.tenantChart, state.shown.bars, 236);
 }
 
 // ---------------------------------------------------------------------------
 // Sweep: utilization of two configurations across tenant counts or IOTLB sizes
 
-type SweepAxis = 'tenants' | 'iotlb';
-type SweepVariant = 'iotlb4' | 'tq4' | 'prefetch' | 'oracle' | 'order';
 const IOTLB_SWEEP = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 
 function variantOf(config: ModelConfig, variant: SweepVariant): ModelConfig {
@@ -412,20 +377,9 @@ function withIotlbEntries(config: ModelConfig, entries: number): ModelConfig {
   return c;
 }
 
-interface SweepState {
-  axis: SweepAxis;
-  series: Series[];
-  xTicks: number[];
-}
-
-let sweep: SweepState | undefined;
-let sweepGeneration = 0;
-let sweepTimer: number | undefined;
-let lastSweepKey = '';
-
 function scheduleSweep(): void {
-  window.clearTimeout(sweepTimer);
-  sweepTimer = window.setTimeout(() => void runSweep(), 250);
+  window.clearTimeout(state.sweep.timer);
+  state.sweep.timer = window.setTimeout(() => void runSweep(), 250);
 }
 
 async function runSweep(force = false): Promise<void> {
@@ -435,27 +389,33 @@ async function runSweep(force = false): Promise<void> {
   const configB = variantOf(configA, variant);
   const trace = currentTrace();
   const key = JSON.stringify([axis, configA, configB, axis === 'iotlb' ? trace.ref : null]);
-  if (!force && key === lastSweepKey) return;
+  if (!force && key === state.sweep.key) return;
   try {
     validateConfig(configB);
   } catch (err) {
     ui.sweepNote.textContent = `Cannot compare: ${(err as Error).message}`;
     return;
   }
-  const generation = ++sweepGeneration;
-  lastSweepKey = key;
-  const seriesA: Series = { name: `A · ${describe(configA)}`, color: 'var(--series-a)', points: [] };
-  const seriesB: Series = { name: `B · ${describe(configB)}`, color: 'var(--series-b)', points: [] };
+  cancelSweep();
+  const controller = new AbortController();
+  state.sweep.current = controller;
+  state.sweep.key = key;
+  updateActivity();
+  // On the IOTLB axis the IOTLB size is the x value: the legend leaves it out.
+  const swept = axis === 'iotlb' ? 'iotlb' : undefined;
+  const seriesA: Series = { id: 'A', name: `A · ${describe(configA, swept)}`, color: 'var(--series-a)', points: [] };
+  const seriesB: Series = { id: 'B', name: `B · ${describe(configB, swept)}`, color: 'var(--series-b)', points: [] };
   const points =
     axis === 'tenants'
       ? samplesByTenants().map((s) => ({ x: s.tenants, trace: sampleRef(s), a: configA, b: configB }))
       : IOTLB_SWEEP.map((entries) => ({ x: entries, trace: trace.ref, a: withIotlbEntries(configA, entries), b: withIotlbEntries(configB, entries) }));
-  sweep = { axis, series: [seriesA, seriesB], xTicks: points.map((p) => p.x) };
+  state.sweep.chart = { axis, series: [seriesA, seriesB], xTicks: points.map((p) => p.x) };
+  const first = state.samples[0];
   ui.sweepTitle.textContent = axis === 'tenants' ? 'Utilization vs tenants' : 'Utilization vs IOTLB size';
   ui.sweepNote.textContent =
     axis === 'tenants'
-      ? samples[0]?.origin === 'synthetic'
-        ? `Same total traffic (${formatInteger(samples[0].translations)} translations) shared by more and more tenants.`
+      ? first?.origin === 'synthetic'
+        ? `Same total traffic (${formatInteger(first.translations)} translations) shared by more and more tenants.`
         : 'The bundled golden traces, one per tenant count.'
       : `IOTLB entries on ${trace.ref.name}, other settings as configured.`;
   ui.sweepButton.disabled = true;
@@ -463,72 +423,81 @@ async function runSweep(force = false): Promise<void> {
   renderLegend();
   drawSweep();
   try {
+    let done = 0;
     for (const p of points) {
       for (const [series, config] of [
         [seriesA, p.a],
         [seriesB, p.b],
       ] as const) {
         // (The worker validates each configuration; an invalid one stops the sweep below.)
-        const { result } = await client.run(config, p.trace);
-        if (generation !== sweepGeneration) return;
+        const { result } = await client.run(config, p.trace, { signal: controller.signal });
         series.points.push({
           x: p.x,
           y: result.linkUtilization,
           label: `${axis === 'tenants' ? `${p.x} tenants` : `${p.x} IOTLB entries`}: ${formatPercent(result.linkUtilization)}% (${formatMbps(result.mbps)} Mb/s)`,
         });
         drawSweep();
+        if (!state.run.current) showProgress(++done / (points.length * 2));
       }
     }
     ui.sweepChart.dataset['state'] = 'done';
+    document.body.dataset['sweeps'] = String(++state.sweep.finished);
   } catch (err) {
-    if (generation === sweepGeneration) ui.sweepNote.textContent = `Sweep stopped: ${(err as Error).message}`;
+    if (!(err instanceof RunCancelled)) {
+      state.sweep.key = '';
+      ui.sweepNote.textContent = `Sweep stopped: ${(err as Error).message}`;
+    }
   } finally {
-    if (generation === sweepGeneration) ui.sweepButton.disabled = false;
+    if (state.sweep.current === controller) {
+      state.sweep.current = undefined;
+      ui.sweepButton.disabled = false;
+      updateActivity();
+    }
   }
 }
 
 /** One sample per tenant count (the golden traces have several with 8 tenants). */
 function samplesByTenants(): SampleInfo[] {
   const seen = new Set<number>();
-  return samples.filter((s) => s.tenants > 0 && !seen.has(s.tenants) && seen.add(s.tenants));
+  return state.samples.filter((s) => s.tenants > 0 && !seen.has(s.tenants) && seen.add(s.tenants));
 }
 
 function cancelSweep(): void {
-  window.clearTimeout(sweepTimer);
-  if (ui.sweepChart.dataset['state'] !== 'running') return;
-  sweepGeneration++;
-  lastSweepKey = '';
+  window.clearTimeout(state.sweep.timer);
+  const running = state.sweep.current;
+  if (!running) return;
+  state.sweep.current = undefined;
+  running.abort();
+  state.sweep.key = '';
   ui.sweepChart.dataset['state'] = 'cancelled';
   ui.sweepButton.disabled = false;
+  updateActivity();
 }
 
 function renderLegend(): void {
-  if (!sweep) return;
-  ui.sweepLegend.innerHTML = sweep.series
-    .map((s) => `<span class="legend-item"><span class="swatch" style="background:${s.color}"></span>${escapeHtml(s.name)}</span>`)
+  const chart = state.sweep.chart;
+  if (!chart) return;
+  ui.sweepLegend.innerHTML = chart.series
+    .map((s) => `<span class="legend-item" data-series="${s.id}"><span class="swatch" style="background:${s.color}"></span>${escapeHtml(s.name)}</span>`)
     .join('');
 }
 
-/** The run shown above the chart, marked on the sweep's x axis. */
-let shownRun: { config: ModelConfig; trace: TraceChoice } | undefined;
-function updateSweepHighlight(config: ModelConfig, trace: TraceChoice): void {
-  shownRun = { config, trace };
-  drawSweep();
-}
-
+/** Where the run shown above the chart sits on the sweep's x axis. */
 function sweepHighlight(axis: SweepAxis): number | undefined {
-  if (!shownRun) return undefined;
-  return axis === 'tenants' ? shownRun.trace.sample?.tenants : shownRun.config.iotlb.size;
+  const shown = state.shown;
+  if (!shown) return undefined;
+  return axis === 'tenants' ? shown.trace.sample?.tenants : shown.config.iotlb.size;
 }
 
 function drawSweep(): void {
-  if (!sweep) return;
+  const chart = state.sweep.chart;
+  if (!chart) return;
   renderLineChart(ui.sweepChart, {
-    series: sweep.series,
-    xTicks: sweep.xTicks,
-    xLabel: sweep.axis === 'tenants' ? 'tenants sharing the IOMMU (log scale)' : 'IOTLB entries (log scale)',
+    series: chart.series,
+    xTicks: chart.xTicks,
+    xLabel: chart.axis === 'tenants' ? 'tenants sharing the IOMMU (log scale)' : 'IOTLB entries (log scale)',
     yLabel: 'link utilization',
-    highlightX: sweepHighlight(sweep.axis),
+    highlightX: sweepHighlight(chart.axis),
     height: 300,
   });
 }
@@ -540,7 +509,7 @@ function downloadCfg(): void {
   const blob = new Blob([formatCacheConfig(readConfig())], { type: 'text/plain' });
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
-  link.download = 'hypersio-demo.cfg';
+  link.download = CFG_FILE_NAME;
   link.click();
   URL.revokeObjectURL(link.href);
 }
@@ -556,10 +525,20 @@ async function start(): Promise<void> {
     if (event.target === ui.traceSelect) onTraceChanged();
     onControlsChanged();
   });
+  // Turning re-run on applies the changes made while it was off.
+  ui.live.addEventListener('change', () => onControlsChanged());
+  ui.cancelButton.addEventListener('click', cancelAll);
   ui.traceFile.addEventListener('change', () => {
     const file = ui.traceFile.files?.[0];
     ui.traceFile.value = ''; // choosing the same file again fires another change
-    if (file) void loadTraceFile(file).catch((err: unknown) => showError(`${file.name}: ${(err as Error).message}`));
+    if (file) void loadTraceFile(file).catch((err: unknown) => showError(`${file.name}: ${(err as Error).message}`, { stale: false }));
+  });
+  ui.removeFile.addEventListener('click', () => {
+    const key = ui.traceSelect.value;
+    if (!key.startsWith('file:')) return;
+    dropFile(key);
+    ui.traceSelect.focus();
+    onControlsChanged();
   });
   ui.sweepButton.addEventListener('click', () => void runSweep(true));
   ui.sweepAxis.addEventListener('change', () => {
@@ -570,7 +549,10 @@ async function start(): Promise<void> {
   });
   ui.sweepVariant.addEventListener('change', () => void runSweep());
   ui.downloadCfg.addEventListener('click', downloadCfg);
+  // Charts are drawn at the container's width: redraw when it changes (not when content grows taller).
   new ResizeObserver(() => {
+    if (ui.results.clientWidth === state.chartWidth) return;
+    state.chartWidth = ui.results.clientWidth;
     drawSweep();
     drawTenantBars();
   }).observe(ui.results);
@@ -580,7 +562,7 @@ async function start(): Promise<void> {
     onTraceChanged();
     await client.ready();
     ui.engine.dataset['state'] = 'ready';
-    ui.engineText.textContent = 'WebAssembly model ready · runs locally';
+    ui.engineText.textContent = READY_TEXT;
   } catch (err) {
     ui.engine.dataset['state'] = 'error';
     ui.engineText.textContent = 'Model unavailable';
@@ -588,6 +570,7 @@ async function start(): Promise<void> {
     return;
   }
   await runNow();
+  window.clearTimeout(state.sweep.timer);
   await runSweep();
   document.body.dataset['ready'] = 'true';
 }

@@ -8,15 +8,30 @@ export interface RunOutcome {
   elapsedMs: number;
 }
 
+export interface RunOptions {
+  onProgress?: (recordsDone: number, totalRecords: number) => void;
+  /** Aborting cancels the run in the worker and rejects with RunCancelled at once. */
+  signal?: AbortSignal;
+}
+
+/** A run stopped by its AbortSignal. */
+export class RunCancelled extends Error {
+  constructor() {
+    super('the run was cancelled');
+  }
+}
+
 interface Pending {
   resolve(reply: WorkerReply): void;
   reject(error: Error): void;
-  onProgress?: (recordsDone: number, totalRecords: number) => void;
+  onProgress?: RunOptions['onProgress'];
 }
 
 export class ModelClient {
   private nextRequestId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Called with what the worker holds after each file is added or removed. */
+  onFilesHeld?: (count: number, bytes: number) => void;
 
   constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => this.receive(event.data));
@@ -35,25 +50,52 @@ export class ModelClient {
 
   /** Hands a loaded trace file to the worker (transferred: `bytes` is unusable afterwards). */
   addFile(key: string, name: string, bytes: ArrayBuffer): void {
-    const message: WorkerRequest = { type: 'add-file', key, name, bytes };
-    this.worker.postMessage(message, [bytes]);
+    this.post({ type: 'add-file', key, name, bytes }, [bytes]);
   }
 
-  async run(config: ModelConfig, trace: TraceRef, onProgress?: Pending['onProgress']): Promise<RunOutcome> {
-    const reply = await this.request((requestId) => ({ type: 'run', requestId, config, trace }), onProgress);
-    if (reply.type !== 'result') throw new Error(`unexpected reply '${reply.type}' from the model worker`);
-    return { result: reply.result, elapsedMs: reply.elapsedMs };
+  /** Lets the worker drop a file handed over earlier. */
+  removeFile(key: string): void {
+    this.post({ type: 'remove-file', key });
+  }
+
+  async run(config: ModelConfig, trace: TraceRef, options: RunOptions = {}): Promise<RunOutcome> {
+    const { signal } = options;
+    if (signal?.aborted) throw new RunCancelled();
+    let requestId = 0;
+    const onAbort = () => {
+      const pending = this.pending.get(requestId);
+      if (!pending) return;
+      this.pending.delete(requestId);
+      this.post({ type: 'cancel', requestId });
+      pending.reject(new RunCancelled());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reply = await this.request((id) => ({ type: 'run', requestId: (requestId = id), config, trace }), options.onProgress);
+      if (reply.type !== 'result') throw new Error(`unexpected reply '${reply.type}' from the model worker`);
+      return { result: reply.result, elapsedMs: reply.elapsedMs };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private post(message: WorkerRequest, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer);
   }
 
   private request(make: (requestId: number) => WorkerRequest, onProgress?: Pending['onProgress']): Promise<WorkerReply> {
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject, onProgress });
-      this.worker.postMessage(make(requestId));
+      this.post(make(requestId));
     });
   }
 
   private receive(reply: WorkerReply): void {
+    if (reply.type === 'files') {
+      this.onFilesHeld?.(reply.count, reply.bytes);
+      return;
+    }
     const pending = this.pending.get(reply.requestId);
     if (!pending) return;
     if (reply.type === 'progress') {

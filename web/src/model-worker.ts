@@ -5,13 +5,15 @@
  */
 import wasmUrl from '../../dist/hypersio.wasm?url';
 import { validateConfig } from '../../orchestrator/config.js';
-import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES } from '../../orchestrator/model-core.js';
+import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES, type RecordSource } from '../../orchestrator/model-core.js';
 import type { TraceRef, WorkerReply, WorkerRequest } from './protocol.js';
 import { traceSizeProblem } from '../../core/trace-format.js';
 
 const CHUNK_RECORDS = 4096;
 /** Progress messages at most this often, so that posting does not slow the run. */
 const PROGRESS_INTERVAL_MS = 40;
+/** A running model lets the worker read its messages this often, so that a cancel is seen. */
+const YIELD_INTERVAL_MS = 25;
 
 interface WorkerScope {
   postMessage(message: WorkerReply): void;
@@ -32,7 +34,16 @@ function modelModule(): Promise<WebAssembly.Module> {
   return compiledModel;
 }
 
-const traces = new Map<string, Promise<Uint8Array>>();
+/** Bundled samples by URL, fetched once. */
+const samples = new Map<string, Promise<Uint8Array>>();
+/** Files handed over by the page, by key, until it removes them. */
+const files = new Map<string, Uint8Array>();
+
+function reportFiles(): void {
+  let bytes = 0;
+  for (const file of files.values()) bytes += file.byteLength;
+  scope.postMessage({ type: 'files', count: files.size, bytes });
+}
 
 async function fetchSample(url: string): Promise<Uint8Array> {
   const response = await fetch(url);
@@ -44,25 +55,51 @@ async function fetchSample(url: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(inflated).arrayBuffer());
 }
 
-function traceBytes(trace: TraceRef): Promise<Uint8Array> {
+async function traceBytes(trace: TraceRef): Promise<Uint8Array> {
   if (trace.kind === 'file') {
-    const bytes = traces.get(`file:${trace.key}`);
+    const bytes = files.get(trace.key);
     if (!bytes) throw new Error(`${trace.name}: the file is no longer loaded`);
     return bytes;
   }
-  const key = `sample:${trace.url}`;
-  let bytes = traces.get(key);
+  let bytes = samples.get(trace.url);
   if (!bytes) {
     bytes = fetchSample(trace.url);
-    bytes.catch(() => traces.delete(key));
-    traces.set(key, bytes);
+    bytes.catch(() => samples.delete(trace.url));
+    samples.set(trace.url, bytes);
   }
   return bytes;
+}
+
+/** Requests the page has cancelled; each is seen at the run's next yield (or before it starts). */
+const cancelled = new Set<number>();
+class Cancelled extends Error {}
+
+/** A fresh task (not a microtask, and not a clamped setTimeout): lets queued messages in. */
+const yieldChannel = new MessageChannel();
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    yieldChannel.port1.onmessage = () => resolve();
+    yieldChannel.port2.postMessage(null);
+  });
+}
+
+/** `source`, pausing every YIELD_INTERVAL_MS to read messages, stopping once request `requestId` is cancelled. */
+function cancellable(source: RecordSource, requestId: number): RecordSource {
+  let lastYield = performance.now();
+  return async (target, maxRecords) => {
+    if (performance.now() - lastYield >= YIELD_INTERVAL_MS) {
+      await nextTask();
+      lastYield = performance.now();
+    }
+    if (cancelled.has(requestId)) throw new Cancelled();
+    return source(target, maxRecords);
+  };
 }
 
 async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
   const { requestId, config, trace } = request;
   try {
+    if (cancelled.has(requestId)) return;
     validateConfig(config);
     const [module, bytes] = await Promise.all([modelModule(), traceBytes(trace)]);
     const problem = traceSizeProblem(trace.name, bytes.byteLength);
@@ -70,7 +107,7 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
     const totalRecords = bytes.byteLength / TRACE_RECORD_BYTES;
     const started = performance.now();
     let lastProgress = started;
-    const result = await simulate(module, config, bufferSource(bytes), {
+    const result = await simulate(module, config, cancellable(bufferSource(bytes), requestId), {
       chunkRecords: CHUNK_RECORDS,
       onProgress: (recordsDone) => {
         const now = performance.now();
@@ -81,30 +118,44 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
     });
     scope.postMessage({ type: 'result', requestId, result, elapsedMs: performance.now() - started });
   } catch (err) {
+    if (err instanceof Cancelled) return; // the page stopped waiting when it cancelled
     const message = err instanceof Error ? err.message : String(err);
     // The CLI names the file before a record problem; so does the page.
     const named = err instanceof BadRecordError ? `${trace.name}: ${message}` : message;
     scope.postMessage({ type: 'error', requestId, message: named });
+  } finally {
+    cancelled.delete(requestId);
   }
 }
 
 // One request at a time, in order: a run must not interleave with the next at its awaits.
+// File and cancel messages act at once (a run in progress sees a cancel at its next yield).
 let queue = Promise.resolve();
 scope.addEventListener('message', (event) => {
   const request = event.data;
-  if (request.type === 'add-file') {
-    traces.set(`file:${request.key}`, Promise.resolve(new Uint8Array(request.bytes)));
-    return;
+  switch (request.type) {
+    case 'add-file':
+      files.set(request.key, new Uint8Array(request.bytes));
+      reportFiles();
+      return;
+    case 'remove-file':
+      files.delete(request.key);
+      reportFiles();
+      return;
+    case 'cancel':
+      cancelled.add(request.requestId);
+      return;
+    case 'warm-up': {
+      const { requestId } = request;
+      queue = queue.then(() =>
+        modelModule().then(
+          () => scope.postMessage({ type: 'ready', requestId }),
+          (err: unknown) => scope.postMessage({ type: 'error', requestId, message: err instanceof Error ? err.message : String(err) }),
+        ),
+      );
+      return;
+    }
+    case 'run':
+      queue = queue.then(() => run(request));
   }
-  if (request.type === 'warm-up') {
-    const { requestId } = request;
-    queue = queue.then(() =>
-      modelModule().then(
-        () => scope.postMessage({ type: 'ready', requestId }),
-        (err: unknown) => scope.postMessage({ type: 'error', requestId, message: err instanceof Error ? err.message : String(err) }),
-      ),
-    );
-    return;
-  }
-  queue = queue.then(() => run(request));
 });

@@ -8,10 +8,15 @@ export type TraceRef = { kind: 'sample'; url: string; name: string } | { kind: '
 export type WorkerRequest =
   | { type: 'warm-up'; requestId: number }
   | { type: 'add-file'; key: string; name: string; bytes: ArrayBuffer }
-  | { type: 'run'; requestId: number; config: ModelConfig; trace: TraceRef };
+  | { type: 'remove-file'; key: string }
+  | { type: 'run'; requestId: number; config: ModelConfig; trace: TraceRef }
+  /** Stops run `requestId` at its next chunk (or before it starts); the worker sends no reply for it. */
+  | { type: 'cancel'; requestId: number };
 
 export type WorkerReply =
   | { type: 'progress'; requestId: number; recordsDone: number; totalRecords: number }
   | { type: 'result'; requestId: number; result: RunResult; elapsedMs: number }
   | { type: 'ready'; requestId: number }
-  | { type: 'error'; requestId: number; message: string };
+  | { type: 'error'; requestId: number; message: string }
+  /** After each add-file and remove-file: what the worker holds now. */
+  | { type: 'files'; count: number; bytes: number };
