@@ -40,13 +40,17 @@ if (!browserPresent && !browserRequired) {
   console.warn(`browser demo test skipped: ${CHROMIUM_PATH} not found (bash .ci/install-chromium.sh installs it)`);
 }
 
+/** Builds the site once for both blocks below (either may run alone under -t). */
+let built: Promise<void> | undefined;
+const buildOnce = () => (built ??= buildWebDemo());
+
 describe.skipIf(!browserPresent && !browserRequired)('browser demo (web/)', () => {
   let report: DemoCheckReport;
   let cleanup: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
     if (!browserPresent) throw new Error(`${CHROMIUM_PATH} not found: run bash .ci/install-chromium.sh`);
-    await buildWebDemo();
+    await buildOnce();
     const server = await serveStatic(SITE_DIR);
     cleanup.push(server.close);
     const browser = await launchChromium();
@@ -130,8 +134,7 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
 
   beforeAll(async () => {
     if (!browserPresent) throw new Error(`${CHROMIUM_PATH} not found: run bash .ci/install-chromium.sh`);
-    // The first describe block has built the site (vitest runs a file's blocks in order).
-    if (!existsSync(join(SITE_DIR, 'index.html'))) await buildWebDemo();
+    await buildOnce();
     const server = await serveStatic(SITE_DIR);
     cleanup.push(server.close);
     const browser = await launchChromium();
