@@ -96,6 +96,9 @@ export interface TenantBar {
   translations: number;
 }
 
+/** Narrower bars than this (px) are drawn as one path per colour, without a tooltip each. */
+const MIN_HOVER_SLOT = 3;
+
 /** Per-tenant bandwidth, sorted from the best-served tenant to the worst, with the mean as a reference. */
 export function renderTenantBars(container: HTMLElement, bars: TenantBar[], height: number): void {
   const width = Math.max(280, container.clientWidth);
@@ -119,16 +122,34 @@ export function renderTenantBars(container: HTMLElement, bars: TenantBar[], heig
     parts.push(`<line class="grid${i === 0 ? ' axis' : ''}" x1="${margin.left}" x2="${width - margin.right}" y1="${yy}" y2="${yy}"/>`);
     parts.push(`<text class="tick" x="${margin.left - 10}" y="${yy}" text-anchor="end" dominant-baseline="middle">${escapeHtml(tickLabel(y))}</text>`);
   }
-  sorted.forEach((b, i) => {
-    const x = margin.left + i * slot + gap / 2;
-    const y = py(b.mbps);
-    // Highlight only tenants clearly short of the mean, not noise around it.
-    const below = b.mbps < mean * (1 - UNDERSERVED_MARGIN);
-    parts.push(
-      `<rect class="bar${below ? ' below' : ''}" x="${x.toFixed(2)}" y="${y.toFixed(1)}" width="${Math.max(0.6, slot - gap).toFixed(2)}" height="${(margin.top + plotH - y).toFixed(1)}">` +
-        `<title>tenant (did) ${escapeHtml(b.did)}: ${formatMbps(b.mbps)} Mb/s, ${formatInteger(b.translations)} translations</title></rect>`,
-    );
-  });
+  const isBelow = (b: TenantBar) => b.mbps < mean * (1 - UNDERSERVED_MARGIN);
+  if (slot >= MIN_HOVER_SLOT) {
+    sorted.forEach((b, i) => {
+      const x = margin.left + i * slot + gap / 2;
+      const y = py(b.mbps);
+      // Highlight only tenants clearly short of the mean, not noise around it.
+      parts.push(
+        `<rect class="bar${isBelow(b) ? ' below' : ''}" x="${x.toFixed(2)}" y="${y.toFixed(1)}" width="${Math.max(0.6, slot - gap).toFixed(2)}" height="${(margin.top + plotH - y).toFixed(1)}">` +
+          `<title>tenant (did) ${escapeHtml(b.did)}: ${formatMbps(b.mbps)} Mb/s, ${formatInteger(b.translations)} translations</title></rect>`,
+      );
+    });
+  } else {
+    // Bars too thin to point at one by one (hundreds of tenants): two paths, not thousands
+    // of elements, so that a large result draws in a few milliseconds.
+    const bottom = (margin.top + plotH).toFixed(1);
+    const barWidth = Math.max(0.6, slot).toFixed(2);
+    const outline = (indices: number[]) =>
+      indices.map((i) => `M${(margin.left + i * slot).toFixed(2)} ${bottom}V${py(sorted[i]!.mbps).toFixed(1)}h${barWidth}V${bottom}z`).join('');
+    // Sorted by bandwidth, so the under-served tenants are the tail.
+    const firstBelow = sorted.findIndex(isBelow);
+    const split = firstBelow < 0 ? sorted.length : firstBelow;
+    const rest = sorted.slice(0, split);
+    const below = sorted.slice(split);
+    const indices = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
+    const range = (bars: TenantBar[]) => (bars.length === 0 ? '' : `${formatMbps(bars[bars.length - 1]!.mbps)}–${formatMbps(bars[0]!.mbps)} Mb/s`);
+    parts.push(`<path class="bar" d="${outline(indices(0, split))}"><title>${formatInteger(rest.length)} tenants at ${range(rest)}</title></path>`);
+    if (below.length > 0) parts.push(`<path class="bar below" d="${outline(indices(split, sorted.length))}"><title>${formatInteger(below.length)} tenants more than ${UNDERSERVED_MARGIN * 100}% below the mean: ${range(below)}</title></path>`);
+  }
   if (sorted.length > 1) {
     const yy = py(mean).toFixed(1);
     parts.push(`<line class="mean" x1="${margin.left}" x2="${width - margin.right}" y1="${yy}" y2="${yy}"/>`);
