@@ -26,6 +26,8 @@ import {
   finishedSweeps,
   fullyInView,
   openDemo,
+  PROJECT_ROOT,
+  runShownCommands,
   setLive,
   setRange,
   sliderAccessibility,
@@ -250,6 +252,26 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
     const legend = (await page.locator('#sweep-legend').textContent()) ?? '';
     expect(legend).not.toContain('IOTLB');
     expect(legend).toContain('A · tq 8 · OoO');
+  });
+
+  it('shows commands that, run as written, give the numbers shown', async () => {
+    const page = await open();
+    await setLive(page, false);
+    await setRange(page, '#iotlb-entries', 7); // 128 entries
+    await page.selectOption('#iotlb-ways', '4');
+    await page.selectOption('#l2-entries', '256');
+    await page.locator('input[name="policy"][value="lfu"]').check({ force: true });
+    await setRange(page, '#tq', 5); // 32
+    await page.locator('input[name="order"][value="in-order"]').check({ force: true });
+    await page.selectOption('#link-gbps', '100');
+    await page.selectOption('#prefetch-entries', '16');
+    await page.locator('#salloc').check();
+    const runs = await finishedRuns(page);
+    await page.click('#run-button');
+    await waitForRun(page, runs);
+    const cli = await runShownCommands(page, join(PROJECT_ROOT, 'build/browser-test/shown-commands'));
+    expect(String(cli.mbps)).toBe(await page.locator('#throughput-mbps').getAttribute('data-mbps'));
+    expect((cli.linkUtilization * 100).toFixed(1)).toBe(await page.locator('#utilization').textContent());
   });
 
   it('never breaks the command text inside a flag or a file name, even on a phone', async () => {

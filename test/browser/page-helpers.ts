@@ -4,7 +4,7 @@
  * axe-core, and make a large trace.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -116,4 +116,30 @@ export function bigTrace(): string {
     });
   }
   return path;
+}
+
+/**
+ * Runs the commands the page shows under "Same run on the command line" in a fresh
+ * folder (saving the page's .cfg first when they name one) and returns the last one's
+ * `--json` result.
+ */
+export async function runShownCommands(page: Page, folder: string): Promise<{ mbps: number; linkUtilization: number; commands: string[] }> {
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  const text = (await page.locator('#cli-command').textContent()) ?? '';
+  const commands = text.split('\n').map((line) => line.replace(/^\$\s*/, '').trim()).filter((line) => line !== '');
+  const config = /--config (\S+)/.exec(text)?.[1];
+  if (config) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-cfg')]);
+    await download.saveAs(join(folder, config));
+  }
+  let output = '';
+  for (const command of commands) {
+    const [program, ...args] = command.split(/\s+/);
+    if (program !== 'hypersio') throw new Error(`the page shows a command that is not hypersio: ${command}`);
+    const isRun = args[0] === 'run';
+    output = execFileSync(process.execPath, [HYPERSIO_BIN, ...args, ...(isRun ? ['--json'] : [])], { cwd: folder, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+  const result = JSON.parse(output) as { mbps: number; linkUtilization: number };
+  return { mbps: result.mbps, linkUtilization: result.linkUtilization, commands };
 }
