@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildWebDemo,
   CHECK_CONFIG,
@@ -42,28 +42,31 @@ if (!browserPresent && !browserRequired) {
   console.warn(`browser demo test skipped: ${CHROMIUM_PATH} not found (bash .ci/install-chromium.sh installs it)`);
 }
 
-/** Builds the site once for both blocks below (either may run alone under -t). */
-let built: Promise<void> | undefined;
-const buildOnce = () => (built ??= buildWebDemo());
+/** One build, server and browser for both blocks below (either may run alone under -t); closed last. */
+let session: Promise<{ url: string; context: BrowserContext }> | undefined;
+const closers: (() => Promise<void>)[] = [];
+const startSession = () =>
+  (session ??= (async () => {
+    if (!browserPresent) throw new Error(`${CHROMIUM_PATH} not found: run bash .ci/install-chromium.sh`);
+    await buildWebDemo();
+    const server = await serveStatic(SITE_DIR);
+    closers.push(server.close);
+    const browser = await launchChromium();
+    closers.unshift(browser.close);
+    return { url: server.url, context: browser.context };
+  })());
+
+afterAll(async () => {
+  for (const close of closers) await close();
+});
 
 describe.skipIf(!browserPresent && !browserRequired)('browser demo (web/)', () => {
   let report: DemoCheckReport;
-  let cleanup: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    if (!browserPresent) throw new Error(`${CHROMIUM_PATH} not found: run bash .ci/install-chromium.sh`);
-    await buildOnce();
-    const server = await serveStatic(SITE_DIR);
-    cleanup.push(server.close);
-    const browser = await launchChromium();
-    cleanup.unshift(browser.close);
-    report = await runDemoCheck(server.url, browser.context);
+    const { url, context } = await startSession();
+    report = await runDemoCheck(url, context);
   }, 300_000);
-
-  afterAll(async () => {
-    for (const close of cleanup) await close();
-    cleanup = [];
-  });
 
   it('shows the same throughput as hypersio run --json for the same trace and configuration', () => {
     expect(report.shownMbps).toBe(String(report.cliMbps));
@@ -110,19 +113,21 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo (web/)', () =
 
 /** Usability checks of issue 17: each drives a fresh page in the same browser. */
 describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (web/)', () => {
-  let cleanup: (() => Promise<void>)[] = [];
-  let siteUrl = '';
-  let context: BrowserContext;
-  /** A fresh page for one check; closed after the tests, which fail if it logged an error. */
+  /** Pages opened by the test running, closed after it (it fails if one logged an error). */
+  let pages: { page: Page; errors: string[] }[] = [];
   const open = async (viewport?: { width: number; height: number }): Promise<Page> => {
-    const { page, errors } = await openDemo(context, siteUrl, viewport);
-    cleanup.unshift(async () => {
-      await page.close();
-      expect(errors).toEqual([]);
-    });
-    return page;
+    const { url, context } = await startSession();
+    const opened = await openDemo(context, url, viewport);
+    pages.push(opened);
+    return opened.page;
   };
-  /** Loads a file through the "Load your trace…" input and waits for its run (or its refusal). */
+  afterEach(async () => {
+    const opened = pages;
+    pages = [];
+    for (const { page } of opened) await page.close();
+    expect(opened.flatMap((o) => o.errors)).toEqual([]);
+  });
+  /** Loads a file through the "Load your trace…" input; returns the count of runs finished before. */
   const upload = async (page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }) => {
     const before = await finishedRuns(page);
     await page.setInputFiles('#trace-file', file);
@@ -134,21 +139,6 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
     return { name: `mine_${tenants}_${sample.name}`, buffer: gunzipSync(readFileSync(join(SITE_DIR, sample.file))) };
   };
 
-  beforeAll(async () => {
-    if (!browserPresent) throw new Error(`${CHROMIUM_PATH} not found: run bash .ci/install-chromium.sh`);
-    await buildOnce();
-    const server = await serveStatic(SITE_DIR);
-    cleanup.push(server.close);
-    const browser = await launchChromium();
-    cleanup.unshift(browser.close);
-    siteUrl = server.url;
-    context = browser.context;
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const close of cleanup) await close();
-    cleanup = [];
-  });
 
   it('has no axe-core violations, at desktop and phone widths', async () => {
     for (const viewport of [{ width: 1440, height: 900 }, { width: 390, height: 844 }]) {
@@ -282,10 +272,17 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
     expect(words.map((w) => w.text)).toContain('--order rand');
   });
 
+  // Two steps on one page: a cancelled run of the trace, then a whole one.
   describe('a 1.5-million-translation trace', () => {
     let page: Page;
+    let errors: string[];
     beforeAll(async () => {
-      page = await open({ width: 390, height: 844 });
+      const { url, context } = await startSession();
+      ({ page, errors } = await openDemo(context, url, { width: 390, height: 844 }));
+    });
+    afterAll(async () => {
+      await page.close();
+      expect(errors).toEqual([]);
     });
 
     it('shows a running indicator at phone width, scrolled anywhere, and can be cancelled', async () => {
