@@ -272,7 +272,7 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
     expect(words.map((w) => w.text)).toContain('--order rand');
   });
 
-  // Two steps on one page: a cancelled run of the trace, then a whole one.
+  // Steps on one page: a cancelled run of the trace, a whole one, a stopped sweep on it.
   describe('a 1.5-million-translation trace', () => {
     let page: Page;
     let errors: string[];
@@ -315,6 +315,16 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
         expect({ ...viewport, ...clipped }).toEqual({ ...viewport, cells: [], tableOverflows: false });
       }
       expect(await page.locator('#cache-table td.num').allTextContents()).toContainEqual(expect.stringMatching(/^\d,\d{3},\d{3}$/));
+    });
+
+    it('stops a sweep over it with the sweep button', async () => {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.selectOption('#sweep-axis', 'iotlb'); // 18 runs of the large trace
+      await page.waitForFunction(() => document.getElementById('sweep-button')?.textContent === 'Stop sweep');
+      await page.click('#sweep-button');
+      expect(await page.locator('#sweep-chart').getAttribute('data-state')).toBe('cancelled');
+      expect(await page.locator('#sweep-button').textContent()).toBe('Run sweep');
+      await page.waitForFunction(() => document.getElementById('engine-status')?.dataset['state'] === 'ready');
     });
   });
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { PROJECT_ROOT, setRange, waitForRun } from './page-helpers.js';
+import { finishedRuns, finishedSweeps, PROJECT_ROOT, setRange, waitForRun, waitForSweep } from './page-helpers.js';
 
 export { PROJECT_ROOT };
 export const SITE_DIR = join(PROJECT_ROOT, 'build/web');
@@ -166,7 +166,8 @@ export async function runDemoCheck(siteUrl: string, context: BrowserContext): Pr
   await page.locator(`input[name="policy"][value="${CHECK_CONFIG.policy}"]`).check({ force: true });
   await setRange(page, '#tq', Math.log2(CHECK_CONFIG.tq));
   await page.selectOption('#link-gbps', String(CHECK_CONFIG.linkGbps));
-  const runsBefore = Number(await page.evaluate(() => document.body.dataset['runs'] ?? '0'));
+  const runsBefore = await finishedRuns(page);
+  const sweepsBefore = await finishedSweeps(page);
   await page.click('#run-button');
   await waitForRun(page, runsBefore);
 
@@ -188,9 +189,8 @@ export async function runDemoCheck(siteUrl: string, context: BrowserContext): Pr
     return { hit: cache.hit, miss: cache.miss };
   });
 
-  // The sweep for the screenshot, then the screenshots (desktop and phone widths).
-  await page.click('#sweep-button');
-  await page.waitForFunction(() => document.getElementById('sweep-chart')?.dataset['state'] === 'done', undefined, { timeout: 120_000 });
+  // The sweep that follows the run, then the screenshots (desktop and phone widths).
+  await waitForSweep(page, sweepsBefore);
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: SCREENSHOT_PATH, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });

@@ -198,10 +198,12 @@ function showActivity(running: boolean): void {
   if (running) ui.engineText.textContent = state.run.current ? 'Running the model…' : 'Running the sweep…';
   else ui.engineText.textContent = state.cancelled ? 'Cancelled' : READY_TEXT;
   if (!running) showProgress(undefined);
+  // Cancel stands in for Run during a run; a sweep has its own Stop button.
+  const cancellable = running && state.run.current !== undefined;
   const cancelHadFocus = document.activeElement === ui.cancelButton;
-  ui.runButton.hidden = running;
-  ui.cancelButton.hidden = !running;
-  if (cancelHadFocus && !running) ui.runButton.focus();
+  ui.runButton.hidden = cancellable;
+  ui.cancelButton.hidden = !cancellable;
+  if (cancelHadFocus && !cancellable) ui.runButton.focus();
   ui.progress.classList.toggle('active', running);
 }
 
@@ -418,7 +420,7 @@ async function runSweep(force = false): Promise<void> {
         ? `Same total traffic (${formatInteger(first.translations)} translations) shared by more and more tenants.`
         : 'The bundled golden traces, one per tenant count.'
       : `IOTLB entries on ${trace.ref.name}, other settings as configured.`;
-  ui.sweepButton.disabled = true;
+  showSweepRunning(true);
   ui.sweepChart.dataset['state'] = 'running';
   renderLegend();
   drawSweep();
@@ -450,7 +452,7 @@ async function runSweep(force = false): Promise<void> {
   } finally {
     if (state.sweep.current === controller) {
       state.sweep.current = undefined;
-      ui.sweepButton.disabled = false;
+      showSweepRunning(false);
       updateActivity();
     }
   }
@@ -470,8 +472,13 @@ function cancelSweep(): void {
   running.abort();
   state.sweep.key = '';
   ui.sweepChart.dataset['state'] = 'cancelled';
-  ui.sweepButton.disabled = false;
+  showSweepRunning(false);
   updateActivity();
+}
+
+/** While a sweep runs, its button stops it. */
+function showSweepRunning(running: boolean): void {
+  ui.sweepButton.textContent = running ? 'Stop sweep' : 'Run sweep';
 }
 
 function renderLegend(): void {
@@ -540,7 +547,10 @@ async function start(): Promise<void> {
     ui.traceSelect.focus();
     onControlsChanged();
   });
-  ui.sweepButton.addEventListener('click', () => void runSweep(true));
+  ui.sweepButton.addEventListener('click', () => {
+    if (state.sweep.current) cancelSweep();
+    else void runSweep(true);
+  });
   ui.sweepAxis.addEventListener('change', () => {
     // IOTLB ×4 says little on an IOTLB-size axis; compare the window size instead.
     if (ui.sweepAxis.value === 'iotlb' && ui.sweepVariant.value === 'iotlb4') ui.sweepVariant.value = 'tq4';
