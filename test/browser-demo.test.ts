@@ -308,7 +308,7 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
       for (const viewport of [{ width: 390, height: 844 }, { width: 1024, height: 768 }, { width: 1440, height: 900 }]) {
         await page.setViewportSize(viewport);
         const clipped = await page.locator('#cache-table').evaluate((table) => {
-          const cells = [...table.querySelectorAll('th, td, .rate-text')].filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent);
+          const cells = Array.from(table.querySelectorAll('th, td, .rate-text')).filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent);
           const scroller = table.parentElement!;
           return { cells, tableOverflows: scroller.scrollWidth > scroller.clientWidth + 1 };
         });

@@ -4,9 +4,9 @@
  * axe-core, and make a large trace.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import axe from 'axe-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../core/paths.js';
 
@@ -83,10 +83,9 @@ export interface AxeViolation {
   targets: string[];
 }
 
-/** axe-core's violations on the page as it is now (axe-core injected from node_modules). */
+/** axe-core's violations on the page as it is now (axe-core's own script injected from node_modules). */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-  await page.addScriptTag({ content: readFileSync(axePath, 'utf8') });
+  await page.addScriptTag({ content: axe.source });
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
     const result = await axe.run(document);

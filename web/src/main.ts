@@ -11,7 +11,7 @@ import { TRACE_RECORD_BYTES, traceSizeProblem } from '../../core/trace-format.js
 import type { SampleInfo } from '../samples-plugin.js';
 import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type Series, type TenantBar } from './charts.js';
 import { CFG_FILE_NAME, cliCommands, describe, describeLong, fullyAssociative, geometry, readConfig, updateControlLabels, type TraceChoice } from './controls.js';
-import { escapeHtml, formatCount, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
+import { escapeHtml, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
 import { ModelClient, RunCancelled } from './model-client.js';
 import { ui } from './page.js';
 import type { TraceRef } from './protocol.js';

@@ -71,7 +71,10 @@ export class ModelClient {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const reply = await this.request((id) => ({ type: 'run', requestId: (requestId = id), config, trace }), options.onProgress);
+      const reply = await this.request((id) => {
+        requestId = id;
+        return { type: 'run', requestId, config, trace };
+      }, options.onProgress);
       if (reply.type !== 'result') throw new Error(`unexpected reply '${reply.type}' from the model worker`);
       return { result: reply.result, elapsedMs: reply.elapsedMs };
     } finally {
