@@ -35,6 +35,7 @@ import {
   waitForSweep,
 } from './browser/page-helpers.js';
 import type { BrowserContext, Page } from 'playwright-core';
+import { parameterByKey } from '../orchestrator/parameters.js';
 
 const browserRequired = process.env['HYPERSIO_REQUIRE_BROWSER'] === '1';
 const browserPresent = existsSync(CHROMIUM_PATH);
@@ -150,19 +151,19 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
   it('names both sliders and exposes their values, not their exponents', async () => {
     const page = await open();
     expect(await sliderAccessibility(page)).toEqual([
-      { name: 'IOTLB Entries', value: 64, min: 4, max: 4096 },
-      { name: 'In-flight translations (tq)', value: 8, min: 1, max: 128 },
+      { name: 'IOTLB entries', value: 64, min: 4, max: 4096 },
+      { name: 'Translations in flight (tq)', value: 8, min: 1, max: 128 },
     ]);
-    expect(await page.locator('#iotlb-entries').getAttribute('aria-valuetext')).toBe('64 entries');
-    await page.focus('#iotlb-entries');
+    expect(await page.locator('#param-iotlbSize').getAttribute('aria-valuetext')).toBe('64 entries');
+    await page.focus('#param-iotlbSize');
     await page.keyboard.press('ArrowRight');
-    await page.focus('#tq');
+    await page.focus('#param-tq');
     await page.keyboard.press('ArrowLeft');
     expect(await sliderAccessibility(page)).toEqual([
-      { name: 'IOTLB Entries', value: 128, min: 4, max: 4096 },
-      { name: 'In-flight translations (tq)', value: 4, min: 1, max: 128 },
+      { name: 'IOTLB entries', value: 128, min: 4, max: 4096 },
+      { name: 'Translations in flight (tq)', value: 4, min: 1, max: 128 },
     ]);
-    expect(await page.locator('#tq').getAttribute('aria-valuetext')).toBe('4 translations');
+    expect(await page.locator('#param-tq').getAttribute('aria-valuetext')).toBe('4 translations');
   });
 
   it('draws a focus ring on "Load your trace…" when its hidden input has keyboard focus', async () => {
@@ -209,7 +210,7 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
   it('with "Re-run on change" off, Run updates the sweep chart too', async () => {
     const page = await open();
     await setLive(page, false);
-    await setRange(page, '#iotlb-entries', 10); // 1,024 entries
+    await setRange(page, '#param-iotlbSize', 10); // 1,024 entries
     const sweeps = await finishedSweeps(page);
     const runs = await finishedRuns(page);
     await page.click('#run-button');
@@ -219,19 +220,19 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
     const tenants = await page.locator('#fact-tenants').textContent();
     const pointA = await page.locator(`#sweep-chart circle[data-series="A"][data-x="${tenants}"]`).getAttribute('data-y');
     expect((Number(pointA) * 100).toFixed(1)).toBe(shown);
-    expect(await page.locator('#sweep-legend').textContent()).toContain('A · IOTLB 1K');
+    expect(await page.locator('#sweep-legend').textContent()).toContain('A · IOTLB 1024');
   });
 
   it('applies the changes made while "Re-run on change" was off when it is turned on', async () => {
     const page = await open();
     await setLive(page, false);
     const runs = await finishedRuns(page);
-    await setRange(page, '#tq', 5); // tq 32
+    await setRange(page, '#param-tq', 5); // tq 32
     await page.waitForTimeout(400);
     expect(await finishedRuns(page)).toBe(runs);
     await setLive(page, true);
     await waitForRun(page, runs);
-    expect(await page.locator('#hero-config').textContent()).toContain('tq 32');
+    expect(await page.locator('#hero-config').textContent()).toContain('Translations in flight (tq): 32');
   });
 
   it('on the IOTLB axis, leaves the IOTLB size out of the legend', async () => {
@@ -241,27 +242,43 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
     await waitForSweep(page, sweeps);
     const legend = (await page.locator('#sweep-legend').textContent()) ?? '';
     expect(legend).not.toContain('IOTLB');
-    expect(legend).toContain('A · tq 8 · OoO');
+    expect(legend).toContain('A · tq 8 · ooo');
   });
 
   it('shows commands that, run as written, give the numbers shown', async () => {
     const page = await open();
     await setLive(page, false);
-    await setRange(page, '#iotlb-entries', 7); // 128 entries
-    await page.selectOption('#iotlb-ways', '4');
-    await page.selectOption('#l2-entries', '256');
-    await page.locator('input[name="policy"][value="lfu"]').check({ force: true });
-    await setRange(page, '#tq', 5); // 32
-    await page.locator('input[name="order"][value="in-order"]').check({ force: true });
-    await page.selectOption('#link-gbps', '100');
-    await page.selectOption('#prefetch-entries', '16');
-    await page.locator('#salloc').check();
+    await setRange(page, '#param-iotlbSize', 7); // 128 entries
+    await page.selectOption('#param-iotlbWays', '4');
+    await page.selectOption('#param-l2pageSize', '256');
+    await page.locator('input[name="iotlbPolicy"][value="lfu"]').check({ force: true });
+    await setRange(page, '#param-tq', 5); // 32
+    await page.locator('input[name="queue"][value="in-order"]').check({ force: true });
+    await page.selectOption('#param-linkGbps', '100');
+    await page.selectOption('#param-prefetchBuffer', '16');
+    await page.locator('#param-salloc').check();
     const runs = await finishedRuns(page);
     await page.click('#run-button');
     await waitForRun(page, runs);
     const cli = await runShownCommands(page, join(PROJECT_ROOT, 'build/browser-test/shown-commands'));
     expect(String(cli.mbps)).toBe(await page.locator('#throughput-mbps').getAttribute('data-mbps'));
     expect((cli.linkUtilization * 100).toFixed(1)).toBe(await page.locator('#utilization').textContent());
+  });
+
+  it('labels its controls and fills its choices from the parameter table', async () => {
+    const page = await open();
+    const labelOf = (key: string) => {
+      const label = parameterByKey(key).label;
+      return label.charAt(0).toUpperCase() + label.slice(1);
+    };
+    for (const key of ['iotlbSize', 'iotlbWays', 'ccSize', 'l2pageSize', 'l3pageSize', 'tq', 'linkGbps', 'prefetchBuffer', 'salloc']) {
+      expect(await page.getByLabel(labelOf(key), { exact: key !== 'salloc' }).getAttribute('id')).toBe(`param-${key}`);
+    }
+    for (const key of ['iotlbPolicy', 'queue']) {
+      const p = parameterByKey(key);
+      const values = await page.getByRole('group', { name: labelOf(key) }).locator('input[type="radio"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+      expect(values).toEqual(p.kind === 'choice' ? [...p.values] : []);
+    }
   });
 
   it('never breaks the command text inside a flag or a file name, even on a phone', async () => {

@@ -161,11 +161,11 @@ export async function runDemoCheck(siteUrl: string, context: BrowserContext): Pr
     (input as HTMLInputElement).checked = false;
   });
   await page.selectOption('#trace-select', `sample:${sample.name}`);
-  await setRange(page, '#iotlb-entries', Math.log2(CHECK_CONFIG.iotlbEntries));
-  await page.selectOption('#iotlb-ways', String(CHECK_CONFIG.iotlbWays));
-  await page.locator(`input[name="policy"][value="${CHECK_CONFIG.policy}"]`).check({ force: true });
-  await setRange(page, '#tq', Math.log2(CHECK_CONFIG.tq));
-  await page.selectOption('#link-gbps', String(CHECK_CONFIG.linkGbps));
+  await setRange(page, '#param-iotlbSize', Math.log2(CHECK_CONFIG.iotlbEntries));
+  await page.selectOption('#param-iotlbWays', String(CHECK_CONFIG.iotlbWays));
+  await page.locator(`input[name="iotlbPolicy"][value="${CHECK_CONFIG.policy}"]`).check({ force: true });
+  await setRange(page, '#param-tq', Math.log2(CHECK_CONFIG.tq));
+  await page.selectOption('#param-linkGbps', String(CHECK_CONFIG.linkGbps));
   const runsBefore = await finishedRuns(page);
   const sweepsBefore = await finishedSweeps(page);
   await page.click('#run-button');

@@ -10,7 +10,7 @@ import { CACHE_NAMES, type CacheName, type RunResult } from '../../orchestrator/
 import { TRACE_RECORD_BYTES, traceSizeProblem } from '../../core/trace-format.js';
 import type { SampleInfo } from '../samples-plugin.js';
 import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type Series, type TenantBar } from './charts.js';
-import { CFG_FILE_NAME, cliCommands, describe, describeLong, fullyAssociative, geometry, readConfig, updateControlLabels, type TraceChoice } from './controls.js';
+import { CFG_FILE_NAME, cliCommands, describe, describeLong, readConfig, renderControls, updateControlLabels, withParameter, type TraceChoice } from './controls.js';
 import { escapeHtml, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
 import { ModelClient, RunCancelled } from './model-client.js';
 import { ui } from './page.js';
@@ -312,10 +312,8 @@ function showResult(config: ModelConfig, trace: TraceChoice, r: RunResult, elaps
       : 'One tenant: it has the whole link.';
 
   renderCacheTable(config, r);
-  const commands = cliCommands(config, trace);
-  ui.downloadCfg.hidden = !commands.needsCfg;
   // Spaces between words are where a line may wrap; a word (a flag with its value, a path) never breaks.
-  ui.cliCommand.innerHTML = commands.lines
+  ui.cliCommand.innerHTML = cliCommands(config, trace)
     .map((words) => `<span class="prompt">$</span> ${words.map((w) => `<span class="word">${escapeHtml(w)}</span>`).join(' ')}`)
     .join('\n');
   drawSweep();
@@ -327,6 +325,9 @@ const CACHE_LABELS: Record<CacheName, string> = {
   L2PAGE: 'L2 walk cache',
   L3PAGE: 'L3 walk cache',
 };
+
+/** Whether a cache geometry is one set holding every entry. */
+const fullyAssociative = (g: CacheGeometry) => g.assoc === g.size;
 
 function renderCacheTable(config: ModelConfig, r: RunResult): void {
   const geometries: Record<CacheName, CacheGeometry> = { CC: config.cc, IOTLB: config.iotlb, L2PAGE: config.l2page, L3PAGE: config.l3page };
@@ -364,19 +365,20 @@ function drawTenantBars(): void {
 
 const IOTLB_SWEEP = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096];
 
+/** Configuration B of the sweep: A with one parameter changed (an out-of-range value is refused by validateConfig). */
 function variantOf(config: ModelConfig, variant: SweepVariant): ModelConfig {
-  const v = variant === 'iotlb4' ? withIotlbEntries(config, Math.min(config.iotlb.size * 4, 1 << 16)) : structuredClone(config);
-  if (variant === 'tq4') v.tq = Math.min(v.tq * 4, 1 << 20);
-  if (variant === 'prefetch') v.prefetch.bufferSize = 64;
-  if (variant === 'oracle') v.iotlbPolicy = 'oracle';
-  if (variant === 'order') v.outOfOrder = !v.outOfOrder;
-  return v;
-}
-
-function withIotlbEntries(config: ModelConfig, entries: number): ModelConfig {
-  const c = structuredClone(config);
-  c.iotlb = geometry(entries, fullyAssociative(c.iotlb) ? 0 : Math.min(c.iotlb.assoc, entries));
-  return c;
+  switch (variant) {
+    case 'iotlb4':
+      return withParameter(config, 'iotlbSize', config.iotlb.size * 4);
+    case 'tq4':
+      return withParameter(config, 'tq', config.tq * 4);
+    case 'prefetch':
+      return withParameter(config, 'prefetchBuffer', 64);
+    case 'oracle':
+      return withParameter(config, 'iotlbPolicy', 'oracle');
+    case 'order':
+      return withParameter(config, 'queue', config.outOfOrder ? 'in-order' : 'ooo');
+  }
 }
 
 function scheduleSweep(): void {
@@ -404,13 +406,13 @@ async function runSweep(force = false): Promise<void> {
   state.sweep.key = key;
   updateActivity();
   // On the IOTLB axis the IOTLB size is the x value: the legend leaves it out.
-  const swept = axis === 'iotlb' ? 'iotlb' : undefined;
+  const swept = axis === 'iotlb' ? 'iotlbSize' : undefined;
   const seriesA: Series = { id: 'A', name: `A · ${describe(configA, swept)}`, color: 'var(--series-a)', points: [] };
   const seriesB: Series = { id: 'B', name: `B · ${describe(configB, swept)}`, color: 'var(--series-b)', points: [] };
   const points =
     axis === 'tenants'
       ? samplesByTenants().map((s) => ({ x: s.tenants, trace: sampleRef(s), a: configA, b: configB }))
-      : IOTLB_SWEEP.map((entries) => ({ x: entries, trace: trace.ref, a: withIotlbEntries(configA, entries), b: withIotlbEntries(configB, entries) }));
+      : IOTLB_SWEEP.map((entries) => ({ x: entries, trace: trace.ref, a: withParameter(configA, 'iotlbSize', entries), b: withParameter(configB, 'iotlbSize', entries) }));
   state.sweep.chart = { axis, series: [seriesA, seriesB], xTicks: points.map((p) => p.x) };
   const first = state.samples[0];
   ui.sweepTitle.textContent = axis === 'tenants' ? 'Utilization vs tenants' : 'Utilization vs IOTLB size';
@@ -522,7 +524,7 @@ function downloadCfg(): void {
 }
 
 async function start(): Promise<void> {
-  updateControlLabels();
+  renderControls(ui.form);
   ui.form.addEventListener('submit', (event) => {
     event.preventDefault();
     void runNow();
