@@ -313,6 +313,7 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo usability (we
       expect(await page.locator('#engine-text').textContent()).toBe('Cancelled');
       expect(await finishedRuns(page)).toBe(runs);
       expect(await page.locator('#run-button').isVisible()).toBe(true);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('run-button'); // focus follows Cancel back to Run
     });
 
     it('runs to the end, and the cache table shows its seven-digit counts unclipped', async () => {

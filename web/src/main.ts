@@ -200,9 +200,12 @@ function showActivity(running: boolean): void {
   if (!running) showProgress(undefined);
   // Cancel stands in for Run during a run; a sweep has its own Stop button.
   const cancellable = running && state.run.current !== undefined;
+  // Focus follows the swap, so that a keyboard user can cancel and run again without hunting for it.
+  const runHadFocus = document.activeElement === ui.runButton;
   const cancelHadFocus = document.activeElement === ui.cancelButton;
   ui.runButton.hidden = cancellable;
   ui.cancelButton.hidden = !cancellable;
+  if (runHadFocus && cancellable) ui.cancelButton.focus();
   if (cancelHadFocus && !cancellable) ui.runButton.focus();
   ui.progress.classList.toggle('active', running);
 }
