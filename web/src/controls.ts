@@ -47,14 +47,13 @@ const PAGE_CONTROLS: Readonly<Record<string, ControlSpec>> = {
 /** The page's defaults where they differ from the base architecture: a window of 8 shows the queue at work. */
 const PAGE_DEFAULTS: Readonly<Record<string, ParameterValue>> = { tq: 8 };
 
-/** Display names of choice values (any other value shows as it is). */
-const VALUE_NAMES: Readonly<Record<string, string>> = { lru: 'LRU', lfu: 'LFU', oracle: 'Oracle', ooo: 'Out-of-order', 'in-order': 'In-order', fa: 'fully assoc.' };
-
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** A value as a control shows it: "off" for no cache or buffer, "8-way", "200 Gb/s", "1,536". */
+/** A value as a control shows it: the table's label of a choice, "off" for no cache or buffer, "8-way", "fully assoc.", "200 Gb/s", "1,536". */
 function valueText(p: ModelParameter, value: ParameterValue): string {
-  if (typeof value === 'string') return VALUE_NAMES[value] ?? value;
+  if (p.kind === 'choice') return capitalized(p.valueLabels[String(value)] ?? String(value));
+  if (value === 'fa') return 'fully assoc.';
+  if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (value === 0 && p.unit === 'entries') return 'off';
   if (p.unit === 'ways') return `${value}-way`;
