@@ -40,6 +40,9 @@ export function pageMask(level: number): bigint {
   return ~((1n << BigInt(12 + 9 * (level - 1))) - 1n) & 0xffff_ffff_ffff_ffffn;
 }
 
+/** Where `synth` and `trace-gen` write traces and `sweep --benchmark` looks for them, by default. */
+export const DEFAULT_TRACE_DIR = 'build/traces';
+
 /** Translations per packet: a trace's `consec` is this times its burst in packets. */
 export const TRANSLATIONS_PER_PACKET = 3;
 

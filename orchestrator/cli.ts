@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { InputError, EXIT_BAD_INPUT } from '../core/errors.js';
+import { InputError, EXIT_BAD_INPUT, Interrupted } from '../core/errors.js';
 import { projectPath } from '../core/paths.js';
 
 type Register = (program: Command) => void;
@@ -53,9 +53,50 @@ function packageVersion(): string {
   }
 }
 
+/** Exit status of a process ended by SIGPIPE (128 + 13), what `cmd | head` expects. */
+export const EXIT_BROKEN_PIPE = 141;
+
+/**
+ * A reader that went away (`hypersio merge A | head -1`) ends the CLI quietly with the
+ * status of a process ended by SIGPIPE, as other command-line tools do; every file the
+ * command writes is complete by then or removed (folder locks go on exit).
+ */
+function endQuietlyOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT_BROKEN_PIPE);
+    throw err;
+  });
+}
+
+/**
+ * Ctrl-C or SIGTERM of a command that does not handle signals itself (`run`, `merge`,
+ * `plot`, `trace-info`): one line, exit 130 / 143. Handlers run between synchronous steps,
+ * so an atomic write in progress completes first and leaves no temporaries. Commands that
+ * stop at a safe point of their own (sweep, synth, trace-gen, collect, pipeline) add their
+ * own listener, and this one then leaves the signal to them.
+ */
+function exitOnUnhandledSignals(): void {
+  for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    const handler = () => {
+      if (process.listenerCount(signal) > 1) return;
+      process.stderr.write(`hypersio: interrupted by ${signal}\n`);
+      process.exit(status);
+    };
+    process.on(signal, handler);
+  }
+}
+
 /** Runs the CLI; returns the process exit status. */
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnBrokenPipe(process.stdout);
+  endQuietlyOnBrokenPipe(process.stderr);
+  exitOnUnhandledSignals();
   const program = await buildProgram(argv);
+  if (argv.length <= 2) {
+    // A bare `hypersio` asks what it can do: the help, on stdout, like `hypersio --help`.
+    program.outputHelp();
+    return 0;
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -64,6 +105,10 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are "errors" to commander; they already printed.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return EXIT_BAD_INPUT;
+    }
+    if (err instanceof Interrupted) {
+      process.stderr.write(`hypersio: ${err.message}\n`);
+      return err.exitCode;
     }
     if (err instanceof InputError) {
       process.stderr.write(`hypersio: ${err.message}\n`);

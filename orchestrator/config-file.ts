@@ -1,14 +1,10 @@
 /** Reading the reference's `.cfg` cache configuration from disk (Node only). */
-import { readFileSync } from 'node:fs';
 import { applyCacheConfigText, type ModelConfig } from './config.js';
-import { InputError } from '../core/errors.js';
+import { readSmallTextFile } from './input-file.js';
+
+/** A .cfg is a few hundred bytes; anything past 1 MiB is not one. */
+const MAX_CONFIG_BYTES = 1 << 20;
 
 export function readCacheConfigFile(config: ModelConfig, path: string): ModelConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError(`${path}: cannot read config file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  return applyCacheConfigText(config, text, path);
+  return applyCacheConfigText(config, readSmallTextFile(path, 'config file', MAX_CONFIG_BYTES), path);
 }

@@ -60,3 +60,8 @@ export function progressReporter(label: string): (lines: number, elapsedMs: numb
 export function flagKey(flag: string): string {
   return flag.replace(/^-+/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
+
+/** `--out-dir`, every command's output folder, or its older spelling `--out` (hidden). */
+export function outDirFlag(flags: { outDir?: string; out?: string }): string | undefined {
+  return oneOf({ '--out-dir': flags.outDir, '--out': flags.out });
+}

@@ -3,14 +3,15 @@
  * trace files, streamed from disk in fixed-size chunks (memory does not grow with the
  * trace).
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { projectPath } from '../core/paths.js';
 import { validateConfig, type ModelConfig } from './config.js';
 import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES, type RecordSource, type RunResult, type SimulateOptions } from './model-core.js';
-import { traceSizeProblem } from '../core/trace-format.js';
+import { openTrace, readFully } from '../core/trace-file.js';
 
 export type { RunResult } from './model-core.js';
+export { openTrace, readFully, resolveTraceArgument } from '../core/trace-file.js';
 
 /** Where `npm run build:wasm` puts a WASM build: dist/<name>. */
 export function wasmPath(name: string): string {
@@ -34,55 +35,32 @@ export function loadModelModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** Opens a translation trace, checking what can be checked before simulating. */
-export function openTrace(path: string): { fd: number; records: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: ${code === 'ENOENT' ? 'no such trace file' : `cannot read trace (${code ?? 'error'})`}`);
-  }
-  const stat = fstatSync(fd);
-  if (!stat.isFile()) {
-    closeSync(fd);
-    throw new InputError(`${path}: not a regular file`);
-  }
-  const problem = traceSizeProblem(path, stat.size);
-  if (problem) {
-    closeSync(fd);
-    throw new InputError(problem);
-  }
-  return { fd, records: stat.size / TRACE_RECORD_BYTES };
-}
-
 export interface RunTraceOptions extends SimulateOptions {
   /** The compiled model (a worker receives it once); default: loadModelModule(). */
   module?: WebAssembly.Module;
 }
 
-/** Fills `target` from `fd` at `position` (readSync until full or end of file); returns the bytes read. */
-export function readFully(fd: number, target: Uint8Array, position: number): number {
-  let got = 0;
-  while (got < target.length) {
-    const n = readSync(fd, target, got, target.length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
-}
+/** Chunks (4096 records each) between two turns of the event loop: about 50 ms of simulation. */
+const YIELD_EVERY_CHUNKS = 64;
 
 /** Simulates `config` on the trace file at `path`, streamed from disk. */
 export async function runTraceFile(path: string, config: ModelConfig, options: RunTraceOptions = {}): Promise<RunResult> {
-  const { fd } = openTrace(path);
+  const { fd, records, path: file } = openTrace(path);
   let position = 0;
+  // Exactly the records the file had when opened: a trace rewritten meanwhile is an error, not a mix.
+  const end = records * TRACE_RECORD_BYTES;
+  let chunks = 0;
   const source: RecordSource = (target, maxRecords) => {
-    const got = readFully(fd, target.subarray(0, maxRecords * TRACE_RECORD_BYTES), position);
+    const want = Math.min(maxRecords * TRACE_RECORD_BYTES, end - position);
+    const got = readFully(fd, target.subarray(0, want), position);
+    if (got < want) throw new InputError(`${file}: the trace got shorter while it was read (changed by another program?)`);
     position += got;
-    return Math.floor(got / TRACE_RECORD_BYTES);
+    const records = got / TRACE_RECORD_BYTES;
+    // Now and then let the event loop run, so Ctrl-C and SIGTERM are seen during a long run.
+    return ++chunks % YIELD_EVERY_CHUNKS === 0 ? new Promise((resolve) => setImmediate(() => resolve(records))) : records;
   };
   try {
-    return await runTrace(path, config, source, options);
+    return await runTrace(file, config, source, { totalRecords: records, ...options });
   } finally {
     closeSync(fd);
   }
@@ -90,7 +68,7 @@ export async function runTraceFile(path: string, config: ModelConfig, options: R
 
 /** Simulates `config` on a trace already in memory (read from the file `path`). */
 export function runTraceBytes(path: string, bytes: Uint8Array, config: ModelConfig, options: RunTraceOptions = {}): Promise<RunResult> {
-  return runTrace(path, config, bufferSource(bytes), options);
+  return runTrace(path, config, bufferSource(bytes), { totalRecords: bytes.byteLength / TRACE_RECORD_BYTES, ...options });
 }
 
 async function runTrace(path: string, config: ModelConfig, source: RecordSource, options: RunTraceOptions): Promise<RunResult> {

@@ -20,7 +20,8 @@ import { parseTenantOrder, type TenantOrder } from '../tracegen/index.js';
 import { InputError, Interrupted } from '../core/errors.js';
 import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../core/trace-format.js';
 import { axisByKey, type AxisValue, type SweepAxis } from './sweep/axes.js';
-import { CSV_FILE, HIT_RATE_CHART, latestRecords, readResultsFile, RESULTS_FILE, UTILIZATION_CHART, type SweepRecord } from './sweep/results.js';
+import { CSV_FILE, latestRecords, readResultsFile, RESULTS_FILE, type SweepRecord } from './sweep/results.js';
+import { chartNames } from './sweep/charts.js';
 import { runSweep, writeCsv, writeCharts } from './sweep/runner.js';
 import { expandGrid, tenantsFromTraceName, type SweepSpec } from './sweep/spec.js';
 
@@ -330,12 +331,12 @@ async function sweepStage({ p, resultsDir, progress, options }: StageContext, tr
   return { stage: 'ran', records: summary.records, resultsPath, csv: summary.files.csv };
 }
 
-/** Stage 4: the charts, redrawn when missing or older than the results. */
+/** Stage 4: the charts (they follow the sweep: sweep/charts.ts), redrawn when missing or older than the results. */
 async function chartStage({ resultsDir, progress }: StageContext, records: SweepRecord[], resultsPath: string): Promise<{ stage: StageRun; charts: string[] }> {
-  const existingCharts = ['svg', 'png'].flatMap((ext) => [UTILIZATION_CHART, HIT_RATE_CHART].map((name) => join(resultsDir, `${name}.${ext}`))).filter((f) => existsSync(f));
+  const expectedCharts = chartNames(records).flatMap((name) => ['svg', 'png'].map((ext) => join(resultsDir, `${name}.${ext}`)));
+  const existingCharts = expectedCharts.filter((f) => existsSync(f));
   const resultsTime = existsSync(resultsPath) ? mtimeMs(resultsPath) : 0;
-  const mainCharts = ['svg', 'png'].map((ext) => join(resultsDir, `${UTILIZATION_CHART}.${ext}`));
-  if (mainCharts.every((f) => existsSync(f)) && existingCharts.every((f) => mtimeMs(f) >= resultsTime)) {
+  if (existingCharts.length === expectedCharts.length && existingCharts.every((f) => mtimeMs(f) >= resultsTime)) {
     progress(`pipeline: charts: skipped, ${existingCharts.length} chart file(s) already in ${resultsDir}`);
     return { stage: 'skipped', charts: existingCharts };
   }

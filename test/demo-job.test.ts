@@ -21,7 +21,7 @@ describe('the default job', () => {
     expect(synthetic).toHaveLength(56);
     expect(real).toHaveLength(24);
     for (const line of [...synthetic, ...real]) expect(JSON.parse(line)).toMatchObject({ status: 'ok' });
-    for (const chart of ['link-utilization-vs-tenants.png', 'iotlb-hit-rate-vs-size.svg']) {
+    for (const chart of ['link-utilization-vs-tenants.png', 'iotlb-hit-rate-vs-tenants.svg']) {
       expect(existsSync(join(out, chart))).toBe(true);
       expect(existsSync(join(out, 'qemu-samples', chart))).toBe(true);
     }

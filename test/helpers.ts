@@ -18,8 +18,8 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (`./bin/hypersio`, compiled by `npm run build`) from the project root. */
-export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}): CliResult {
-  const r = spawnSync(process.execPath, [HYPERSIO_BIN, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: options.env ?? process.env });
+export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliResult {
+  const r = spawnSync(process.execPath, [HYPERSIO_BIN, ...args], { cwd: options.cwd ?? PROJECT_ROOT, encoding: 'utf8', env: options.env ?? process.env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -17,16 +17,17 @@ describe('sweep results equal single runs', () => {
     expect(streamed.records.map((r) => r.id)).toEqual(shared.records.map((r) => r.id));
     for (const [i, record] of shared.records.entries()) {
       const expected = await modelApi.runTraceFile(record.trace, structuredClone(record.config));
-      expect(record).toMatchObject({ ...expected, status: 'ok' });
-      expect(streamed.records[i]).toMatchObject({ ...expected, status: 'ok' });
+      expect(sweepApi.withDetail(join(dir.path, 'shared'), record)).toMatchObject({ ...expected, status: 'ok' });
+      expect(sweepApi.withDetail(join(dir.path, 'streamed'), streamed.records[i]!)).toMatchObject({ ...expected, status: 'ok' });
     }
   });
 
-  it('a line of results.jsonl holds exactly the statistics of `run --json`', async () => {
+  it('a line of results.jsonl with its details/<id>.json holds exactly the statistics of `run --json`', async () => {
     const result = await sweepApi.runSweep(spec, { out: join(dir.path, 'shared'), workers: 1, progress: 'none', charts: false });
     expect(result.skipped).toBe(16); // resumed: nothing run again
-    for (const record of [result.records[3], result.records[13]]) {
-      if (!record) throw new Error('missing record');
+    for (const compact of [result.records[3], result.records[13]]) {
+      if (!compact) throw new Error('missing record');
+      const record = sweepApi.withDetail(join(dir.path, 'shared'), compact) as Record<string, unknown> & typeof compact;
       const cfg = join(dir.path, `${record.id}.cfg`);
       writeFileSync(cfg, formatCacheConfig(record.config));
       const queue = record.config.outOfOrder ? [] : ['--in-order'];

@@ -24,7 +24,7 @@ describe('merge', () => {
     const merged = sweepApi.readResultsFile(join(mergedDir, sweepApi.RESULTS_FILE));
     expect(merged.map(stable)).toEqual(whole.records.map(stable));
     expect(readFileSync(join(mergedDir, sweepApi.CSV_FILE), 'utf8')).toBe(readFileSync(join(dir.path, 'whole', sweepApi.CSV_FILE), 'utf8'));
-    for (const chart of ['link-utilization-vs-tenants', 'iotlb-hit-rate-vs-size']) {
+    for (const chart of ['link-utilization-vs-tenants', 'iotlb-hit-rate-vs-tenants']) {
       expect(readFileSync(join(mergedDir, `${chart}.png`)).subarray(1, 4).toString()).toBe('PNG');
     }
   });

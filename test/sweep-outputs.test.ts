@@ -58,8 +58,8 @@ describe('results.csv and charts', () => {
     expect(sweepApi.parseCsv(`a,"b,""c"""\n1,2\n`)).toEqual([['a', 'b,"c"'], ['1', '2']]);
   });
 
-  it('draws both charts as SVG and PNG', () => {
-    const axisTitles = { 'link-utilization-vs-tenants': 'link utilization (%)', 'iotlb-hit-rate-vs-size': 'IOTLB hit rate (%)' };
+  it('draws a chart per metric against the axis with the most values (tenants), SVG and PNG', () => {
+    const axisTitles = { 'link-utilization-vs-tenants': 'link utilization (%)', 'iotlb-hit-rate-vs-tenants': 'IOTLB hit rate (%)', 'packets-dropped-vs-tenants': 'packets dropped', 'fairness-vs-tenants': "fairness (Jain index of tenant Mb/s)" };
     for (const [chart, axisTitle] of Object.entries(axisTitles)) {
       const svg = readFileSync(join(out, `${chart}.svg`), 'utf8');
       expectWellFormedSvg(svg);
@@ -83,6 +83,6 @@ describe('results.csv and charts', () => {
     const run = await hypersio(['plot', out, '--out', target]);
     expect(run.exitCode, run.stderr).toBe(0);
     expectWellFormedSvg(readFileSync(join(target, 'link-utilization-vs-tenants.svg'), 'utf8'));
-    pngSize(readFileSync(join(target, 'iotlb-hit-rate-vs-size.png')));
+    pngSize(readFileSync(join(target, 'iotlb-hit-rate-vs-tenants.png')));
   });
 });

@@ -90,6 +90,7 @@ describe('synthetic traces', () => {
     expect(statSync(r.paths.pageTable).size).toBe(0);
   });
 
+  // Its speed is measured by the benchmarks (npm run bench), not here.
   it('makes the model benchmark trace: 1024 tenants rr, 1.5M translations, 688 sids as in the reference\'s workloads', async () => {
     const r = await synthesizeTrace({ tenants: 1024, packets: 500, order: 'rr', outDir: join(out, 'bench') });
     expect(r.translations).toBe(1_536_000);

@@ -111,6 +111,6 @@ describe('trace-info', () => {
   it('rejects a file that is not whole records', () => {
     const r = runCli(['trace-info', join(goldenTraces, 'syn_tnt_8_rr3_cc_data.bin')]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^hypersio: .*syn_tnt_8_rr3_cc_data\.bin: size 160 is not a whole number of 48-byte records/);
+    expect(r.stderr).toMatch(/^hypersio: .*syn_tnt_8_rr3_cc_data\.bin: trace size 160 is not a multiple of 48/);
   });
 });

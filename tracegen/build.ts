@@ -81,13 +81,14 @@ export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuild
   const logs: LogReadSummary[] = [];
   let remaining = o.tenants;
   let shortfall: string | undefined;
+  let slotHint: string | undefined;
   for (let k = 0; remaining > 0; k++) {
     const path = findLog(o.logDir, o.logPrefix, k);
     if (path === undefined) {
       const missing = join(o.logDir, `${o.logPrefix}_${k}.txt`);
       if (k === 0) throw new InputError(`${missing}: log not found (nor ${missing}.gz)`);
       // The logs ran out: like the reference, build from the tenants found (named by their number).
-      shortfall = `--tenants ${o.tenants}: the logs ran out after ${k} log(s) with ${collector.tenantCount} tenants; the trace has those (no ${missing}[.gz])`;
+      shortfall = `--tenants ${o.tenants}: the logs ran out after ${k} log(s) with ${collector.tenantCount} tenants; the trace has those (no ${missing}[.gz])` + (slotHint ?? '');
       break;
     }
     const n = Math.min(remaining, o.maxDevPerLog);
@@ -96,8 +97,12 @@ export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuild
     const summary = await collector.readLog(path, k, validSids, options.onProgress);
     if (summary.tenants === 0) {
       const sids = validSids.map((s) => `0x${s.toString(16)}`).join(', ');
-      const from = manifest ? `its manifest ${path}.json` : `--first-slot ${o.firstSlot}`;
+      const from = manifest ? `its manifest ${path}.json` : `--first-slot ${o.firstSlot}; logs of \`hypersio collect\` start at slot 3`;
       throw new InputError(`${path}: no tenant found in this log (no kept event for sids ${sids}, from ${from})`);
+    }
+    if (!manifest && summary.tenants < n) {
+      // Devices at other slots than assumed is the likely cause, not a missing log.
+      slotHint = `; ${path} has no manifest and only ${summary.tenants} of its devices at --first-slot ${o.firstSlot}…${o.firstSlot + n - 1} had events: check --first-slot (logs of \`hypersio collect\` start at slot 3)`;
     }
     logs.push(summary);
     options.onLog?.(summary);

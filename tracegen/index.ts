@@ -1,6 +1,6 @@
 /** The trace constructor's programmatic API. */
 export { buildTrace, type TraceBuildOptions, type TraceBuildResult } from './build.js';
-export { synthesizeTrace, synthesizeTraceBuffers, type SynthOptions, type SynthResult } from './synth.js';
+export { maxSynthTenants, synthesizeTrace, synthesizeTraceBuffers, type SynthOptions, type SynthResult } from './synth.js';
 export { analyzeTrace, formatTraceInfo, type TraceInfo } from './trace-info.js';
 export { TraceCollector, type LogReadSummary } from './log-reader.js';
 export { GlibcRandom } from './glibc-rand.js';

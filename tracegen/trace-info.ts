@@ -9,9 +9,11 @@
  * previous use of the same page (LRU stack distance: a fully associative LRU IOTLB of
  * more than d entries would hit), computed with a Fenwick tree over last-use positions.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
-import { TRACE_FIELD, TRACE_RECORD_BYTES, tracePaths } from '../core/trace-format.js';
+import { NextAccessCheck } from '../core/trace-check.js';
+import { openTrace, readFully } from '../core/trace-file.js';
+import { TRACE_FIELD, TRACE_RECORD_BYTES } from '../core/trace-format.js';
 
 export interface TenantInfo {
   did: number;
@@ -59,20 +61,17 @@ export function pageSizeName(level: number): string {
   return level === 1 ? '4KiB' : level === 2 ? '2MiB' : level === 3 ? '1GiB' : `level ${level}`;
 }
 
-/** Resolves a trace argument: the `_iotlb_trace.bin` file itself, or its prefix. */
-export function resolveTracePath(arg: string): string {
-  if (existsSync(arg) && statSync(arg).isFile()) return arg;
-  const iotlb = tracePaths(arg).iotlb;
-  if (existsSync(iotlb)) return iotlb;
-  throw new InputError(`${arg}: no such trace file`);
-}
-
 export function analyzeTrace(arg: string): TraceInfo {
-  const path = resolveTracePath(arg);
-  const bytes = readFileSync(path);
-  if (bytes.length % TRACE_RECORD_BYTES !== 0) {
-    throw new InputError(`${path}: size ${bytes.length} is not a whole number of ${TRACE_RECORD_BYTES}-byte records (corrupt trace)`);
+  // The same checks as `run`: a regular, non-empty file of whole records, then next-access indices.
+  const { fd, records, path } = openTrace(arg);
+  const bytes = new Uint8Array(records * TRACE_RECORD_BYTES);
+  try {
+    if (readFully(fd, bytes, 0) < bytes.length) throw new InputError(`${path}: the trace got shorter while it was read (changed by another program?)`);
+  } finally {
+    closeSync(fd);
   }
+  const problem = new NextAccessCheck(records).check(bytes, records);
+  if (problem !== undefined) throw new InputError(`${path}: ${problem}`);
   const n = bytes.length / TRACE_RECORD_BYTES;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
@@ -84,11 +83,7 @@ export function analyzeTrace(arg: string): TraceInfo {
     const lo = view.getUint32(o, true);
     const hi = view.getUint32(o + 4, true);
     if (hi === 0xffffffff && lo === 0xffffffff) continue;
-    const nat = hi * 4294967296 + lo;
-    if (nat <= i || nat >= n || previous[nat]! >= 0) {
-      throw new InputError(`${path}: record ${i} has an impossible next-access index ${nat} (corrupt trace)`);
-    }
-    previous[nat] = i;
+    previous[lo] = i; // checked above: below the record count
     reuses++;
   }
   // A reuse distance is below the number of distinct pages (n - reuses): an exact histogram.

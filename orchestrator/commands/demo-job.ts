@@ -7,9 +7,9 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { projectPath } from '../../core/paths.js';
-import { integerFlag } from '../flags.js';
+import { integerFlag, outDirFlag } from '../flags.js';
 import { runSweep } from '../sweep/runner.js';
 import { printSweepOutputs } from './sweep-outputs.js';
 
@@ -71,12 +71,13 @@ export function registerDemoJob(program: Command): void {
   program
     .command('demo-job')
     .description(`the default job (npm start): synthetic traces with ${DEMO_TENANTS[0]}…${DEMO_TENANTS[DEMO_TENANTS.length - 1]} tenants × IOTLB ${DEMO_IOTLB_SIZES.join('/')} × tq ${DEMO_TQ.join('/')}, into ${DEMO_OUT}`)
-    .option('--out <dir>', `output folder (default ${DEMO_OUT})`)
+    .option('--out-dir <dir>', `output folder (default ${DEMO_OUT})`)
+    .addOption(new Option('--out <dir>').hideHelp())
     .option('--workers <n>', "parallel simulations (default: the machine's cores)")
     .option('--resume', 'keep the results of a previous run')
-    .action(async (flags: { out?: string; workers?: string; resume?: boolean }) => {
+    .action(async (flags: { outDir?: string; out?: string; workers?: string; resume?: boolean }) => {
       const workers = integerFlag('--workers', flags.workers, 1);
-      const { summary, samples, elapsedMs } = await runDemoJob({ out: flags.out, workers, resume: flags.resume });
+      const { summary, samples, elapsedMs } = await runDemoJob({ out: outDirFlag(flags), workers, resume: flags.resume });
       process.stdout.write('\nSynthetic tenants');
       printSweepOutputs(summary);
       process.stdout.write('\nReal QEMU logs (samples/qemu)');

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { outDirFlag } from '../flags.js';
 import { mergeSweeps } from '../sweep/merge.js';
 import { printSweepOutputs } from './sweep-outputs.js';
 
@@ -9,10 +10,11 @@ export function registerMerge(program: Command): void {
     .command('merge')
     .description('combine sweep output folders (e.g. the shards of a --shard i/n sweep) into one, with results.csv and charts')
     .argument('<folders...>', 'sweep output folders (each holding results.jsonl)')
-    .option('--out <dir>', `output folder (default ${DEFAULT_MERGE_OUT})`)
+    .option('--out-dir <dir>', `output folder (default ${DEFAULT_MERGE_OUT})`)
+    .addOption(new Option('--out <dir>').hideHelp())
     .option('--no-charts', 'skip the charts')
-    .action(async (folders: string[], flags: { out?: string; charts?: boolean }) => {
-      const summary = await mergeSweeps(folders, flags.out ?? DEFAULT_MERGE_OUT, { charts: flags.charts !== false });
+    .action(async (folders: string[], flags: { outDir?: string; out?: string; charts?: boolean }) => {
+      const summary = await mergeSweeps(folders, outDirFlag(flags) ?? DEFAULT_MERGE_OUT, { charts: flags.charts !== false });
       printSweepOutputs(summary);
       if (summary.records.some((r) => r.status === 'failed')) process.exitCode = 1;
     });

@@ -1,8 +1,10 @@
 /** `hypersio synth`: a synthetic hyper-tenant trace from a per-tenant NIC model (tracegen/synth.ts). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { synthesizeTrace } from '../../tracegen/index.js';
-import { integerFlag, numberFlag, requireFlag } from '../flags.js';
+import { DEFAULT_TRACE_DIR } from '../../core/trace-format.js';
+import { maxSynthTenants, synthesizeTrace, type SynthOptions } from '../../tracegen/index.js';
+import { integerFlag, numberFlag, outDirFlag, requireFlag } from '../flags.js';
+import { writeOutputsOrNothing } from '../interrupt.js';
 
 interface SynthFlags {
   tenants?: string;
@@ -18,13 +20,14 @@ interface SynthFlags {
   maxDevPerLog: string;
   name: string;
   outDir?: string;
+  out?: string;
 }
 
 export function registerSynth(program: Command): void {
   program
     .command('synth')
     .description('write a synthetic trace: per tenant a NIC ring page and a pool of buffer pages, 3 translations per packet')
-    .option('--tenants <N>', 'number of tenants (required)')
+    .option('--tenants <N>', `number of tenants (required): 16-bit sids allow at most ${maxSynthTenants(24).toLocaleString('en-US')} with --max-dev-per-log 24, ${maxSynthTenants(0).toLocaleString('en-US')} with 0`)
     .option('--packets <P>', 'packets per tenant (mean); 3 translations each (required)')
     .option('--order <order>', 'tenant interleaving: rr or rand', 'rr')
     .option('--burst <B>', 'packets per tenant turn', '1')
@@ -36,11 +39,13 @@ export function registerSynth(program: Command): void {
     .option('--rate-spread <R>', 'per-tenant packet count varies by ±R (0 ≤ R < 1)', '0')
     .option('--max-dev-per-log <N>', "sid layout: tenants grouped as logs of N devices, sid ((2 + i) << 3) + 128·k for device i of log k, as trace-gen numbers them (N > 16 makes tenants share sids, as in the reference's workloads); 0: one sid per tenant", '24')
     .option('--name <name>', 'name at the start of the output files', 'synth')
-    .option('--out-dir <dir>', 'output directory (required)')
+    .option('--out-dir <dir>', `output directory (default ${DEFAULT_TRACE_DIR}, where sweep --benchmark looks)`)
+    .addOption(new Option('--out <dir>').hideHelp())
     .action(async (flags: SynthFlags) => {
       if (flags.order !== 'rr' && flags.order !== 'rand') throw new InputError(`--order ${flags.order}: unknown order (expected rr or rand)`);
       const started = Date.now();
-      const result = await synthesizeTrace({
+      const outDir = outDirFlag(flags) ?? DEFAULT_TRACE_DIR;
+      const options: SynthOptions = {
         tenants: requireFlag('--tenants', integerFlag('--tenants', flags.tenants, 1)),
         packets: requireFlag('--packets', integerFlag('--packets', flags.packets, 1)),
         order: flags.order,
@@ -53,8 +58,9 @@ export function registerSynth(program: Command): void {
         rateSpread: numberFlag('--rate-spread', flags.rateSpread, 0, 0.999999)!,
         devicesPerLog: integerFlag('--max-dev-per-log', flags.maxDevPerLog, 0, 30)!,
         name: flags.name,
-        outDir: requireFlag('--out-dir', flags.outDir),
-      });
+        outDir,
+      };
+      const result = await writeOutputsOrNothing(outDir, () => synthesizeTrace(options), (r) => Object.values(r.paths));
       const seconds = (Date.now() - started) / 1000;
       process.stdout.write(
         `tenants: ${result.tenants} (${result.hugeTenants} on 2 MiB buffer pages, ${result.sids} distinct sids), translations: ${result.translations}, pages: ${result.pages}, ${seconds.toFixed(2)} s\n` +

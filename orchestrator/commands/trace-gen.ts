@@ -5,8 +5,10 @@
  */
 import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
+import { DEFAULT_TRACE_DIR } from '../../core/trace-format.js';
 import { buildTrace } from '../../tracegen/index.js';
-import { integerFlag, oneOf, progressReporter, requireFlag } from '../flags.js';
+import { integerFlag, oneOf, outDirFlag, progressReporter, requireFlag } from '../flags.js';
+import { writeOutputsOrNothing } from '../interrupt.js';
 
 interface TraceGenFlags {
   logDir: string;
@@ -23,18 +25,19 @@ interface TraceGenFlags {
   test?: string;
   benchmark?: string;
   outDir?: string;
+  out?: string;
 }
 
 export function registerTraceGen(program: Command): void {
   program
     .command('trace-gen')
-    .description('build a hyper-tenant trace from a group of QEMU vIOMMU logs (P_0.txt[.gz], P_1…)')
+    .description('build a hyper-tenant trace from a group of QEMU vIOMMU logs (<P>_0.txt[.gz], <P>_1.txt[.gz], …)')
     .option('--log-dir <dir>', 'directory of the logs', '.')
-    .option('--log-prefix <P>', 'log group prefix: logs are P_0.txt[.gz], P_1.txt[.gz], … (required)')
+    .option('--log-prefix <P>', 'log group prefix (required): logs are <P>_0.txt[.gz], <P>_1…; e.g. hypersio_iperf3_vm_4_log for samples/qemu/hypersio_iperf3_vm_4_log_0.txt.gz')
     .addOption(new Option('--loggroupprefix <P>').hideHelp())
     .option('--tenants <T>', 'number of tenants wanted (required)')
     .option('--max-dev-per-log <M>', 'tenant devices per log (default: the _vm_<M>_ part of the prefix)')
-    .option('--first-slot <N>', 'first PCI slot of the tenant devices of a log without manifest', '2')
+    .option('--first-slot <N>', "first PCI slot of the tenant devices of a log without manifest (the reference's logs: 2; hypersio collect's: 3, and they have manifests)", '2')
     .option('--order <order>', 'tenant interleaving: rr, rand or orig (required)')
     .addOption(new Option('--tenantorder <order>').hideHelp())
     .option('--consec <C>', 'consecutive translations per tenant turn (this or --burst required)')
@@ -42,7 +45,8 @@ export function registerTraceGen(program: Command): void {
     .addOption(new Option('--tenantburstpkt <B>').hideHelp())
     .option('--test <name>', 'test (benchmark) name, used in the output name (required)')
     .addOption(new Option('--benchmark <name>').hideHelp())
-    .option('--out-dir <dir>', 'output directory (required)')
+    .option('--out-dir <dir>', `output directory (default ${DEFAULT_TRACE_DIR}, where sweep --benchmark looks)`)
+    .addOption(new Option('--out <dir>').hideHelp())
     .action(async (flags: TraceGenFlags) => {
       const logPrefix = requireFlag('--log-prefix', oneOf({ '--log-prefix': flags.logPrefix, '--loggroupprefix': flags.loggroupprefix }));
       const order = requireFlag('--order', oneOf({ '--order': flags.order, '--tenantorder': flags.tenantorder }));
@@ -51,7 +55,8 @@ export function registerTraceGen(program: Command): void {
       const consec = flags.consec !== undefined ? integerFlag('--consec', flags.consec, 1) : burstText !== undefined ? 3 * integerFlag('--burst', burstText, 1)! : undefined;
       const progress = progressReporter('trace-gen');
       const started = Date.now();
-      const result = await buildTrace({
+      const outDir = outDirFlag(flags) ?? DEFAULT_TRACE_DIR;
+      const options = {
         logDir: flags.logDir,
         logPrefix,
         tenants: requireFlag('--tenants', integerFlag('--tenants', flags.tenants, 1)),
@@ -60,9 +65,21 @@ export function registerTraceGen(program: Command): void {
         order,
         consec: requireFlag('--consec or --burst', consec),
         test: requireFlag('--test', oneOf({ '--test': flags.test, '--benchmark': flags.benchmark })),
-        outDir: requireFlag('--out-dir', flags.outDir),
-        onProgress: (p) => progress(p.lines, p.elapsedMs, p.path),
-      });
+        outDir,
+      };
+      const result = await writeOutputsOrNothing(
+        outDir,
+        (trap) =>
+          buildTrace({
+            ...options,
+            // Thrown while the logs are read (before any file is written).
+            onProgress: (p) => {
+              trap.check('nothing was written');
+              progress(p.lines, p.elapsedMs, p.path);
+            },
+          }),
+        (r) => Object.values(r.paths),
+      );
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       if (result.shortfall !== undefined) process.stderr.write(`hypersio: warning: ${result.shortfall}\n`);
       const seconds = (Date.now() - started) / 1000;

@@ -32,6 +32,10 @@ const COLUMNS: readonly Column[] = [
   ['translations', (r) => r.translations],
   ['packetsDropped', (r) => r.packetsDropped],
   ['iotlbHitRate', (r) => iotlbHitRate(r)],
+  ['flowCount', (r) => r.flowCount],
+  ['slowestFlowMbps', (r) => r.slowestFlowMbps],
+  ['fastestFlowMbps', (r) => r.fastestFlowMbps],
+  ['fairness', (r) => r.fairness],
   ...CACHE_NAMES.flatMap((cache) =>
     (['hit', 'miss', 'conflict', 'domains'] as const).map((stat): Column => [`${cache}.${stat}`, (r) => r.caches?.[cache][stat]]),
   ),

@@ -17,8 +17,9 @@ export {
   type RawSweepInput,
 } from './spec.js';
 export { runSweep, defaultWorkers, sweepWorkerCount, writeCsv, writeCharts, type SweepOptions, type SweepSummary } from './runner.js';
-export { readResultsFile, latestRecords, RESULTS_FILE, CSV_FILE, type SweepRecord } from './results.js';
+export { readResultsFile, latestRecords, withDetail, RESULTS_FILE, CSV_FILE, DETAIL_DIR, type SweepRecord, type RecordDetail } from './results.js';
 export { formatCsv, parseCsv, CSV_HEADER, iotlbHitRate } from './csv.js';
 export { formatSummary } from './summary.js';
 export { mergeSweeps, mergeRecords, type MergeSummary } from './merge.js';
 export { createProgressReporter, type ProgressReporter, type ProgressSnapshot } from './progress.js';
+export { CHART_METRICS, chartLayout, chartNames, type ChartLayout, type ChartMetric } from './charts.js';

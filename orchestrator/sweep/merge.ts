@@ -2,12 +2,13 @@
  * Combines the output folders of a sharded sweep (or any sweeps) into one: results.jsonl
  * with one line per configuration, in grid order, plus results.csv and the charts.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { latestRecords, readResultsFile, RESULTS_FILE, type SweepRecord } from './results.js';
 import { writeCharts, writeCsv } from './runner.js';
-import { writeFilesAtomically } from '../../core/atomic-write.js';
+import { ensureOutputDir, writeFilesAtomically } from '../../core/atomic-write.js';
+import { acquireFolderLock } from '../folder-lock.js';
 
 export interface MergeSummary {
   outDir: string;
@@ -32,15 +33,40 @@ export function mergeRecords(folders: readonly string[]): SweepRecord[] {
   return [...byId.values()].sort((a, b) => a.gridIndex - b.gridIndex || a.trace.localeCompare(b.trace));
 }
 
+/** Copies each record's side file (details/<id>.json) from a folder that has it; the same id has the same detail everywhere. */
+function copyDetails(folders: readonly string[], outDir: string, records: readonly SweepRecord[]): void {
+  for (const record of records) {
+    if (record.detail === undefined) continue;
+    const source = [...folders].reverse().map((folder) => join(folder, record.detail!)).find((path) => existsSync(path));
+    if (source === undefined) throw new InputError(`${record.detail}: missing from every folder merged (the detail of configuration ${record.id})`);
+    const target = join(outDir, record.detail);
+    mkdirSync(dirname(target), { recursive: true });
+    const temp = `${target}.${process.pid}.tmp`;
+    try {
+      copyFileSync(source, temp);
+      renameSync(temp, target);
+    } catch (err) {
+      rmSync(temp, { force: true });
+      throw new InputError(`${target}: cannot write (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+}
+
 export async function mergeSweeps(folders: readonly string[], outDir: string, options: { charts?: boolean } = {}): Promise<MergeSummary> {
   if (folders.length === 0) throw new InputError('merge: give one or more sweep output folders');
   const records = mergeRecords(folders);
   const target = resolve(outDir);
-  if (folders.some((f) => resolve(f) === target)) throw new InputError(`--out: ${outDir} is one of the folders being merged`);
-  mkdirSync(outDir, { recursive: true });
-  const results = join(outDir, RESULTS_FILE);
-  writeFilesAtomically([{ path: results, data: Buffer.from(records.map((r) => JSON.stringify(r) + '\n').join('')) }]);
-  const csv = writeCsv(outDir, records);
-  const charts = options.charts === false ? [] : await writeCharts(outDir, records);
-  return { outDir, records, files: { results, csv, charts } };
+  if (folders.some((f) => resolve(f) === target)) throw new InputError(`--out-dir ${outDir}: is one of the folders being merged`);
+  ensureOutputDir(outDir, '--out-dir');
+  const lock = acquireFolderLock(outDir, 'merge', '--out-dir');
+  try {
+    copyDetails(folders, outDir, records);
+    const results = join(outDir, RESULTS_FILE);
+    writeFilesAtomically([{ path: results, data: Buffer.from(records.map((r) => JSON.stringify(r) + '\n').join('')) }]);
+    const csv = writeCsv(outDir, records);
+    const charts = options.charts === false ? [] : await writeCharts(outDir, records);
+    return { outDir, records, files: { results, csv, charts } };
+  } finally {
+    lock.release();
+  }
 }

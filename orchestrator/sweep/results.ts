@@ -3,27 +3,35 @@
  * finishes. Each line is one write() on an O_APPEND descriptor, so a killed sweep leaves
  * at most one torn last line, which a resumed sweep cuts off before appending.
  */
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { InputError } from '../../core/errors.js';
+import { dirname, join } from 'node:path';
+import { PACKET_BYTES } from '../config.js';
+import { TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
+import { writeFilesAtomically } from '../../core/atomic-write.js';
 import type { ModelConfig } from '../config.js';
-import type { RunResult } from '../model-core.js';
-import { ensureOutputDir } from '../../core/atomic-write.js';
+import type { CacheName, CacheStats, PrefetcherStats, RunResult } from '../model-core.js';
 import type { AxisValue } from './axes.js';
 import type { SweepJob } from './spec.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const CSV_FILE = 'results.csv';
-/** The charts (each .svg and .png; named here, not in plot.ts, so naming them loads no vega). */
-export const UTILIZATION_CHART = 'link-utilization-vs-tenants';
-export const HIT_RATE_CHART = 'iotlb-hit-rate-vs-size'; // drawn when the results have IOTLB hit rates
 
 export type SweepStatus = 'ok' | 'failed';
 
 /**
- * One line of results.jsonl: identity, `trace`, every parameter (top level, by axis key),
- * `status` (+ `error`), then exactly what `run --json` prints (`config` and the RunResult).
+ * One line of results.jsonl, compact whatever the tenant count: identity, `trace`, every
+ * parameter (top level, by axis key), `status` (+ `error`), `config`, the RunResult's
+ * scalar statistics, and a per-tenant summary (`flowCount`, slowest and fastest flow,
+ * `fairness`). The per-flow, per-set, per-sid and latency detail goes to a side file,
+ * `details/<id>.json` (`detail` names it); withDetail() puts a record back together into
+ * exactly what `run --json` prints.
  */
-export interface SweepRecord extends Partial<RunResult> {
+export interface SweepRecord extends Partial<Omit<RunResult, DetailKey>> {
+  /** Totals per cache; per-set accesses are in the detail. */
+  caches?: Record<CacheName, Omit<CacheStats, 'setAccesses'>>;
+  /** The prefetcher's counters; per-sid history is in the detail. */
+  prefetcher?: Omit<PrefetcherStats, 'history'>;
   id: string;
   /** Position in the full grid of the sweep that wrote it (orders merged shards). */
   gridIndex: number;
@@ -35,13 +43,75 @@ export interface SweepRecord extends Partial<RunResult> {
   /** Wall time of the simulation in the worker. */
   elapsedMs: number;
   config: ModelConfig;
+  /** The side file with the detail, relative to the output folder (ok records). */
+  detail?: string;
+  flowCount?: number;
+  /** Mb/s of the slowest and the fastest flow (unrounded). */
+  slowestFlowMbps?: number;
+  fastestFlowMbps?: number;
+  /** Jain's fairness index of the flows' Mb/s: 1 = all equal, 1/n = one flow has it all. */
+  fairness?: number;
   [parameter: string]: unknown;
 }
 
-export function okRecord(job: SweepJob, result: RunResult, elapsedMs: number): SweepRecord {
+/** What a record leaves to its side file. */
+type DetailKey = 'flows' | 'latencyHistogram' | 'caches' | 'prefetcher';
+export const DETAIL_DIR = 'details';
+
+/** A configuration's detail: the parts of `run --json` that grow with tenants, sets or sids. */
+export type RecordDetail = Pick<RunResult, DetailKey>;
+
+export function detailPath(id: string): string {
+  return `${DETAIL_DIR}/${id}.json`;
+}
+
+/** Per-flow Mb/s, unrounded (the model's own figures are the reference's integers). */
+function flowSummary(flows: RunResult['flows']) {
+  const rates = Object.values(flows).map((f) => (f.timeNs > 0 ? (Math.floor(f.translations / TRANSLATIONS_PER_PACKET) * PACKET_BYTES * 8 * 1000) / f.timeNs : 0));
+  if (rates.length === 0) return { flowCount: 0 };
+  const sum = rates.reduce((a, b) => a + b, 0);
+  const squares = rates.reduce((a, b) => a + b * b, 0);
+  return { flowCount: rates.length, slowestFlowMbps: Math.min(...rates), fastestFlowMbps: Math.max(...rates), fairness: squares > 0 ? (sum * sum) / (rates.length * squares) : 1 };
+}
+
+/** The compact line and the side file's content of a finished configuration. */
+export function okRecord(job: SweepJob, result: RunResult, elapsedMs: number): { record: SweepRecord; detail: RecordDetail } {
   // Tenants from the trace name when it follows the reference's naming, else the flows seen.
   const tenants = job.tenants ?? Object.keys(result.flows).length;
-  return { ...recordHead(job, 'ok'), tenants, elapsedMs, trace: job.trace, config: job.config, ...result };
+  const { flows, latencyHistogram, caches, prefetcher, ...scalars } = result;
+  const { history: _perSid, ...prefetcherScalars } = prefetcher;
+  const cacheTotals = Object.fromEntries(Object.entries(caches).map(([name, { setAccesses: _perSet, ...totals }]) => [name, totals])) as SweepRecord['caches'];
+  const record: SweepRecord = {
+    ...recordHead(job, 'ok'),
+    tenants,
+    elapsedMs,
+    trace: job.trace,
+    config: job.config,
+    ...scalars,
+    caches: cacheTotals,
+    prefetcher: prefetcherScalars,
+    ...flowSummary(flows),
+    detail: detailPath(job.id),
+  };
+  return { record, detail: { flows, latencyHistogram, caches, prefetcher } };
+}
+
+/**
+ * A record with its side file merged back: `config` and every statistic of `run --json`.
+ * `outDir` is the folder holding the record's results.jsonl. A missing side file is an
+ * InputError naming it.
+ */
+export function withDetail(outDir: string, record: SweepRecord): SweepRecord | (Omit<SweepRecord, DetailKey> & RecordDetail) {
+  if (record.detail === undefined) return record;
+  const path = join(outDir, record.detail);
+  let detail: RecordDetail;
+  try {
+    detail = JSON.parse(readFileSync(path, 'utf8')) as RecordDetail;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: ${code ? `cannot read the detail of ${record.id} (${code})` : 'not valid JSON'}`);
+  }
+  return { ...record, ...detail };
 }
 
 export function failedRecord(job: SweepJob, error: string, elapsedMs = 0): SweepRecord {
@@ -57,23 +127,43 @@ function oneLine(text: string): string {
   return text.split('\n')[0]?.trim() || 'unknown error';
 }
 
-/** Complete lines of a results file (a torn last line is skipped); missing file = none. */
+/**
+ * Complete lines of a results file; missing file = none. A torn last line (no newline: a
+ * killed sweep) is skipped; any other line that is not a record (a hand edit) is an
+ * InputError naming file and line, never silently dropped.
+ */
 export function readResultsFile(path: string): SweepRecord[] {
   if (!existsSync(path)) return [];
-  const text = readFileSync(path, 'utf8');
-  const end = text.lastIndexOf('\n');
+  if (!statSync(path).isFile()) throw new InputError(`${path}: not a regular file`);
+  // Line by line from the bytes: a file of old, detail-laden lines can exceed the longest
+  // string V8 can hold, and one line never does.
+  const bytes = readFileSync(path);
   const records: SweepRecord[] = [];
-  for (const line of text.slice(0, end + 1).split('\n')) {
+  // A last line without its newline (torn by a kill) is left out.
+  for (let start = 0, end = bytes.indexOf(0x0a), lineNumber = 1; end >= 0; start = end + 1, end = bytes.indexOf(0x0a, start), lineNumber++) {
+    const line = bytes.toString('utf8', start, end);
     if (line.trim() === '') continue;
-    try {
-      const record = JSON.parse(line) as SweepRecord;
-      if (typeof record.id === 'string' && (record.status === 'ok' || record.status === 'failed')) records.push(record);
-    } catch {
-      // A line torn by a crash in the middle of the file cannot happen with O_APPEND
-      // single writes, but a hand-edited file might have one: skip it.
-    }
+    const record = parseRecord(line);
+    if (typeof record === 'string') throw new InputError(`${path}:${lineNumber}: ${record} (not a line written by a sweep; fix or remove it)`);
+    records.push(record);
   }
   return records;
+}
+
+/** A results line as a record, or what is wrong with it. */
+function parseRecord(line: string): SweepRecord | string {
+  let record: Partial<SweepRecord> | null;
+  try {
+    record = JSON.parse(line) as Partial<SweepRecord> | null;
+  } catch {
+    return 'not valid JSON';
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'not a JSON object';
+  if (typeof record.id !== 'string') return "no 'id'";
+  if (record.status !== 'ok' && record.status !== 'failed') return "'status' is neither ok nor failed";
+  if (typeof record.gridIndex !== 'number' || typeof record.trace !== 'string') return "no 'gridIndex' or 'trace'";
+  if (record.status === 'ok' && typeof record.linkUtilization !== 'number') return "an ok record without 'linkUtilization'";
+  return record as SweepRecord;
 }
 
 /** One record per configuration: the last one written (a retried failure is superseded). */
@@ -93,8 +183,8 @@ export class ResultsLog {
   readonly existing: SweepRecord[];
   private fd: number;
 
-  constructor(outDir: string) {
-    ensureOutputDir(outDir, '--out');
+  /** `outDir` must exist (and be locked by the caller). */
+  constructor(private readonly outDir: string) {
     this.path = join(outDir, RESULTS_FILE);
     this.existing = readResultsFile(this.path);
     this.fd = openSync(this.path, 'a');
@@ -108,12 +198,34 @@ export class ResultsLog {
     if (end < bytes.length) ftruncateSync(this.fd, end);
   }
 
-  append(record: SweepRecord): void {
+  /**
+   * Appends one line. One write call: with O_APPEND the line lands whole at the end. A
+   * short write is finished by further writes; a failed one (disk full) is cut back to
+   * the last whole line, so the file never ends in half a record, and is an InputError
+   * `cannot write (ENOSPC)`.
+   */
+  append(record: SweepRecord, detail?: RecordDetail): void {
+    // The side file first: a line never names a detail that is not there.
+    if (detail !== undefined && record.detail !== undefined) {
+      const path = join(this.outDir, record.detail);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFilesAtomically([{ path, data: Buffer.from(JSON.stringify(detail)) }]);
+    }
     const line = Buffer.from(JSON.stringify(record) + '\n');
-    // One write call: with O_APPEND the line lands whole at the end. A short write (disk
-    // full) is finished by further writes rather than lost.
-    let written = writeSync(this.fd, line);
-    while (written < line.length) written += writeSync(this.fd, line, written);
+    const before = fstatSync(this.fd).size;
+    try {
+      let written = writeSync(this.fd, line);
+      while (written < line.length) written += writeSync(this.fd, line, written);
+    } catch (err) {
+      try {
+        ftruncateSync(this.fd, before);
+      } catch {
+        // nothing more can be done; a resumed sweep cuts the torn line
+      }
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === undefined) throw err;
+      throw new InputError(`${this.path}: cannot write (${code})`);
+    }
   }
 
   close(): void {

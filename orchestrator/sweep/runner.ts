@@ -12,10 +12,13 @@ import { loadModelModule, readFully } from '../model.js';
 import type { SweepTask, SweepTaskResult, SweepWorkerData } from '../sweep-worker.js';
 import { formatCsv } from './csv.js';
 import { createProgressReporter, silentProgress, type ProgressReporter, type ProgressSnapshot } from './progress.js';
-import { CSV_FILE, failedRecord, latestRecords, okRecord, readResultsFile, ResultsLog, type SweepRecord } from './results.js';
+import { CSV_FILE, failedRecord, latestRecords, okRecord, readResultsFile, ResultsLog, type RecordDetail, type SweepRecord } from './results.js';
 import { expandGrid, shardJobs, type Shard, type SweepJob, type SweepSpec } from './spec.js';
 import { countStatuses } from './summary.js';
-import { writeFilesAtomically } from '../../core/atomic-write.js';
+import { ensureOutputDir, writeFilesAtomically } from '../../core/atomic-write.js';
+import { Interrupted } from '../../core/errors.js';
+import { acquireFolderLock } from '../folder-lock.js';
+import { trapSignals, type StopSignal } from '../interrupt.js';
 
 const WORKER_PATH = fileURLToPath(new URL('../sweep-worker.js', import.meta.url));
 
@@ -33,6 +36,8 @@ export interface SweepOptions {
   charts?: boolean;
   /** Progress on stderr: 'auto' (bar on a terminal, lines otherwise), 'none', or a reporter. */
   progress?: 'auto' | 'none' | ProgressReporter;
+  /** Stop cleanly on SIGINT/SIGTERM (default true): Interrupted, with what was saved. */
+  trapSignals?: boolean;
   /** Test hook: configurations (by id) whose worker is made to crash. */
   crashIds?: readonly string[];
 }
@@ -99,7 +104,24 @@ function loadSharedTraces(traces: string[], budgetBytes: number): Map<string, Sh
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepSummary> {
   const started = performance.now();
   const jobs = shardJobs(expandGrid(spec), options.shard);
+  ensureOutputDir(options.out, '--out-dir');
+  // One sweep per folder at a time: two would run everything twice and interleave lines.
+  const lock = acquireFolderLock(options.out, 'sweep', '--out-dir');
   const log = new ResultsLog(options.out);
+  // Ctrl-C / SIGTERM: stop the workers; every finished configuration is already saved.
+  let stopping: StopSignal | Error | undefined;
+  let destroyPool: () => Promise<void> = async () => {};
+  const stop = (reason: StopSignal | Error) => {
+    stopping ??= reason;
+    void destroyPool();
+  };
+  const trap = options.trapSignals === false ? undefined : trapSignals(stop);
+  const throwIfStopped = (saved: number) => {
+    if (stopping instanceof Error) throw stopping;
+    if (stopping !== undefined) {
+      throw new Interrupted(stopping, `${saved} of ${jobs.length} configurations are saved in ${log.path}; run the same command again to resume`);
+    }
+  };
   try {
     const done = new Set(latestRecords(log.existing).filter((r) => r.status === 'ok' || !options.retryFailed).map((r) => r.id));
     const pending = jobs.filter((job) => !done.has(job.id));
@@ -116,13 +138,22 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
       const { Piscina } = await import('piscina');
       // The pool first: its workers start while this thread reads the traces.
       const pool = new Piscina<SweepTask, SweepTaskResult>({ filename: WORKER_PATH, workerData, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+      let destroyed: Promise<void> | undefined;
+      destroyPool = () => (destroyed ??= pool.destroy());
       // A worker dying between tasks is reported here, not to a task: the pool replaces it.
       pool.on('error', () => {});
       const simulable = pending.filter((job) => job.configError === undefined);
       const shared = loadSharedTraces([...new Set(simulable.map((job) => job.trace))], options.memoryBudgetBytes ?? defaultMemoryBudget());
       const runStarted = performance.now();
-      const finish = (record: SweepRecord) => {
-        log.append(record);
+      const finish = (record: SweepRecord, detail?: RecordDetail) => {
+        // After a signal or a write error, the pool's cancelled tasks are not failures.
+        if (stopping !== undefined) return;
+        try {
+          log.append(record, detail);
+        } catch (err) {
+          stop(err as Error);
+          return;
+        }
         snapshot.done++;
         if (record.status === 'failed') snapshot.failed++;
         snapshot.translations += record.translations ?? 0;
@@ -139,7 +170,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
         if (crashIds.has(job.id)) task.crash = 'exit';
         try {
           const { result, elapsedMs } = await pool.run(task);
-          finish(okRecord(job, result, elapsedMs));
+          const { record, detail } = okRecord(job, result, elapsedMs);
+          finish(record, detail);
         } catch (err) {
           finish(failedRecord(job, describeFailure(err)));
         }
@@ -155,11 +187,12 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
         await Promise.all(longestFirst(pending, shared).map(runJob));
       } finally {
         clearInterval(ticker);
-        await pool.destroy();
+        await destroyPool();
       }
       snapshot.elapsedMs = performance.now() - runStarted;
       snapshot.running = 0;
       progress.finish(snapshot);
+      throwIfStopped(snapshot.done);
     }
 
     // Every configuration of this shard with its latest record, in grid order.
@@ -170,6 +203,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
       csv: writeCsv(options.out, records),
       charts: options.charts === false ? [] : await writeCharts(options.out, records),
     };
+    throwIfStopped(records.length);
     const totals = countStatuses(records);
     return {
       outDir: options.out,
@@ -184,7 +218,9 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
       files,
     };
   } finally {
+    trap?.release();
     log.close();
+    lock.release();
   }
 }
 

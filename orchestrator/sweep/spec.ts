@@ -5,14 +5,15 @@
  * expansion and sharding.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, readFileSync } from 'node:fs';
+import { closeSync, realpathSync } from 'node:fs';
+import { readSmallTextFile } from '../input-file.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type AjvModule from 'ajv';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
 import { InputError } from '../../core/errors.js';
 import { openTrace } from '../model.js';
-import { tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
+import { DEFAULT_TRACE_DIR, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
 import { parseTenantOrder } from '../../tracegen/index.js';
 import { SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
 
@@ -22,7 +23,7 @@ export interface WorkloadSpec {
   tenants: number[];
   tenantOrder: string[];
   tenantBurstPkt: number[];
-  /** Default build/hypersio_traces (relative to the working directory), as the original tools. */
+  /** Default build/traces (relative to the working directory), where synth and trace-gen write. */
   traceDir?: string;
 }
 
@@ -41,7 +42,7 @@ export interface SweepFileSettings {
   shard?: string;
 }
 
-export const DEFAULT_TRACE_DIR = 'build/hypersio_traces';
+export { DEFAULT_TRACE_DIR };
 
 // ---------------------------------------------------------------------------
 // Non-axis fields of the sweep file and the command line: one table, like SWEEP_AXES.
@@ -58,13 +59,13 @@ export interface SweepField {
 
 export const SWEEP_FIELDS: readonly SweepField[] = [
   { key: 'traces', flag: 'trace', legacyFlags: [], valueName: 'file', variadic: true, description: 'translation trace(s), PREFIX_iotlb_trace.bin (required unless --benchmark)', schema: { type: 'string', minLength: 1 } },
-  { key: 'benchmark', flag: 'benchmark', legacyFlags: [], valueName: 'name', variadic: true, description: `benchmark name(s) of traces in --trace-dir (with --tenants, --tenantorder, --tenantburstpkt)`, schema: { type: 'string', minLength: 1, pattern: '^[^/]+$' } },
+  { key: 'benchmark', flag: 'benchmark', legacyFlags: [], valueName: 'name', variadic: true, description: `benchmark name(s) of traces in --trace-dir (with --tenants, --order, --burst)`, schema: { type: 'string', minLength: 1, pattern: '^[^/]+$' } },
   { key: 'tenants', flag: 'tenants', legacyFlags: [], valueName: 'n', variadic: true, description: 'tenant count(s) of the benchmark traces', schema: { type: 'integer', minimum: 1 } },
-  { key: 'tenantOrder', flag: 'tenantorder', legacyFlags: ['tenant-order'], valueName: 'rr|rand', variadic: true, description: 'tenant interleaving of the benchmark traces (default rr)', schema: { enum: ['rr', 'rand', 'orig'] } },
-  { key: 'tenantBurstPkt', flag: 'tenantburstpkt', legacyFlags: ['tenant-burst'], valueName: 'n', variadic: true, description: 'packets per tenant turn of the benchmark traces (default 1)', schema: { type: 'integer', minimum: 1 } },
+  { key: 'tenantOrder', flag: 'order', legacyFlags: ['tenantorder', 'tenant-order'], valueName: 'rr|rand', variadic: true, description: 'tenant interleaving of the benchmark traces (default rr)', schema: { enum: ['rr', 'rand', 'orig'] } },
+  { key: 'tenantBurstPkt', flag: 'burst', legacyFlags: ['tenantburstpkt', 'tenant-burst'], valueName: 'n', variadic: true, description: 'packets per tenant turn of the benchmark traces (default 1)', schema: { type: 'integer', minimum: 1 } },
   { key: 'traceDir', flag: 'trace-dir', legacyFlags: [], valueName: 'dir', variadic: false, description: `folder of the benchmark traces (default ${DEFAULT_TRACE_DIR})`, schema: { type: 'string', minLength: 1 } },
   { key: 'workers', flag: 'workers', legacyFlags: [], valueName: 'n', variadic: false, description: "parallel simulations (default: the machine's cores)", schema: { type: 'integer', minimum: 1, maximum: 1024 } },
-  { key: 'out', flag: 'out', legacyFlags: [], valueName: 'dir', variadic: false, description: 'output folder: results.jsonl, results.csv, charts (default build/sweep)', schema: { type: 'string', minLength: 1 } },
+  { key: 'out', flag: 'out-dir', legacyFlags: ['out'], valueName: 'dir', variadic: false, description: 'output folder: results.jsonl, results.csv, charts (default build/sweep)', schema: { type: 'string', minLength: 1 } },
   { key: 'shard', flag: 'shard', legacyFlags: [], valueName: 'i/n', variadic: false, description: 'run only shard i of n (0 <= i < n): every configuration is in exactly one shard', schema: { type: 'string', pattern: '^\\d+/\\d+$' } },
 ];
 
@@ -99,14 +100,17 @@ function compileSweepFileSchema(): NonNullable<typeof validateSweepFileJson> {
 /** Raw values of a sweep file or of the flags, by field or axis key. */
 export type RawSweepInput = Record<string, unknown>;
 
+/** Sweep files list values and paths: 16 MiB is far beyond any real one. */
+const MAX_SWEEP_FILE_BYTES = 16 << 20;
+
 /** Reads and validates a sweep file; relative paths in it become relative to its folder. */
 export function readSweepFile(path: string): RawSweepInput {
+  const text = readSmallTextFile(path, 'sweep file', MAX_SWEEP_FILE_BYTES);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: ${code ? `cannot read sweep file (${code})` : `not valid JSON (${(err as Error).message})`}`);
+    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
   }
   validateSweepFileJson ??= compileSweepFileSchema();
   if (!validateSweepFileJson(json)) {
@@ -145,12 +149,12 @@ export function sweepSpecFromInput(input: RawSweepInput): SweepSpec & SweepFileS
   if (benchmark.length > 0) {
     const tenants = asList(input['tenants']).map((v) => positiveInteger('tenants', v));
     if (tenants.length === 0) throw new InputError('--tenants: required with --benchmark');
-    const tenantOrder = asList(input['tenantOrder']).map((v) => parseTenantOrder(String(v), '--tenantorder'));
+    const tenantOrder = asList(input['tenantOrder']).map((v) => parseTenantOrder(String(v), '--order'));
     workload = {
       benchmark,
       tenants,
       tenantOrder: tenantOrder.length > 0 ? tenantOrder : ['rr'],
-      tenantBurstPkt: asList(input['tenantBurstPkt']).map((v) => positiveInteger('tenantburstpkt', v)),
+      tenantBurstPkt: asList(input['tenantBurstPkt']).map((v) => positiveInteger('burst', v)),
       traceDir: input['traceDir'] === undefined ? undefined : String(input['traceDir']),
     };
     if (workload.tenantBurstPkt.length === 0) workload.tenantBurstPkt = [1];
@@ -196,9 +200,14 @@ export function resolveTraces(spec: SweepSpec): string[] {
         for (const order of w.tenantOrder)
           for (const burst of w.tenantBurstPkt) traces.push(tracePaths(join(dir, tracePrefix(benchmark, tenants, order, TRANSLATIONS_PER_PACKET * burst))).iotlb);
   }
-  const distinct = unique(traces);
-  for (const trace of distinct) closeSync(openTrace(trace).fd); // InputError: missing, empty, torn
-  return distinct;
+  // A trace's identity (in job ids: resume, merge) is its real path, however it was spelled.
+  return unique(
+    traces.map((trace) => {
+      const { fd, path } = openTrace(trace); // InputError: missing, empty, torn
+      closeSync(fd);
+      return realpathSync(path);
+    }),
+  );
 }
 
 /** Tenants from the reference's naming (`…_tnt_<T>_…`), else null. */

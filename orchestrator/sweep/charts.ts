@@ -1,0 +1,88 @@
+/**
+ * What a sweep's charts show, decided from the results alone (no vega here, so naming the
+ * charts loads nothing heavy): the x axis is the swept dimension with the most values
+ * (tenants, or any axis: IOTLB size or ways, tq, link rate, …), every other dimension that
+ * varies makes the series, and there is one chart per metric users compare.
+ */
+import { axisByKey, axisValueLabel, PARAMETER_KEYS } from './axes.js';
+import { iotlbHitRate } from './csv.js';
+import type { SweepRecord } from './results.js';
+
+export interface ChartMetric {
+  /** File name start: `<name>-vs-<x>.svg`. */
+  name: string;
+  title: string;
+  axisTitle: string;
+  value: (record: SweepRecord) => number | null;
+  /** Percent metrics get a 0 … 100 % axis (a little more when the model exceeds it). */
+  percent: boolean;
+}
+
+export const CHART_METRICS: readonly ChartMetric[] = [
+  { name: 'link-utilization', title: 'Link utilization', axisTitle: 'link utilization (%)', value: (r) => (r.linkUtilization ?? 0) * 100, percent: true },
+  { name: 'iotlb-hit-rate', title: 'IOTLB hit rate', axisTitle: 'IOTLB hit rate (%)', value: (r) => ((v) => (v === null ? null : v * 100))(iotlbHitRate(r)), percent: true },
+  { name: 'packets-dropped', title: 'Packets dropped', axisTitle: 'packets dropped', value: (r) => r.packetsDropped ?? null, percent: false },
+  { name: 'fairness', title: 'Per-tenant fairness', axisTitle: "fairness (Jain index of tenant Mb/s)", value: (r) => r.fairness ?? null, percent: false },
+];
+
+/** Axis titles of the dimensions that can be the x axis. */
+const X_TITLES: Record<string, string> = {
+  tenants: 'tenants',
+  iotlbSize: 'IOTLB entries',
+  iotlbWays: 'IOTLB ways',
+  iotlbGroups: 'IOTLB set groups',
+  ccSize: 'context-cache entries',
+  l2pageSize: 'L2PAGE entries',
+  l3pageSize: 'L3PAGE entries',
+  walkGroups: 'walk-cache set groups',
+  prefetchBuffer: 'prefetch-buffer entries',
+  prefetchHistory: 'prefetch history (pages per sid)',
+  prefetchDistance: 'prefetch distance',
+  tq: 'translations in flight (tq)',
+  linkGbps: 'link rate (Gb/s)',
+  seed: 'seed',
+};
+
+/** A record's value of a dimension: `tenants`, `workload`, or a sweep parameter. */
+export function dimensionValue(record: SweepRecord, key: string): unknown {
+  return key === 'tenants' ? record.tenants : key === 'workload' ? record.workload : record[key];
+}
+
+export interface ChartLayout {
+  records: SweepRecord[];
+  x: { key: string; title: string; fileName: string; numeric: boolean };
+  /** Dimensions that make the series (may be empty: one series). */
+  seriesKeys: string[];
+}
+
+/** Label of a record's series: its values of the series dimensions. */
+export function seriesLabel(record: SweepRecord, keys: readonly string[]): string {
+  if (keys.length === 0) return 'all';
+  return keys.map((key) => (key === 'workload' ? record.workload : key === 'tenants' ? `${String(record.tenants)} tenants` : axisValueLabel(key, record[key]))).join(', ');
+}
+
+/** The layout of the charts of `records` (successful ones), or undefined when there are none. */
+export function chartLayout(records: readonly SweepRecord[]): ChartLayout | undefined {
+  // Grid order, so legends list values as the sweep gave them (not completion order).
+  const ok = records.filter((r) => r.status === 'ok' && r.tenants !== null).sort((a, b) => a.gridIndex - b.gridIndex);
+  if (ok.length === 0) return undefined;
+  const distinctCount = (key: string) => new Set(ok.map((r) => JSON.stringify(dimensionValue(r, key) ?? null))).size;
+  const varying = ['tenants', 'workload', ...PARAMETER_KEYS].filter((key) => distinctCount(key) > 1);
+  // The x axis: the dimension with the most values (ties: tenants, then the axes' order); workload is never x.
+  const candidates = varying.filter((key) => key !== 'workload');
+  const xKey = candidates.reduce((best, key) => (distinctCount(key) > distinctCount(best) ? key : best), candidates[0] ?? 'tenants');
+  const numeric = ok.every((r) => typeof dimensionValue(r, xKey) === 'number');
+  const fileName = xKey === 'tenants' ? 'tenants' : axisByKey(xKey).flag;
+  return {
+    records: ok,
+    x: { key: xKey, title: X_TITLES[xKey] ?? axisByKey(xKey).flag, fileName, numeric },
+    seriesKeys: varying.filter((key) => key !== xKey),
+  };
+}
+
+/** Base names (without .svg/.png) of the charts drawn for `records`, in drawing order. */
+export function chartNames(records: readonly SweepRecord[]): string[] {
+  const layout = chartLayout(records);
+  if (!layout) return [];
+  return CHART_METRICS.filter((metric) => layout.records.some((r) => metric.value(r) !== null)).map((metric) => `${metric.name}-vs-${layout.x.fileName}`);
+}

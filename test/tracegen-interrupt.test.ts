@@ -1,0 +1,88 @@
+/**
+ * Ctrl-C (SIGINT) or SIGTERM of `synth` and `trace-gen` leaves no temporaries, no partial
+ * outputs and no output folder it created: exit 130 / 143 with one line saying so.
+ * Signals wait for the atomic writes, so whatever the moment, the folder holds the
+ * complete outputs (a run that finished first: exit 0) or nothing.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HYPERSIO_BIN, PROJECT_ROOT } from './helpers.js';
+import { goldenLogs, removeDir, tempDir } from './tracegen-helpers.js';
+
+const dir = tempDir('interrupt');
+afterAll(() => removeDir(dir));
+
+interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/** Starts the CLI; sends `signal` once `ready()` holds (polled), or after `delayMs`. */
+function interrupt(args: string[], signal: 'SIGINT' | 'SIGTERM', when: { ready?: () => boolean; delayMs?: number }): Promise<Ended> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HYPERSIO_BIN, ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const started = Date.now();
+    const poll = setInterval(() => {
+      if (when.ready ? when.ready() : Date.now() - started >= (when.delayMs ?? 0)) {
+        clearInterval(poll);
+        child.kill(signal);
+      }
+    }, 5);
+    child.on('exit', (code, sig) => {
+      clearInterval(poll);
+      resolve({ code, signal: sig, stderr });
+    });
+  });
+}
+
+const temporaries = (folder: string) => (existsSync(folder) ? readdirSync(folder).filter((f) => f.endsWith('.tmp')) : []);
+
+describe('interrupting trace writers', () => {
+  it('synth: Ctrl-C while it writes a large trace leaves nothing (exit 130)', async () => {
+    const out = join(dir, 'synth');
+    const ended = await interrupt(['synth', '--tenants', '20000', '--packets', '40', '--out-dir', out], 'SIGINT', { ready: () => existsSync(out) });
+    expect(ended.code, ended.stderr).toBe(130);
+    expect(ended.stderr).toMatch(/^hypersio: interrupted by SIGINT; its output was removed\n$/);
+    expect(temporaries(out)).toEqual([]);
+    expect(existsSync(out)).toBe(false); // the folder it created is gone too
+  });
+
+  it('synth: SIGTERM into an existing folder keeps the folder and what was there (exit 143)', async () => {
+    const out = join(dir, 'synth-existing');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(out);
+    writeFileSync(join(out, 'keep.txt'), 'mine');
+    const ended = await interrupt(['synth', '--tenants', '20000', '--packets', '40', '--out-dir', out], 'SIGTERM', { ready: () => readdirSync(out).length > 1 });
+    expect(ended.code, ended.stderr).toBe(143);
+    expect(readdirSync(out)).toEqual(['keep.txt']);
+  });
+
+  it('trace-gen: Ctrl-C at any moment leaves the complete trace or nothing', async () => {
+    const args = (out: string) => ['trace-gen', '--log-dir', goldenLogs, '--log-prefix', 'hypersio_col_vm_24_log', '--tenants', '40', '--order', 'rand', '--burst', '1', '--test', 'col', '--out-dir', out];
+    let interrupted = 0;
+    for (const delayMs of [200, 300, 400, 500, 600, 700]) {
+      const out = join(dir, `trace-gen-${delayMs}`);
+      const ended = await interrupt(args(out), 'SIGINT', { delayMs });
+      expect(temporaries(out), `at ${delayMs} ms`).toEqual([]);
+      if (ended.code === 130) {
+        interrupted++;
+        expect(ended.stderr).toMatch(/^hypersio: interrupted by SIGINT; (nothing was written|its output was removed)\n$/);
+        expect(existsSync(out), `at ${delayMs} ms`).toBe(false);
+      } else if (ended.code === 0) {
+        const files = readdirSync(out);
+        expect(files).toHaveLength(3);
+        for (const f of files) expect(f).toMatch(/^col_tnt_\d+_rand3_(cc_data|iotlb_trace|slpt_data)\.bin$/);
+      } else {
+        // Signalled before the CLI had started listening: nothing was begun.
+        expect(ended.signal, ended.stderr).toBe('SIGINT');
+        expect(existsSync(out)).toBe(false);
+      }
+    }
+    expect(interrupted).toBeGreaterThan(0);
+  });
+});
