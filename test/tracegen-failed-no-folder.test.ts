@@ -16,10 +16,10 @@ describe('a failed trace writer leaves no folder', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('trace-gen asked for more tenants than the logs hold', () => {
-    const out = join(dir, 'more');
-    const r = runCli(['trace-gen', '--log-dir', goldenLogs, '--log-prefix', 'hypersio_syn_vm_4_log', '--tenants', '400', '--order', 'rr', '--burst', '1', '--test', 't', '--out-dir', out]);
-    expect(r.status).toBe(2);
+  it('trace-gen whose log yields no tenant at the given slots', () => {
+    const out = join(dir, 'none');
+    const r = runCli(['trace-gen', '--log-dir', goldenLogs, '--log-prefix', 'hypersio_syn_vm_4_log', '--tenants', '4', '--first-slot', '20', '--order', 'rr', '--burst', '1', '--test', 't', '--out-dir', out]);
+    expectOneLineInputError(r, /no tenant found in this log/);
     expect(existsSync(out)).toBe(false);
   });
 

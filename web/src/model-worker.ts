@@ -109,6 +109,8 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
     let lastProgress = started;
     const result = await simulate(module, config, cancellable(bufferSource(bytes), requestId), {
       chunkRecords: CHUNK_RECORDS,
+      // Next-access indices checked as the CLI checks them (core/trace-check.ts).
+      totalRecords,
       onProgress: (recordsDone) => {
         const now = performance.now();
         if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
