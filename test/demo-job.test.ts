@@ -21,9 +21,8 @@ describe('the default job', () => {
     expect(synthetic).toHaveLength(56);
     expect(real).toHaveLength(24);
     for (const line of [...synthetic, ...real]) expect(JSON.parse(line)).toMatchObject({ status: 'ok' });
-    for (const chart of ['link-utilization-vs-tenants.png', 'iotlb-hit-rate-vs-tenants.svg']) {
-      expect(existsSync(join(out, chart))).toBe(true);
-      expect(existsSync(join(out, 'qemu-samples', chart))).toBe(true);
-    }
+    // Charts follow each sweep: 7 tenant counts on x; the samples (4 tenants each) have IOTLB sizes on x.
+    for (const chart of ['link-utilization-vs-tenants.png', 'iotlb-hit-rate-vs-tenants.svg']) expect(existsSync(join(out, chart))).toBe(true);
+    for (const chart of ['link-utilization-vs-iotlb-size.png', 'iotlb-hit-rate-vs-iotlb-size.svg']) expect(existsSync(join(out, 'qemu-samples', chart))).toBe(true);
   });
 });

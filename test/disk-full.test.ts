@@ -21,9 +21,9 @@ afterAll(() => {
   dir.cleanup();
 });
 
-/** Fills the disk but for about `freeBytes`. */
+/** Empties the disk, then fills it but for about `freeBytes`. */
 function fillLeaving(freeBytes: number): void {
-  rmSync(join(disk, 'filler'), { force: true });
+  for (const entry of readdirSync(disk)) rmSync(join(disk, entry), { recursive: true, force: true });
   const stats = statfsSync(disk);
   const free = stats.bavail * stats.bsize;
   writeFileSync(join(disk, 'filler'), Buffer.alloc(Math.max(0, free - freeBytes)));
@@ -34,23 +34,23 @@ describe.skipIf(!mounted)('a full disk', () => {
 
   it('sweep: exit 2, cannot write (ENOSPC), only whole lines; resumes once there is room', async () => {
     const out = join(disk, 'sweep');
+    fillLeaving(12 * 1024); // room for a few lines and detail files, and the lock
     mkdirSync(out);
-    fillLeaving(12 * 1024); // room for a few lines (each several KB) and the lock
     const args = ['sweep', '--trace', TRACE_3, '--iotlb-size', '8', '16', '32', '64', '--tq', '1', '2', '4', '8', '--workers', '1', '--out-dir', out, '--no-charts'];
     const full = await hypersio(args);
     expect(full.exitCode, full.stderr).toBe(2);
-    expect(full.stderr.trim().split('\n').at(-1)).toMatch(/^hypersio: .*results\.jsonl: cannot write \(ENOSPC\)$/);
+    // The detail file or the line itself: whichever the disk refused first.
+    expect(full.stderr.trim().split('\n').at(-1)).toMatch(/^hypersio: .*(results\.jsonl|details\/\w+\.json): cannot write \(ENOSPC\)$/);
     const text = readFileSync(join(out, 'results.jsonl'), 'utf8');
     expect(text === '' || text.endsWith('\n')).toBe(true);
     const saved = text === '' ? 0 : text.trim().split('\n').map((line) => JSON.parse(line) as { status: string }).length;
     expect(saved).toBeLessThan(16);
-    expect(readdirSync(out).filter((f) => f.endsWith('.tmp') || f === '.hypersio.lock')).toEqual([]);
+    expect(readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp') || f === '.hypersio.lock')).toEqual([]);
 
     rmSync(join(disk, 'filler'));
     const again = await hypersio(args);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(16);
-    rmSync(out, { recursive: true });
   });
 
   it('synth: exit 2, cannot write (ENOSPC), no temporaries and no folder left', async () => {

@@ -100,9 +100,11 @@ export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuild
       const from = manifest ? `its manifest ${path}.json` : `--first-slot ${o.firstSlot}; logs of \`hypersio collect\` start at slot 3`;
       throw new InputError(`${path}: no tenant found in this log (no kept event for sids ${sids}, from ${from})`);
     }
-    if (!manifest && summary.tenants < n) {
-      // Devices at other slots than assumed is the likely cause, not a missing log.
-      slotHint = `; ${path} has no manifest and only ${summary.tenants} of its devices at --first-slot ${o.firstSlot}…${o.firstSlot + n - 1} had events: check --first-slot (logs of \`hypersio collect\` start at slot 3)`;
+    if (k === 0 && !manifest && summary.tenants < n && !collector.contexts.has(o.firstSlot << 3)) {
+      // A short first log without manifest whose first assumed device never had a context:
+      // its devices sit at other slots (a collector's log whose manifest was lost), unlike
+      // a log short because some devices share a domain.
+      slotHint = `; ${path} has no manifest and only ${summary.tenants} tenants among its devices at --first-slot ${o.firstSlot}…${o.firstSlot + n - 1}: check --first-slot (logs of \`hypersio collect\` start at slot 3)`;
     }
     logs.push(summary);
     options.onLog?.(summary);

@@ -1,15 +1,14 @@
 /**
- * results.jsonl: one JSON line per finished configuration, appended the moment it
- * finishes. Each line is one write() on an O_APPEND descriptor, so a killed sweep leaves
+ * results.jsonl: one compact JSON line per finished configuration (its detail in
+ * details/<id>.json), appended the moment it finishes. Each line is one write() on an O_APPEND descriptor, so a killed sweep leaves
  * at most one torn last line, which a resumed sweep cuts off before appending.
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { InputError } from '../../core/errors.js';
 import { dirname, join } from 'node:path';
-import { PACKET_BYTES } from '../config.js';
-import { TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
 import { writeFilesAtomically } from '../../core/atomic-write.js';
-import type { ModelConfig } from '../config.js';
+import { InputError } from '../../core/errors.js';
+import { TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
+import { PACKET_BYTES, type ModelConfig } from '../config.js';
 import type { CacheName, CacheStats, PrefetcherStats, RunResult } from '../model-core.js';
 import type { AxisValue } from './axes.js';
 import type { SweepJob } from './spec.js';

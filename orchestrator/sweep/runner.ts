@@ -107,7 +107,13 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
   ensureOutputDir(options.out, '--out-dir');
   // One sweep per folder at a time: two would run everything twice and interleave lines.
   const lock = acquireFolderLock(options.out, 'sweep', '--out-dir');
-  const log = new ResultsLog(options.out);
+  let log: ResultsLog;
+  try {
+    log = new ResultsLog(options.out);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   // Ctrl-C / SIGTERM: stop the workers; every finished configuration is already saved.
   let stopping: StopSignal | Error | undefined;
   let destroyPool: () => Promise<void> = async () => {};
