@@ -1,9 +1,11 @@
 /**
  * The one rule for a trace's next-access indices, applied alike by `run` (and sweeps and
  * the web page, which simulate through model-core) and `trace-info`: record i's index is
- * either "none" (all ones) or some j with i < j < records, and no two records name the
- * same j (each record has at most one previous access to its page). The oracle policy
- * evicts by these indices, so a trace that breaks the rule is rejected, not simulated.
+ * "none" (all ones), or some j > i, and no two records name the same j (each record has at
+ * most one previous access to its page). An index at or past the end of the trace is
+ * accepted as "no next access here": that is what a trace cut short (the first N records of
+ * a longer one) holds. The oracle policy evicts by these indices, so a trace that breaks
+ * the rule is rejected, not simulated.
  */
 import { TRACE_FIELD, TRACE_RECORD_BYTES } from './trace-format.js';
 
@@ -33,7 +35,8 @@ export class NextAccessCheck {
       const nat = hi * 4294967296 + lo;
       const i = this.nextIndex;
       const bit = 1 << (nat & 7);
-      if (nat <= i || nat >= this.records || (this.named[nat >>> 3]! & bit) !== 0) {
+      if (nat >= this.records) continue; // beyond this trace: a trace cut short
+      if (nat <= i || (this.named[nat >>> 3]! & bit) !== 0) {
         return `record ${i} has an impossible next-access index ${nat} (corrupt trace)`;
       }
       this.named[nat >>> 3]! |= bit;

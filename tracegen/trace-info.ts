@@ -82,8 +82,9 @@ export function analyzeTrace(arg: string): TraceInfo {
     const o = i * TRACE_RECORD_BYTES + TRACE_FIELD.nat;
     const lo = view.getUint32(o, true);
     const hi = view.getUint32(o + 4, true);
-    if (hi === 0xffffffff && lo === 0xffffffff) continue;
-    previous[lo] = i; // checked above: below the record count
+    // None, or past the end of a trace cut short: no reuse within this trace.
+    if (hi !== 0 || lo >= n) continue;
+    previous[lo] = i; // checked above: after i, and named once
     reuses++;
   }
   // A reuse distance is below the number of distinct pages (n - reuses): an exact histogram.
