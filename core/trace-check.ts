@@ -28,18 +28,20 @@ export class NextAccessCheck {
   check(bytes: Uint8Array, count: number): string | undefined {
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice(0, count * TRACE_RECORD_BYTES);
     const words = new Uint32Array(aligned.buffer, aligned.byteOffset, count * RECORD_WORDS);
-    for (let r = 0; r < count; r++, this.nextIndex++) {
-      const lo = words[r * RECORD_WORDS + NAT_WORD]!;
-      const hi = words[r * RECORD_WORDS + NAT_WORD + 1]!;
-      if (lo === 0xffffffff && hi === 0xffffffff) continue;
-      const nat = hi * 4294967296 + lo;
-      const i = this.nextIndex;
+    // Locals, not fields, in this loop: it runs once per record of every simulated trace.
+    const named = this.named;
+    const records = this.records;
+    const first = this.nextIndex;
+    this.nextIndex += count;
+    for (let r = 0, w = NAT_WORD; r < count; r++, w += RECORD_WORDS) {
+      // High word set: "none" (all ones), or 2^32 and more, past the end of any trace.
+      if (words[w + 1] !== 0) continue;
+      const nat = words[w]!;
+      if (nat >= records) continue; // past the end: a trace cut short
+      const i = first + r;
       const bit = 1 << (nat & 7);
-      if (nat >= this.records) continue; // beyond this trace: a trace cut short
-      if (nat <= i || (this.named[nat >>> 3]! & bit) !== 0) {
-        return `record ${i} has an impossible next-access index ${nat} (corrupt trace)`;
-      }
-      this.named[nat >>> 3]! |= bit;
+      if (nat <= i || (named[nat >>> 3]! & bit) !== 0) return `record ${i} has an impossible next-access index ${nat} (corrupt trace)`;
+      named[nat >>> 3]! |= bit;
     }
     return undefined;
   }
