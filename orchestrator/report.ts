@@ -1,5 +1,5 @@
 /** The human-readable report of one run (`hypersio run` without --json). */
-import { PACKET_BYTES, type ModelConfig } from './config.js';
+import { PACKET_BYTES, type ModelConfig } from './parameters.js';
 import { CACHE_NAMES, type RunResult } from './model-core.js';
 import { TRANSLATIONS_PER_PACKET } from '../core/trace-format.js';
 

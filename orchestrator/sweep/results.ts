@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { writeFilesAtomically } from '../../core/atomic-write.js';
 import { InputError } from '../../core/errors.js';
 import { TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
-import { PACKET_BYTES, type ModelConfig } from '../config.js';
+import { PACKET_BYTES, type ModelConfig } from '../parameters.js';
 import type { CacheName, CacheStats, PrefetcherStats, RunResult } from '../model-core.js';
 import type { AxisValue } from './axes.js';
 import type { SweepJob } from './spec.js';
