@@ -58,7 +58,7 @@ export function registerRun(program: Command): void {
   const command = program
     .command('run')
     .description('simulate one configuration on one trace and report link utilization and cache statistics')
-    .option('--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin (required)')
+    .option('--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin or PREFIX (required)')
     .option('--json', 'print one JSON object instead of the report');
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
