@@ -11,7 +11,7 @@ import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES, type Record
 import { openTrace, readFully } from '../core/trace-file.js';
 
 export type { RunResult } from './model-core.js';
-export { openTrace, readFully, resolveTraceArgument } from '../core/trace-file.js';
+export { openTrace, readFully } from '../core/trace-file.js';
 
 /** Where `npm run build:wasm` puts a WASM build: dist/<name>. */
 export function wasmPath(name: string): string {
