@@ -7,16 +7,19 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+export type InterruptSignal = 'SIGHUP' | 'SIGINT' | 'SIGTERM';
+const SIGNAL_NUMBERS: Record<InterruptSignal, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
 /** A run stopped by a signal, after cleaning up; exit status 128 + the signal's number. */
 export class Interrupted extends Error {
   constructor(
-    readonly signal: 'SIGINT' | 'SIGTERM',
+    readonly signal: InterruptSignal,
     cleanedUp: string,
   ) {
     super(`interrupted by ${signal}; ${cleanedUp}`);
   }
   get exitCode(): number {
-    return this.signal === 'SIGINT' ? 130 : 143;
+    return 128 + SIGNAL_NUMBERS[this.signal];
   }
 }
 

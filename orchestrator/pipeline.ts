@@ -96,6 +96,7 @@ interface ResolvedPipeline {
 /** The manifest parameters that make logs of the same name differ. */
 interface CollectSignature {
   mode: string;
+  iovaLayout: string;
   nicModels: string[];
   mbPerNic?: number;
   durationSeconds?: number;
@@ -132,6 +133,7 @@ export function resolvePipelineOptions(options: PipelineOptions): ResolvedPipeli
   const outDir = resolve(options.outDir ?? projectPath('build', 'pipeline', `${v.workload}_vm_${v.nics}`));
   const collectSignature: CollectSignature = {
     mode: v.mode,
+    iovaLayout: v.iovaLayout,
     nicModels: v.placements.map((p) => p.model),
     ...(v.durationSeconds !== null ? { durationSeconds: v.durationSeconds } : { mbPerNic: (v.bytesPerNic ?? 0) / 1048576 }),
   };
@@ -355,6 +357,8 @@ function checkLogMatches(log: string, p: ResolvedPipeline): void {
   const expected = p.collectSignature;
   const differences: string[] = [];
   if (params['mode'] !== expected.mode) differences.push(`mode ${String(params['mode'])}, not ${expected.mode}`);
+  // Logs from before --iova-layout have the dma-api layout.
+  else if (expected.mode === 'direct' && (params['iovaLayout'] ?? 'dma-api') !== expected.iovaLayout) differences.push(`--iova-layout ${String(params['iovaLayout'] ?? 'dma-api')}, not ${expected.iovaLayout}`);
   if (JSON.stringify(params['nicModels']) !== JSON.stringify(expected.nicModels)) differences.push(`NIC models ${String(params['nicModels'])}, not ${expected.nicModels.join(',')}`);
   if (params['mbPerNic'] !== expected.mbPerNic) differences.push(`--mb ${String(params['mbPerNic'] ?? '-')}, not ${String(expected.mbPerNic ?? '-')}`);
   if (params['durationSeconds'] !== expected.durationSeconds) differences.push(`--duration ${String(params['durationSeconds'] ?? '-')}, not ${String(expected.durationSeconds ?? '-')}`);

@@ -3,23 +3,26 @@
  * drives a workload on every NIC against host-loopback servers, and keeps QEMU's vIOMMU
  * trace events as `<prefix>_<workload>_vm_<N>_log_<k>.txt.gz` plus a manifest.
  *
- * Everything started here (QEMU, iperf3 servers, the in-process HTTP server) is stopped
- * on success, failure, timeout and SIGINT/SIGTERM; a failed run leaves only its console
- * output (`<log name>.console.txt`) next to where the log would have been.
+ * Everything started here (QEMU, the in-process HTTP or iperf3 servers) is stopped on
+ * success, failure, timeout and SIGINT/SIGTERM/SIGHUP; a failed run leaves only its
+ * console output (`<log name>.console.txt`) next to where the log would have been. If the
+ * collector itself dies (SIGKILL), a watchdog stops QEMU and removes the run's temporary
+ * and partial files (run-guard.ts).
  */
 import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
-import { InputError, Interrupted } from '../core/errors.js';
+import { execa, type Result } from 'execa';
+import { InputError, Interrupted, type InterruptSignal } from '../core/errors.js';
+import { logBaseName, manifestPathForLog, NIC_MODELS, WORKLOADS, type CollectManifest, type ManifestTenant, type Workload } from '../core/manifest.js';
+import { projectPath } from '../core/paths.js';
+import type { AddressSpreadCounter } from '../core/address-spread.js';
+import { ConsoleProtocol } from './console-protocol.js';
 import { buildGuest, buildNestedInitramfs, type GuestImage } from './guest.js';
-import { startHttpServer, startIperf3Servers, type HttpWorkloadServer, type Iperf3Servers } from './host-servers.js';
+import { startHttpServer, startIperf3Servers } from './host-servers.js';
 import { isNicModel, MAX_FLAT_NICS, MAX_NICS, nicArguments, planNics, sidFromBdf, type NicPlacement } from './layout.js';
 import { compressAndScanLog, type LogStats } from './log-compress.js';
-import { logBaseName, manifestPathForLog, NIC_MODELS, WORKLOADS, type CollectManifest, type ManifestTenant, type Workload } from '../core/manifest.js';
-import { CONSOLE_MARKER } from './init-script.js';
-import { projectPath } from '../core/paths.js';
+import { makeRunFolder, processCpuSeconds, removeAbandonedRunFiles, startWatchdog, type Watchdog } from './run-guard.js';
 import { requireTool } from './tools.js';
 
 /** The vIOMMU events we record (stock QEMU 7.2 names). */
@@ -31,15 +34,40 @@ export const DEFAULT_RR_RESPONSE_BYTES = 2048;
 
 export type Accel = 'auto' | 'tcg' | 'kvm';
 export type CollectMode = 'direct' | 'nested';
-/** Nested mode: L1 memory holds one L2 of this size per NIC. */
+/**
+ * Direct mode's IOVAs. `dma-api`: the guest kernel maps each buffer through its DMA API
+ * (4 KiB pages, IOVAs allocated top-down just below 4 GiB: one 2 MiB region, one IOTLB
+ * set). `identity`: the guest puts its NICs in an identity-mapped domain (`iommu=pt`,
+ * with QEMU's pass-through capability off so the identity map is real page tables), so
+ * IOVAs are guest-physical addresses (4 KiB pages), spread like a VM's memory behind an
+ * assigned device; all NICs of a guest share that one domain, so a log holds one tenant.
+ */
+export const IOVA_LAYOUTS = ['dma-api', 'identity'] as const;
+export type IovaLayout = (typeof IOVA_LAYOUTS)[number];
 export const NESTED_MAX_NICS = 8;
-const L2_MEMORY_MIB = 256;
+/**
+ * Nested mode: each L2 VM's memory (L1 holds this + 64 MiB per L2 running at once, on top
+ * of 1 GiB). 384, not 256: with up to 126 MiB of ballast a 256 MiB L2 ran short (one
+ * iperf3 L2 of 8 reported a cut result and moved nothing).
+ */
+const L2_MEMORY_MIB = 384;
+/**
+ * MiB of ballast between tenants (init-script.ts): nested L2 k fills k × this modulo
+ * 128 MiB, direct identity-layout run k k × this modulo 512 MiB, before loading its NIC
+ * driver, so tenants' DMA buffers lie in different 2 MiB regions (9 regions apart:
+ * different IOTLB sets).
+ */
+const BALLAST_STEP_MIB = 18;
+/** Nested mode: L2 VMs running at once by default (see init-script.ts, run_nested). */
+export const DEFAULT_NESTED_PARALLEL = 1;
 
 export interface CollectOptions {
   nics: number;
   workload: string;
   /** direct (default): NICs driven by the guest; nested: each NIC passed by VFIO to its own L2 VM */
   mode?: string;
+  /** direct mode: dma-api (default) or identity, see IOVA_LAYOUTS */
+  iovaLayout?: string;
   /** cycled over the NICs; default e1000,e1000e,virtio (virtio only beyond 24 NICs) */
   nicModels?: readonly string[];
   /** workload length in seconds per NIC (exclusive with mb) */
@@ -59,7 +87,9 @@ export interface CollectOptions {
   guest?: GuestImage;
   /** progress lines (the CLI sends them to stderr) */
   progress?: (line: string) => void;
-  /** install SIGINT/SIGTERM handlers for the duration of the call; default true */
+  /** nested mode: L2 VMs running at once, default DEFAULT_NESTED_PARALLEL */
+  nestedParallel?: number;
+  /** install SIGINT/SIGTERM/SIGHUP handlers for the duration of the call; default true */
   handleSignals?: boolean;
 }
 
@@ -68,6 +98,8 @@ export interface CollectRunResult {
   manifestPath: string;
   manifest: CollectManifest;
   logLines: number;
+  /** the log's translations per tenant and 2 MiB region: `.result(geometry)` says how they fall into cache sets */
+  addressRegions: AddressSpreadCounter;
 }
 
 /** A run failed (QEMU, guest, workload or timeout); the console file says more. */
@@ -84,13 +116,14 @@ export class CollectError extends Error {
 /** The collection was stopped by a signal. */
 export class CollectInterrupted extends Interrupted {
   override name = 'CollectInterrupted';
-  constructor(signal: 'SIGINT' | 'SIGTERM') {
+  constructor(signal: InterruptSignal) {
     super(signal, 'QEMU and servers stopped, partial files removed');
   }
 }
 
 interface ValidatedOptions {
   mode: CollectMode;
+  iovaLayout: IovaLayout;
   nics: number;
   workload: Workload;
   placements: NicPlacement[];
@@ -102,6 +135,8 @@ interface ValidatedOptions {
   timeoutSeconds: number;
   accel: 'tcg' | 'kvm';
   rrResponseBytes: number;
+  nestedParallel: number;
+  l2TimeoutSeconds: number;
 }
 
 function positiveNumber(flag: string, value: unknown): number {
@@ -137,6 +172,9 @@ export function validateCollectOptions(options: CollectOptions): ValidatedOption
   const workload = options.workload as Workload;
   const mode = options.mode ?? 'direct';
   if (mode !== 'direct' && mode !== 'nested') throw new InputError(`--mode: use direct or nested, got "${mode}"`);
+  const iovaLayout = options.iovaLayout ?? 'dma-api';
+  if (!(IOVA_LAYOUTS as readonly string[]).includes(iovaLayout)) throw new InputError(`--iova-layout: use ${IOVA_LAYOUTS.join(' or ')}, got "${iovaLayout}"`);
+  if (mode === 'nested' && iovaLayout !== 'dma-api') throw new InputError('--iova-layout: only for --mode direct (nested-mode IOVAs are L2 guest-physical addresses already)');
   if (mode === 'nested' && nics > NESTED_MAX_NICS) throw new InputError(`--nics ${nics}: nested mode runs at most ${NESTED_MAX_NICS} L2 VMs per guest; use --runs for more tenants`);
   const modelNames = options.nicModels ?? (nics > MAX_FLAT_NICS ? ['virtio'] : [...NIC_MODELS]);
   if (modelNames.length === 0) throw new InputError('--nic-models: empty list');
@@ -155,14 +193,18 @@ export function validateCollectOptions(options: CollectOptions): ValidatedOption
   const rrResponseBytes = options.rrResponseBytes === undefined ? DEFAULT_RR_RESPONSE_BYTES : positiveInteger('--rr-bytes', options.rrResponseBytes);
   // TCG moves roughly 1 MB per NIC-second with one vCPU; rr exchanges cost a process each.
   const trafficSeconds = durationSeconds ?? ((bytesPerNic ?? 0) / 1048576) * nics * (workload === 'rr' ? 40 : 1.5);
-  // Nested: L2 boots under KVM-on-TCG cost about 15 s each, and traffic is slower too.
-  const expectedSeconds = mode === 'nested' ? 120 + 20 * nics + trafficSeconds * 6 : 90 + 3 * nics + trafficSeconds * 2;
+  // Nested: an L2 VM under KVM-on-TCG takes 50-110 s at load 10-12 (boot, 1 MiB, power-off),
+  // and L1 runs nestedParallel of them at once; their traffic is slower too.
+  const nestedParallel = Math.min(nics, options.nestedParallel === undefined ? DEFAULT_NESTED_PARALLEL : positiveInteger('nestedParallel', options.nestedParallel));
+  const expectedSeconds = mode === 'nested' ? 120 + 180 * Math.ceil(nics / nestedParallel) + trafficSeconds * 6 : 90 + 3 * nics + trafficSeconds * 2;
+  // One L2 VM that takes longer than this has hung (seen under load): L1 kills it and tries once more.
+  const l2TimeoutSeconds = Math.ceil(240 + (trafficSeconds / nics) * 6);
   const timeoutSeconds = options.timeoutSeconds === undefined ? Math.ceil(expectedSeconds) : positiveNumber('--timeout', options.timeoutSeconds);
   const accelChoice = options.accel ?? 'auto';
   if (!['auto', 'tcg', 'kvm'].includes(accelChoice)) throw new InputError(`--accel: use auto, tcg or kvm, got "${accelChoice}"`);
   const accel = accelChoice === 'auto' ? (kvmUsable() ? 'kvm' : 'tcg') : accelChoice;
   const outDir = resolve(options.outDir ?? projectPath('build', 'logs'));
-  return { mode, nics, workload, placements, durationSeconds, bytesPerNic, runs, prefix, outDir, timeoutSeconds, accel, rrResponseBytes };
+  return { mode, iovaLayout: iovaLayout as IovaLayout, nics, workload, placements, durationSeconds, bytesPerNic, runs, prefix, outDir, timeoutSeconds, accel, rrResponseBytes, nestedParallel, l2TimeoutSeconds };
 }
 
 /** `qemu-system-x86_64 --version` → "7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)". */
@@ -171,88 +213,94 @@ export async function qemuVersion(qemuPath: string): Promise<string> {
   return /version\s+(.+)$/m.exec(result.stdout)?.[1]?.trim() ?? 'unknown';
 }
 
-interface NicReport {
-  idx: number;
-  mac: string;
-  ifname: string;
-  bdf: string;
-  rx: number;
-  tx: number;
-  status: number;
+
+/** Between progress lines while the guest runs. */
+const HEARTBEAT_INTERVAL_MS = 10_000;
+/** After SIGTERM, QEMU gets this long before SIGKILL. */
+const QEMU_STOP_GRACE_MS = 3_000;
+const INTERRUPT_SIGNALS: readonly InterruptSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Host programs and facts every run uses. */
+interface HostTools {
+  qemuPath: string;
+  qemuVersion: string;
 }
 
-/** Parses `key=value` words of a console protocol line. */
-function protocolFields(line: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  for (const word of line.split(/\s+/)) {
-    const eq = word.indexOf('=');
-    if (eq > 0) fields.set(word.slice(0, eq), word.slice(eq + 1));
-  }
-  return fields;
+/** What one run needs (collectOneRun's options). */
+interface RunContext {
+  v: ValidatedOptions;
+  runIndex: number;
+  guest: GuestImage;
+  initrdPath: string;
+  tools: HostTools;
+  cancelSignal: AbortSignal;
+  progress: (line: string) => void;
 }
 
 /**
  * Collects `runs` logs. Throws InputError for bad options or missing tools, CollectError
- * when a run fails, CollectInterrupted on SIGINT/SIGTERM.
+ * when a run fails, CollectInterrupted on SIGINT/SIGTERM/SIGHUP.
  */
 export async function collect(options: CollectOptions): Promise<CollectRunResult[]> {
   const v = validateCollectOptions(options);
   const progress = options.progress ?? (() => {});
   const qemuPath = requireTool('qemu-system-x86_64', 'to run the guest');
-  const iperf3Path = v.workload === 'iperf3' ? requireTool('iperf3', 'for the iperf3 workload') : null;
   const guest = options.guest ?? (await buildGuest({ log: progress }));
   if (v.workload === 'iperf3' && !guest.hasIperf3) {
     throw new InputError(`guest ${guest.kernelVersion} was built without iperf3: run hypersio guest build --force after installing iperf3`);
   }
-  const version = await qemuVersion(qemuPath);
+  const tools: HostTools = { qemuPath, qemuVersion: await qemuVersion(qemuPath) };
   const initrdPath = v.mode === 'nested' ? await buildNestedInitramfs(guest, progress) : guest.initrdPath;
   await mkdir(v.outDir, { recursive: true });
+  const abandoned = await removeAbandonedRunFiles(v.outDir);
+  if (abandoned.length > 0) progress(`collect: removed ${abandoned.length} temporary file(s) of collector runs that died: ${abandoned.join(', ')}`);
 
   const abort = new AbortController();
-  let interruptedBy: 'SIGINT' | 'SIGTERM' | null = null;
-  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
-    if (interruptedBy !== null) return; // already stopping
-    interruptedBy = signal;
-    progress(`collect: ${signal} received, stopping QEMU and servers`);
-    abort.abort(new CollectInterrupted(signal));
-  };
-  const onSigint = (): void => onSignal('SIGINT');
-  const onSigterm = (): void => onSignal('SIGTERM');
+  let interruptedBy: InterruptSignal | null = null;
+  const handlers = INTERRUPT_SIGNALS.map((signal) => {
+    const handler = (): void => {
+      if (interruptedBy !== null) return; // already stopping
+      interruptedBy = signal;
+      progress(`collect: ${signal} received, stopping QEMU and servers`);
+      abort.abort(new CollectInterrupted(signal));
+    };
+    return { signal, handler };
+  });
   const handleSignals = options.handleSignals ?? true;
-  if (handleSignals) {
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
-  }
+  if (handleSignals) for (const { signal, handler } of handlers) process.on(signal, handler);
   const results: CollectRunResult[] = [];
   try {
-    for (let k = 0; k < v.runs; k++) {
+    for (let runIndex = 0; runIndex < v.runs; runIndex++) {
       if (abort.signal.aborted) break;
-      results.push(await collectOneRun(v, k, guest, initrdPath, qemuPath, iperf3Path, version, abort.signal, progress));
+      results.push(await collectOneRun({ v, runIndex, guest, initrdPath, tools, cancelSignal: abort.signal, progress }));
     }
   } catch (err) {
     if (interruptedBy !== null) throw new CollectInterrupted(interruptedBy);
     throw err;
   } finally {
-    if (handleSignals) {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
-    }
+    if (handleSignals) for (const { signal, handler } of handlers) process.off(signal, handler);
   }
   if (interruptedBy !== null) throw new CollectInterrupted(interruptedBy);
   return results;
 }
 
-function qemuArguments(v: ValidatedOptions, guest: GuestImage, initrdPath: string, eventsFile: string, rawLog: string, port: number): string[] {
+function qemuArguments(v: ValidatedOptions, runIndex: number, guest: GuestImage, initrdPath: string, eventsFile: string, rawLog: string, port: number): string[] {
+  const ballast = v.mode === 'nested' ? BALLAST_STEP_MIB : v.iovaLayout === 'identity' ? (runIndex * BALLAST_STEP_MIB) % 512 : 0;
   const cmdline = [
     'console=ttyS0',
     'panic=-1',
+    // Under TCG on a loaded host the boot-time timer check through the remapped IO-APIC
+    // can fail ("timer doesn't work through Interrupt-remapped IO-APIC": a panic).
+    'no_timer_check',
     'intel_iommu=on',
-    'iommu=nopt',
-    'iommu.strict=1',
+    ...(v.iovaLayout === 'identity' ? ['iommu=pt', 'page_alloc.shuffle=1'] : ['iommu=nopt', 'iommu.strict=1']),
     'quiet',
     'loglevel=3',
     `hs.mode=${v.mode}`,
     `hs.l2mem=${L2_MEMORY_MIB}`,
+    `hs.l2par=${v.nestedParallel}`,
+    `hs.l2timeout=${v.l2TimeoutSeconds}`,
+    `hs.ballast=${ballast}`,
     `hs.workload=${v.workload}`,
     `hs.nics=${v.nics}`,
     `hs.port=${port}`,
@@ -265,12 +313,12 @@ function qemuArguments(v: ValidatedOptions, guest: GuestImage, initrdPath: strin
     ...accel,
     '-machine', 'q35,kernel-irqchip=split',
     // More NICs than fit on pcie.0 need a second vCPU for interrupt vectors (see the notes).
-    // (Nested: a second vCPU for the L2 VMs, and memory for one L2 per NIC.)
+    // (Nested: a second vCPU for the L2 VMs, and memory for the L2s running at once.)
     '-smp', v.nics > MAX_FLAT_NICS || v.mode === 'nested' ? '2' : '1',
-    '-m', v.mode === 'nested' ? `${1024 + (L2_MEMORY_MIB + 64) * v.nics}M` : '1G',
+    '-m', v.mode === 'nested' ? `${1024 + (L2_MEMORY_MIB + 64) * v.nestedParallel}M` : '1G',
     '-display', 'none', '-vga', 'none', '-monitor', 'none', '-serial', 'stdio',
     '-nic', 'none', '-no-reboot', '-nodefaults',
-    '-device', 'intel-iommu,intremap=on,caching-mode=on',
+    '-device', `intel-iommu,intremap=on,caching-mode=on${v.iovaLayout === 'identity' ? ',pt=off' : ''}`,
     ...nicArguments(v.placements),
     '-kernel', guest.kernelPath,
     '-initrd', initrdPath,
@@ -281,209 +329,249 @@ function qemuArguments(v: ValidatedOptions, guest: GuestImage, initrdPath: strin
   ];
 }
 
-async function collectOneRun(
-  v: ValidatedOptions,
-  runIndex: number,
-  guest: GuestImage,
-  initrdPath: string,
-  qemuPath: string,
-  iperf3Path: string | null,
-  qemuVersionText: string,
-  cancelSignal: AbortSignal,
-  progress: (line: string) => void,
-): Promise<CollectRunResult> {
+/** Where a run's outputs go, and their temporary names until they are complete. */
+interface RunFiles {
+  base: string;
+  logPath: string;
+  manifestPath: string;
+  consolePath: string;
+  partialLog: string;
+  partialManifest: string;
+}
+
+function runFiles(v: ValidatedOptions, runIndex: number): RunFiles {
   const base = logBaseName(v.prefix, v.workload, v.nics, runIndex);
   const logPath = join(v.outDir, `${base}.txt.gz`);
   const manifestPath = manifestPathForLog(logPath);
-  const consolePath = join(v.outDir, `${base}.console.txt`);
-  const partialLog = `${logPath}.partial-${process.pid}`;
-  const partialManifest = `${manifestPath}.partial-${process.pid}`;
-  const tag = `collect: ${base}`;
-  const work = await mkdtemp(join(tmpdir(), 'hypersio-collect-'));
+  return {
+    base,
+    logPath,
+    manifestPath,
+    consolePath: join(v.outDir, `${base}.console.txt`),
+    partialLog: `${logPath}.partial-${process.pid}`,
+    partialManifest: `${manifestPath}.partial-${process.pid}`,
+  };
+}
+
+/** The host end of the workload, inside this process: the HTTP server, or one iperf3 server per NIC. */
+interface WorkloadServers {
+  port: number;
+  /** payload bytes moved per NIC number */
+  bytesByNic: Map<number, number>;
+  /** host CPU seconds used since the servers started (this process's: they live in it) */
+  cpuSeconds(): number;
+  close(): Promise<void>;
+}
+
+async function startWorkloadServers(ctx: RunContext): Promise<WorkloadServers> {
+  const before = process.cpuUsage();
+  const cpuSeconds = (): number => {
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1e6;
+  };
+  if (ctx.v.workload === 'iperf3') {
+    const servers = await startIperf3Servers(ctx.v.nics);
+    return { port: servers.basePort, get bytesByNic() { return servers.bytesByNic; }, cpuSeconds, close: servers.close };
+  }
+  const server = await startHttpServer();
+  return { port: server.port, bytesByNic: server.bytesByNic, cpuSeconds, close: server.close };
+}
+
+/** How the guest's QEMU ended, and what its console said. */
+interface GuestOutcome {
+  result: Result;
+  guestConsole: ConsoleProtocol;
+  wallSeconds: number;
+  /** QEMU's CPU seconds (all threads), last sampled before it exited */
+  guestCpuSeconds: number;
+  hostCpuSeconds: number;
+}
+
+/** Runs QEMU until the guest powers off (or the timeout, or a signal), feeding its console to the protocol parser. */
+async function runGuest(ctx: RunContext, files: RunFiles, work: string, servers: WorkloadServers, consoleOut: WriteStream, watchdog: Watchdog): Promise<GuestOutcome> {
+  const { v, tools, progress } = ctx;
+  const tag = `collect: ${files.base}`;
   const eventsFile = join(work, 'events');
   const rawLog = join(work, 'vtd.log');
-  let httpServer: HttpWorkloadServer | null = null;
-  let iperf3Servers: Iperf3Servers | null = null;
-  let consoleOut: WriteStream | null = null;
-  let qemu: ResultPromise | null = null;
-  let heartbeat: NodeJS.Timeout | null = null;
-  let succeeded = false;
-  try {
-    // A previous run's output of the same name would be stale next to a failure of this one.
-    await Promise.all([logPath, manifestPath, consolePath].map((p) => rm(p, { force: true })));
-    await writeFile(eventsFile, TRACE_EVENTS.join('\n') + '\n');
-    let port: number;
-    if (v.workload === 'iperf3') {
-      iperf3Servers = await startIperf3Servers(iperf3Path ?? 'iperf3', v.nics, cancelSignal);
-      port = iperf3Servers.basePort;
-    } else {
-      httpServer = await startHttpServer();
-      port = httpServer.port;
-    }
-    const args = qemuArguments(v, guest, initrdPath, eventsFile, rawLog, port);
-    consoleOut = createWriteStream(consolePath);
-    consoleOut.write(`# ${qemuPath} ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
-    progress(`${tag}: booting ${v.nics} NIC(s) (${v.accel}, timeout ${v.timeoutSeconds} s)`);
-    const started = Date.now();
-    qemu = execa(qemuPath, args, {
-      stdin: 'pipe', // kept open and silent: the serial console reads stdio
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      cancelSignal,
-      timeout: Math.round(v.timeoutSeconds * 1000),
-      forceKillAfterDelay: 3000,
+  await writeFile(eventsFile, TRACE_EVENTS.join('\n') + '\n');
+  const args = qemuArguments(v, ctx.runIndex, ctx.guest, ctx.initrdPath, eventsFile, rawLog, servers.port);
+  consoleOut.write(`# ${tools.qemuPath} ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
+  progress(`${tag}: booting ${v.nics} NIC(s) (${v.mode}, ${v.accel}, timeout ${v.timeoutSeconds} s)`);
+  const started = Date.now();
+  const qemu = execa(tools.qemuPath, args, {
+    stdin: 'pipe', // kept open and silent: the serial console reads stdio
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    reject: false,
+    cancelSignal: ctx.cancelSignal,
+    timeout: Math.round(v.timeoutSeconds * 1000),
+    forceKillAfterDelay: QEMU_STOP_GRACE_MS,
+  });
+  watchdog.watchProcess(qemu.pid);
+  let guestCpuSeconds = 0;
+  const sampleQemuCpu = (): void => {
+    guestCpuSeconds = (qemu.pid !== undefined ? processCpuSeconds(qemu.pid) : null) ?? guestCpuSeconds;
+  };
+  const guestConsole = new ConsoleProtocol(v.nics, v.workload, (line) => progress(`${tag}: ${line}`));
+  const attach = (stream: NodeJS.ReadableStream | null | undefined): void => {
+    if (!stream) return;
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      consoleOut.write(chunk);
+      const lines = (pending + chunk.toString('utf8')).split(/\r?\n/);
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        guestConsole.line(line);
+        if (guestConsole.stage === 'poweroff') sampleQemuCpu();
+      }
     });
-
-    const reports = new Map<number, NicReport>();
-    const nicsUp = new Set<number>();
-    const guestErrors: string[] = [];
-    const workloadTails: string[] = [];
-    let stage = 'boot';
-    const onConsoleLine = (line: string): void => {
-      const at = line.indexOf(`${CONSOLE_MARKER} `);
-      if (at < 0) return;
-      const body = line.slice(at + CONSOLE_MARKER.length + 1).trim();
-      const fields = protocolFields(body);
-      if (body.startsWith('stage=')) {
-        stage = fields.get('stage') ?? stage;
-        if (stage === 'workload') progress(`${tag}: ${nicsUp.size} NIC(s) up, workload ${v.workload} running`);
-        else if (stage === 'l2-boot') progress(`${tag}: L1 up, starting ${v.nics} L2 VM(s)`);
-        else if (/^(only-|insmod-failed|vfio-bind-failed|l2-failed|\d+-links)/.test(stage)) progress(`${tag}: guest: ${stage}`);
-      } else if (body.startsWith('nic ')) {
-        nicsUp.add(Number(fields.get('idx')));
-      } else if (body.startsWith('result ')) {
-        const idx = Number(fields.get('idx'));
-        reports.set(idx, {
-          idx,
-          mac: fields.get('mac') ?? '',
-          ifname: fields.get('if') ?? '',
-          bdf: fields.get('bdf') ?? '',
-          rx: Number(fields.get('rx') ?? 0),
-          tx: Number(fields.get('tx') ?? 0),
-          status: Number(fields.get('status') ?? 255),
-        });
-      } else if (body.startsWith('wlog ')) {
-        workloadTails.push(body.slice(5));
-      } else if (body.startsWith('l2log ')) {
-        workloadTails.push(body.slice(6));
-      } else if (body.startsWith('error=')) {
-        guestErrors.push(body.slice(6));
-      }
-    };
-    const attach = (stream: NodeJS.ReadableStream | null | undefined): void => {
-      if (!stream) return;
-      let pending = '';
-      stream.on('data', (chunk: Buffer) => {
-        consoleOut?.write(chunk);
-        const lines = (pending + chunk.toString('utf8')).split(/\r?\n/);
-        pending = lines.pop() ?? '';
-        for (const line of lines) onConsoleLine(line);
-      });
-      stream.on('end', () => {
-        if (pending.length > 0) onConsoleLine(pending);
-      });
-    };
-    attach(qemu.stdout);
-    attach(qemu.stderr);
-    heartbeat = setInterval(() => {
-      void stat(rawLog)
-        .then((s) => s.size)
-        .catch(() => 0)
-        .then((size) => progress(`${tag}: ${Math.round((Date.now() - started) / 1000)} s, stage ${stage}, log ${(size / 1048576).toFixed(0)} MB`));
-    }, 10_000);
+    stream.on('end', () => {
+      if (pending.length > 0) guestConsole.line(pending);
+    });
+  };
+  attach(qemu.stdout);
+  attach(qemu.stderr);
+  const heartbeat = setInterval(() => {
+    sampleQemuCpu();
+    void stat(rawLog)
+      .then((s) => s.size)
+      .catch(() => 0)
+      .then((size) => progress(`${tag}: ${Math.round((Date.now() - started) / 1000)} s, ${guestConsole.summary()}, log ${(size / 1048576).toFixed(0)} MB`));
+  }, HEARTBEAT_INTERVAL_MS);
+  try {
     const result = await qemu;
-    const wallSeconds = (Date.now() - started) / 1000;
-    clearInterval(heartbeat);
-    heartbeat = null;
-    if (cancelSignal.aborted) throw cancelSignal.reason instanceof Error ? cancelSignal.reason : new Error('cancelled');
-    if (result.timedOut) throw new CollectError(`${base}: timed out after ${v.timeoutSeconds} s at stage ${stage} (console: ${consolePath})`, consolePath);
-    if (guestErrors.length > 0) throw new CollectError(`${base}: guest: ${guestErrors[0]} (console: ${consolePath})`, consolePath);
-    if (result.exitCode !== 0) {
-      throw new CollectError(`${base}: QEMU exited with ${result.exitCode ?? result.signal ?? '?'} at stage ${stage} (console: ${consolePath})`, consolePath);
-    }
-    // Every NIC must have reported, succeeded and moved traffic.
-    const hostBytes = httpServer?.bytesByNic;
-    for (const p of v.placements) {
-      const report = reports.get(p.index);
-      if (report === undefined) {
-        const l2 = workloadTails.filter((t) => t.startsWith('bdf='));
-        const detail = l2.length > 0 ? `; L2: ${l2[l2.length - 1]}` : '';
-        throw new CollectError(`${base}: NIC ${p.index} (${p.model}) never reported (stage ${stage}${detail}; console: ${consolePath})`, consolePath);
-      }
-      if (report.status !== 0) {
-        const tail = workloadTails.filter((t) => t.startsWith(`idx=${p.index} `)).map((t) => t.replace(/^idx=\d+ /, ''));
-        throw new CollectError(
-          `${base}: workload failed on NIC ${p.index} (${p.model}, status ${report.status})${tail.length > 0 ? `: ${tail[tail.length - 1]}` : ''} (console: ${consolePath})`,
-          consolePath,
-        );
-      }
-      const served = hostBytes?.get(p.index);
-      if (report.rx + report.tx < 1024 || served === 0 || (hostBytes !== undefined && served === undefined)) {
-        throw new CollectError(`${base}: NIC ${p.index} (${p.model}) moved no traffic (console: ${consolePath})`, consolePath);
-      }
-    }
-
-    progress(`${tag}: guest done in ${wallSeconds.toFixed(1)} s; compressing log`);
-    let stats: LogStats;
-    try {
-      stats = await compressAndScanLog(rawLog, partialLog);
-    } catch (err) {
-      throw new CollectError(`${base}: no trace log from QEMU (${err instanceof Error ? err.message : String(err)})`, consolePath);
-    }
-    const tenants: ManifestTenant[] = [];
-    for (const p of v.placements) {
-      const report = reports.get(p.index) as NicReport;
-      const address = sidFromBdf(report.bdf);
-      if (address === null) throw new CollectError(`${base}: NIC ${p.index} reported an unreadable PCI address "${report.bdf}"`, consolePath);
-      const seen = stats.bySid.get(address.sid);
-      if (seen === undefined || seen.pageEvents === 0) {
-        throw new CollectError(`${base}: no IOTLB page events for NIC ${p.index} (${p.model}, sid 0x${address.sid.toString(16)}): is the IOMMU translating? (console: ${consolePath})`, consolePath);
-      }
-      tenants.push({ sid: address.sid, slot: address.slot, model: p.model, mac: report.mac, bytes: report.rx + report.tx, domain: seen.domain });
-    }
-    const manifest: CollectManifest = {
-      tenants,
-      workload: v.workload,
-      params: {
-        mode: v.mode,
-        nics: v.nics,
-        nicModels: v.placements.map((p) => p.model),
-        layout: v.nics > MAX_FLAT_NICS ? 'pcie.0 + root ports' : 'pcie.0',
-        ...(v.durationSeconds !== null ? { durationSeconds: v.durationSeconds } : { mbPerNic: (v.bytesPerNic ?? 0) / 1048576 }),
-        ...(v.workload === 'rr' ? { rrResponseBytes: v.rrResponseBytes } : {}),
-        runIndex,
-        runs: v.runs,
-        accel: v.accel,
-        traceEvents: [...TRACE_EVENTS],
-        logLines: stats.lines,
-        rawLogBytes: stats.bytes,
-      },
-      qemuVersion: qemuVersionText,
-      kernelVersion: guest.kernelVersion,
-      wallSeconds: Math.round(wallSeconds * 10) / 10,
-    };
-    await writeFile(partialManifest, JSON.stringify(manifest, null, 2) + '\n');
-    await rename(partialLog, logPath);
-    await rename(partialManifest, manifestPath);
-    succeeded = true;
-    const totalBytes = tenants.reduce((sum, t) => sum + t.bytes, 0);
-    progress(`${tag}: wrote ${logPath} (${stats.lines} lines, ${(totalBytes / 1048576).toFixed(1)} MB over ${tenants.length} NICs, ${wallSeconds.toFixed(1)} s)`);
-    return { logPath, manifestPath, manifest, logLines: stats.lines };
+    return { result, guestConsole, wallSeconds: (Date.now() - started) / 1000, guestCpuSeconds, hostCpuSeconds: servers.cpuSeconds() };
   } finally {
-    if (heartbeat !== null) clearInterval(heartbeat);
-    if (qemu !== null && qemu.exitCode === null) {
+    clearInterval(heartbeat);
+    if (qemu.exitCode === null) {
       qemu.kill('SIGTERM');
       await Promise.allSettled([qemu]);
     }
-    await Promise.allSettled([httpServer?.close(), iperf3Servers?.close()]);
+  }
+}
+
+/** Throws the run's failure: timeout, guest error, QEMU's exit status, or the first NIC that did not succeed. */
+function checkGuestOutcome(ctx: RunContext, files: RunFiles, outcome: GuestOutcome, servers: WorkloadServers): void {
+  const { base, consolePath } = files;
+  const { result, guestConsole } = outcome;
+  const fail = (what: string): never => {
+    throw new CollectError(`${base}: ${what} (console: ${consolePath})`, consolePath);
+  };
+  if (ctx.cancelSignal.aborted) throw ctx.cancelSignal.reason instanceof Error ? ctx.cancelSignal.reason : new Error('cancelled');
+  if (result.timedOut) fail(`timed out after ${ctx.v.timeoutSeconds} s at ${guestConsole.summary()}`);
+  if (guestConsole.kernelPanic !== null) fail(`the guest kernel panicked at stage ${guestConsole.stage}: ${guestConsole.kernelPanic}`);
+  if (guestConsole.guestErrors.length > 0) fail(`guest: ${guestConsole.guestErrors[0]}`);
+  if (result.exitCode !== 0) fail(`QEMU exited with ${result.exitCode ?? result.signal ?? '?'} at stage ${guestConsole.stage}`);
+  for (const p of ctx.v.placements) {
+    const problem = guestConsole.nicProblem(p, servers.bytesByNic.get(p.index) ?? 0);
+    if (problem !== null) fail(problem);
+  }
+}
+
+/** The manifest's tenants: every NIC must have IOTLB page events in the log. */
+function tenantsFromLog(ctx: RunContext, files: RunFiles, guestConsole: ConsoleProtocol, stats: LogStats): ManifestTenant[] {
+  return ctx.v.placements.map((p) => {
+    const report = guestConsole.reports.get(p.index);
+    const address = report === undefined ? null : sidFromBdf(report.bdf);
+    if (report === undefined || address === null) {
+      throw new CollectError(`${files.base}: NIC ${p.index} reported an unreadable PCI address "${report?.bdf ?? ''}"`, files.consolePath);
+    }
+    const seen = stats.bySid.get(address.sid);
+    if (seen === undefined || seen.pageEvents === 0) {
+      throw new CollectError(
+        `${files.base}: no IOTLB page events for NIC ${p.index} (${p.model}, sid 0x${address.sid.toString(16)}): is the IOMMU translating? (console: ${files.consolePath})`,
+        files.consolePath,
+      );
+    }
+    return { sid: address.sid, slot: address.slot, model: p.model, mac: report.mac, bytes: report.rx + report.tx, domain: seen.domain };
+  });
+}
+
+function buildManifest(ctx: RunContext, tenants: ManifestTenant[], stats: LogStats, outcome: GuestOutcome): CollectManifest {
+  const { v } = ctx;
+  return {
+    tenants,
+    workload: v.workload,
+    params: {
+      mode: v.mode,
+      ...(v.mode === 'direct' ? { iovaLayout: v.iovaLayout } : {}),
+      nics: v.nics,
+      nicModels: v.placements.map((p) => p.model),
+      layout: v.nics > MAX_FLAT_NICS ? 'pcie.0 + root ports' : 'pcie.0',
+      ...(v.durationSeconds !== null ? { durationSeconds: v.durationSeconds } : { mbPerNic: (v.bytesPerNic ?? 0) / 1048576 }),
+      ...(v.workload === 'rr' ? { rrResponseBytes: v.rrResponseBytes } : {}),
+      ...(v.mode === 'nested'
+        ? {
+            nestedParallel: v.nestedParallel,
+            l2MemoryMiB: L2_MEMORY_MIB,
+            ballastStepMiB: BALLAST_STEP_MIB,
+            l2ExitStatus: Object.fromEntries([...outcome.guestConsole.l2.values()].map((l2) => [l2.bdf, l2.exitStatus])),
+          }
+        : {}),
+      ...(v.iovaLayout === 'identity' ? { ballastMiB: (ctx.runIndex * BALLAST_STEP_MIB) % 512 } : {}),
+      runIndex: ctx.runIndex,
+      runs: v.runs,
+      accel: v.accel,
+      traceEvents: [...TRACE_EVENTS],
+      logLines: stats.lines,
+      rawLogBytes: stats.bytes,
+      guestCpuSeconds: Math.round(outcome.guestCpuSeconds * 10) / 10,
+      hostServerCpuSeconds: Math.round(outcome.hostCpuSeconds * 10) / 10,
+    },
+    qemuVersion: ctx.tools.qemuVersion,
+    kernelVersion: ctx.guest.kernelVersion,
+    wallSeconds: Math.round(outcome.wallSeconds * 10) / 10,
+  };
+}
+
+/** One guest boot → one log and its manifest, written atomically; everything started is stopped on the way out. */
+async function collectOneRun(ctx: RunContext): Promise<CollectRunResult> {
+  const { v, progress } = ctx;
+  const files = runFiles(v, ctx.runIndex);
+  const tag = `collect: ${files.base}`;
+  const work = await makeRunFolder();
+  const watchdog = startWatchdog();
+  for (const path of [work, files.partialLog, files.partialManifest, files.consolePath]) watchdog.watchPath(path);
+  let servers: WorkloadServers | null = null;
+  let consoleOut: WriteStream | null = null;
+  let succeeded = false;
+  try {
+    // A previous run's output of the same name would be stale next to a failure of this one.
+    await Promise.all([files.logPath, files.manifestPath, files.consolePath].map((p) => rm(p, { force: true })));
+    servers = await startWorkloadServers(ctx);
+    consoleOut = createWriteStream(files.consolePath);
+    const outcome = await runGuest(ctx, files, work, servers, consoleOut, watchdog);
+    checkGuestOutcome(ctx, files, outcome, servers);
+
+    progress(`${tag}: guest done in ${outcome.wallSeconds.toFixed(1)} s; compressing log`);
+    let stats: LogStats;
+    try {
+      stats = await compressAndScanLog(join(work, 'vtd.log'), files.partialLog);
+    } catch (err) {
+      throw new CollectError(`${files.base}: no trace log from QEMU (${err instanceof Error ? err.message : String(err)})`, files.consolePath);
+    }
+    const tenants = tenantsFromLog(ctx, files, outcome.guestConsole, stats);
+    const manifest = buildManifest(ctx, tenants, stats, outcome);
+    await writeFile(files.partialManifest, JSON.stringify(manifest, null, 2) + '\n');
+    await rename(files.partialLog, files.logPath);
+    await rename(files.partialManifest, files.manifestPath);
+    succeeded = true;
+    const totalBytes = tenants.reduce((sum, t) => sum + t.bytes, 0);
+    progress(
+      `${tag}: wrote ${files.logPath} (${stats.lines} lines, ${(totalBytes / 1048576).toFixed(1)} MB over ${tenants.length} NICs, ${outcome.wallSeconds.toFixed(1)} s; ` +
+        `CPU: QEMU ${outcome.guestCpuSeconds.toFixed(1)} s, host servers ${outcome.hostCpuSeconds.toFixed(1)} s)`,
+    );
+    return { logPath: files.logPath, manifestPath: files.manifestPath, manifest, logLines: stats.lines, addressRegions: stats.spread };
+  } finally {
+    await servers?.close();
     if (consoleOut !== null) {
       const stream = consoleOut;
       await new Promise<void>((done) => stream.end(() => done()));
     }
     await rm(work, { recursive: true, force: true });
-    await Promise.all([partialLog, partialManifest].map((p) => rm(p, { force: true })));
-    if (succeeded) await rm(consolePath, { force: true });
+    await Promise.all([files.partialLog, files.partialManifest].map((p) => rm(p, { force: true })));
+    if (succeeded) await rm(files.consolePath, { force: true });
+    watchdog.release();
   }
 }

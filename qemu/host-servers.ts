@@ -1,12 +1,12 @@
 /**
  * Host-side workload servers, bound to 127.0.0.1 only (the guest reaches them through
- * QEMU user networking). The HTTP server runs inside this Node process; iperf3 servers
- * are child processes, one per NIC because an iperf3 server runs one test at a time.
+ * QEMU user networking), all inside this Node process: the HTTP server, and one
+ * iperf3-compatible server per NIC (an iperf3 server runs one test at a time).
  */
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { execa, type ResultPromise } from 'execa';
+import { startIperf3TestServer, type Iperf3TestServer } from './iperf3-server.js';
 
 const FILL = Buffer.alloc(64 * 1024, 'hypersio-payload-'.repeat(4096));
 const MAX_RESPONSE_BYTES = 1 << 30;
@@ -96,55 +96,32 @@ export async function findFreePortBlock(count: number): Promise<number> {
 
 export interface Iperf3Servers {
   basePort: number;
+  /** payload bytes moved per NIC number */
+  bytesByNic: Map<number, number>;
   close(): Promise<void>;
 }
 
-/** One `iperf3 -s -B 127.0.0.1` per NIC on basePort … basePort+count-1. */
-export async function startIperf3Servers(iperf3Path: string, count: number, cancelSignal: AbortSignal): Promise<Iperf3Servers> {
+/**
+ * One iperf3-compatible server per NIC on basePort … basePort+count-1, inside this process
+ * (iperf3-server.ts: the stock `iperf3 -s` busy-polls in the guest's `-R -n` tests).
+ */
+export async function startIperf3Servers(count: number): Promise<Iperf3Servers> {
   const basePort = await findFreePortBlock(count);
-  const children: ResultPromise[] = [];
+  const servers: Iperf3TestServer[] = [];
   const close = async (): Promise<void> => {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.allSettled(children);
+    await Promise.allSettled(servers.map((s) => s.close()));
   };
   try {
-    const ready: Promise<void>[] = [];
-    for (let i = 0; i < count; i++) {
-      const port = basePort + i;
-      const child = execa(iperf3Path, ['-s', '-B', '127.0.0.1', '-p', String(port), '--forceflush'], {
-        stdin: 'ignore',
-        stdout: 'pipe',
-        stderr: 'pipe',
-        buffer: false,
-        reject: false,
-        cancelSignal,
-        forceKillAfterDelay: 2000,
-      });
-      children.push(child);
-      // Readiness from its banner: probing with a connection would start an iperf3 test.
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          let seen = '';
-          const timer = setTimeout(() => reject(new Error(`iperf3 server on port ${port} did not start`)), 10_000);
-          child.stdout?.on('data', (chunk: Buffer) => {
-            seen += chunk.toString();
-            if (seen.includes('Server listening')) {
-              clearTimeout(timer);
-              resolve();
-            }
-          });
-          child.stderr?.resume();
-          void child.then((result) => {
-            clearTimeout(timer);
-            reject(new Error(`iperf3 server on port ${port} exited at start (status ${result.exitCode ?? result.signal ?? '?'})`));
-          });
-        }),
-      );
-    }
-    await Promise.all(ready);
+    for (let i = 0; i < count; i++) servers.push(await startIperf3TestServer(basePort + i));
   } catch (err) {
     await close();
     throw err;
   }
-  return { basePort, close };
+  return {
+    basePort,
+    get bytesByNic() {
+      return new Map(servers.map((s, i) => [i + 1, s.bytes()]));
+    },
+    close,
+  };
 }

@@ -9,10 +9,13 @@ export {
   CollectInterrupted,
   TRACE_EVENTS,
   DEFAULT_MB_PER_NIC,
+  IOVA_LAYOUTS,
   type Accel,
+  type IovaLayout,
   type CollectOptions,
   type CollectRunResult,
 } from './collect.js';
 export { MAX_FLAT_NICS, MAX_NICS, planNics, nicArguments, sidFromBdf, macForNic, type NicPlacement } from './layout.js';
 export { WORKLOADS, logBaseName, logGroupPrefix, manifestPathForLog, readManifest, type CollectManifest, type ManifestTenant, type Workload } from '../core/manifest.js';
 export { findTool, requireTool, TOOL_PACKAGES } from './tools.js';
+export { removeAbandonedRunFiles } from './run-guard.js';

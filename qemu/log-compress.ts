@@ -1,12 +1,14 @@
 /**
  * Compresses a raw QEMU trace log to .txt.gz and, in the same pass, counts the IOTLB page
- * events per device and notes each device's domain, so the collector can check that every
- * NIC was translated and fill the manifest without reading the log twice.
+ * events per device, notes each device's domain and how the events' IOVAs spread over the
+ * model's cache sets, so the collector can check that every NIC was translated, fill the
+ * manifest and report the spread without reading the log twice.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { AddressSpreadCounter } from '../core/address-spread.js';
 
 export interface DeviceLogStats {
   pageEvents: number;
@@ -17,9 +19,11 @@ export interface LogStats {
   lines: number;
   bytes: number;
   bySid: Map<number, DeviceLogStats>;
+  /** Page events by (domain, iova): what a trace built from this log will spread like. */
+  spread: AddressSpreadCounter;
 }
 
-const PAGE_EVENT = /vtd_iotlb_page_(?:hit|update) .*?\bsid 0x([0-9a-f]+) .*?\bdomain 0x([0-9a-f]+)/;
+const PAGE_EVENT = /vtd_iotlb_page_(?:hit|update) .*?\bsid 0x([0-9a-f]+) iova (0x[0-9a-f]+) .*?\bdomain 0x([0-9a-f]+)/;
 
 /** Scans one log line into stats. */
 export function scanLogLine(line: string, stats: LogStats): void {
@@ -29,9 +33,11 @@ export function scanLogLine(line: string, stats: LogStats): void {
   if (m === null) return;
   const sid = parseInt(m[1] ?? '0', 16);
   const entry = stats.bySid.get(sid) ?? { pageEvents: 0, domain: null };
+  const domain = parseInt(m[3] ?? '0', 16);
   entry.pageEvents++;
-  entry.domain ??= parseInt(m[2] ?? '0', 16);
+  entry.domain ??= domain;
   stats.bySid.set(sid, entry);
+  stats.spread.addHex(sid, m[2] ?? '0'); // by device: in the identity layout every NIC shares one domain
 }
 
 class LineScanner extends Transform {
@@ -55,7 +61,7 @@ class LineScanner extends Transform {
 
 /** Gzips `source` into `destination` while scanning it. */
 export async function compressAndScanLog(source: string, destination: string): Promise<LogStats> {
-  const stats: LogStats = { lines: 0, bytes: 0, bySid: new Map() };
+  const stats: LogStats = { lines: 0, bytes: 0, bySid: new Map(), spread: new AddressSpreadCounter() };
   await pipeline(createReadStream(source), new LineScanner(stats), createGzip({ level: 6 }), createWriteStream(destination));
   return stats;
 }

@@ -31,6 +31,10 @@ describe('hypersio collect: bad inputs', () => {
     expectOneLineInputError([...base, '--nics', '2', '--workload', 'rr', '--runs', '0'], /--runs/);
     expectOneLineInputError([...base, '--nics', '2', '--workload', 'rr', '--timeout', '-1'], /--timeout/);
   });
+  it('unknown --iova-layout, and a layout for nested mode', () => {
+    expectOneLineInputError([...base, '--nics', '2', '--workload', 'http', '--iova-layout', 'random'], /--iova-layout: use dma-api or identity, got "random"/);
+    expectOneLineInputError([...base, '--nics', '2', '--workload', 'http', '--mode', 'nested', '--iova-layout', 'identity'], /--iova-layout: only for --mode direct/);
+  });
   it('too many e1000 NICs for pcie.0', () => {
     expectOneLineInputError([...base, '--nics', '30', '--workload', 'http', '--nic-models', 'e1000'], /do not fit on pcie.0/);
   });

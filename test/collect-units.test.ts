@@ -1,9 +1,12 @@
 /** Unit tests of the collector's pure parts: layout, cpio, init script, manifest names, log scan. */
 import { describe, expect, it } from 'vitest';
+import { ConsoleProtocol } from '../qemu/console-protocol.js';
 import { buildCpioNewc } from '../qemu/cpio.js';
 import { generateInitScript } from '../qemu/init-script.js';
 import { macForNic, nicArguments, planNics, sidFromBdf } from '../qemu/layout.js';
 import { scanLogLine, type LogStats } from '../qemu/log-compress.js';
+import { AddressSpreadCounter } from '../core/address-spread.js';
+import { baseConfig } from '../orchestrator/config.js';
 import { logBaseName, manifestPathForLog } from '../core/manifest.js';
 import { validateCollectOptions } from '../qemu/collect.js';
 import { InputError } from '../core/errors.js';
@@ -95,13 +98,14 @@ describe('guest pieces', () => {
     expect(init).not.toContain('undefined');
     const nested = generateInitScript(['/modules/e1000.ko'], ['/modules-nested/kvm.ko']);
     expect(nested).toContain('insmod /modules-nested/kvm.ko');
-    expect(nested).toContain('vfio-pci,host=$bdf');
+    expect(nested).toContain("vfio-pci,host=$bdf");
+    expect(nested).toContain('timeout -s KILL "$HS_l2timeout" qemu-system-x86_64');
   });
 });
 
 describe('log scan', () => {
   it('counts page events per sid and notes the domain', () => {
-    const stats: LogStats = { lines: 0, bytes: 0, bySid: new Map() };
+    const stats: LogStats = { lines: 0, bytes: 0, bySid: new Map(), spread: new AddressSpreadCounter() };
     for (const line of [
       '13818@1795615423.859540:vtd_iotlb_page_update IOTLB page update sid 0x28 iova 0xffffb402 slpte 0x3fe7e003 domain 0x5',
       '13818@1795615423.859553:vtd_dmar_translate dev 00:05.00 iova 0xffffb000 -> gpa 0x3fe7e000 mask 0xfff',
@@ -112,5 +116,57 @@ describe('log scan', () => {
     }
     expect(stats.lines).toBe(4);
     expect(stats.bySid.get(0x28)).toEqual({ pageEvents: 2, domain: 5 });
+    // Both page events lie in the 2 MiB region 0x7ff (just below 4 GiB): one IOTLB set.
+    const spread = stats.spread.result(baseConfig());
+    expect(spread.translations).toBe(2);
+    expect(spread.regions2MiB.all).toBe(1);
+    expect(spread.caches[0]).toMatchObject({ cache: 'IOTLB', setsUsed: 1, busiestSet: 7, busiestShare: 1 });
+  });
+});
+
+describe('console protocol', () => {
+  const placements = planNics(4, ['e1000e', 'virtio']);
+  const feed = (lines: string[]) => {
+    const progress: string[] = [];
+    const protocol = new ConsoleProtocol(4, 'http', (line) => progress.push(line));
+    for (const line of lines) protocol.line(line);
+    return { protocol, progress };
+  };
+
+  it('names the NIC that failed by its own number and address, with its L2 VM exit status and console', () => {
+    const { protocol, progress } = feed([
+      'HSIO stage=l2-boot',
+      'HSIO l2 bdf=0000:00:03.0 state=start',
+      'HSIO result idx=1 mac=52:54:00:12:00:01 if=eth0 bdf=0000:00:03.0 rx=900000 tx=300000 status=0',
+      'HSIO l2 bdf=0000:00:03.0 state=exit status=0',
+      'HSIO l2 bdf=0000:00:04.0 state=start',
+      'HSIO stage=l2-failed:0000:00:04.0',
+      'HSIO l2log bdf=0000:00:04.0 qemu-system-x86_64: vfio: Cannot reset device 0000:00:04.0, no available reset mechanism.',
+      'HSIO l2 bdf=0000:00:04.0 state=exit status=1',
+      'HSIO l2 bdf=0000:00:06.0 state=start',
+    ]);
+    expect(protocol.nicProblem(placements[0]!, undefined)).toBeNull();
+    const second = protocol.nicProblem(placements[1]!, undefined);
+    expect(second).toMatch(/^NIC 2 \(virtio, 0000:00:04\.0\) never reported \(stage l2-boot; L2 QEMU exit status 1; its console: qemu-system-x86_64: vfio: Cannot reset device 0000:00:04\.0/);
+    expect(protocol.nicProblem(placements[2]!, undefined)).toMatch(/^NIC 3 \(e1000e, 0000:00:05\.0\) never reported \(stage l2-boot\)$/);
+    expect(protocol.nicProblem(placements[3]!, undefined)).toMatch(/^NIC 4 \(virtio, 0000:00:06\.0\) never reported \(stage l2-boot; L2 QEMU still running\)$/);
+    expect(progress).toContain('L2 VM for 0000:00:04.0 exited with status 1 (2 of 4 done)');
+    expect(protocol.summary()).toBe('stage l2-boot, L2 VMs 3 started, 2 done of 4');
+  });
+
+  it('counts NICs up for the workload line, quotes a failed workload, and notices a kernel panic', () => {
+    const { protocol, progress } = feed([
+      'HSIO nic idx=1 mac=52:54:00:12:00:01 if=eth0 bdf=0000:00:03.0',
+      'HSIO nic idx=2 mac=52:54:00:12:00:02 if=eth1 bdf=0000:00:04.0',
+      'HSIO stage=workload',
+      'HSIO result idx=2 mac=52:54:00:12:00:02 if=eth1 bdf=0000:00:04.0 rx=10 tx=10 status=1',
+      'HSIO wlog idx=2 wget: server returned error: HTTP/1.1 404 Not Found',
+      '[   12.5] Kernel panic - not syncing: corrupted stack end detected inside scheduler',
+    ]);
+    expect(progress).toContain('2 of 4 NIC(s) up, workload http running');
+    expect(protocol.nicProblem(placements[1]!, 20)).toBe('workload failed on NIC 2 (virtio, 0000:00:04.0), status 1: wget: server returned error: HTTP/1.1 404 Not Found');
+    expect(protocol.kernelPanic).toBe('corrupted stack end detected inside scheduler');
+    protocol.line('HSIO result idx=3 mac=52:54:00:12:00:03 if=eth0 bdf=0000:00:05.0 rx=834 tx=1610 status=');
+    expect(protocol.nicProblem(placements[2]!, 2444)).toBe('workload failed on NIC 3 (e1000e, 0000:00:05.0), status 255'); // a cut line is no success
   });
 });

@@ -131,6 +131,9 @@ describe.skipIf(!qemuPresent && !requireQemu)('hypersio pipeline under QEMU', ()
     const charts = ['link-utilization-vs-tenants', 'iotlb-hit-rate-vs-tenants'].flatMap((n) => [`${n}.svg`, `${n}.png`]);
     for (const chart of charts) expect(statSync(join(outDir, 'results', chart)).size, chart).toBeGreaterThan(0);
 
+    // Each trace's spread over the cache sets (the dma-api layout: one 2 MiB region, a warning).
+    expect(first.stdout).toMatch(/^trace +.*_iotlb_trace\.bin\naddress spread over the default caches \(\d+ translations, 2 tenants\):$/m);
+    expect(first.stdout).toMatch(/^warning: .* one 2 MiB region/m);
     // Ends by saying where the results and charts are.
     expect(first.stdout).toContain(`results  ${join(outDir, 'results', 'results.jsonl')}`);
     expect(first.stdout.trim().split('\n').at(-1)).toMatch(/^chart +.*\.png$/);

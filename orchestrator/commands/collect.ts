@@ -9,6 +9,7 @@ import { registerGuest } from './guest.js';
 
 export interface CollectFlags {
   mode?: string;
+  iovaLayout?: string;
   nics?: string;
   workload?: string;
   nicModels?: string;
@@ -38,6 +39,7 @@ export function addCollectOptions(command: Command): Command {
   return command
     .option('--nics <N>', 'NICs (tenants) in the guest, 1..64 (nested: 1..8) (required)')
     .option('--mode <M>', 'direct (NICs driven by the guest) or nested (each NIC passed by VFIO to its own L2 VM, the original topology)', 'direct')
+    .option('--iova-layout <L>', 'direct mode: dma-api (the kernel DMA API: every IOVA just below 4 GiB, one IOTLB set) or identity (IOVA = guest-physical address, spread over the sets; one tenant per log); default dma-api')
     .option('--workload <W>', 'http (bulk download/upload), rr (small request/response) or iperf3 (required)')
     .option('--nic-models <list>', 'NIC models cycled over the NICs: e1000, e1000e, virtio (default: all three; virtio beyond 24 NICs)')
     .option('--duration <S>', 'seconds of workload per NIC (instead of --mb)')
@@ -59,6 +61,7 @@ export function collectOptionsFromFlags(flags: CollectFlags): CollectOptions {
   return {
     nics: numberFlag('--nics', flags.nics) ?? 0,
     mode: flags.mode ?? 'direct',
+    ...(flags.iovaLayout !== undefined ? { iovaLayout: flags.iovaLayout } : {}),
     workload: flags.workload,
     ...(flags.nicModels !== undefined ? { nicModels: flags.nicModels.split(',').map((s) => s.trim()) } : {}),
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
@@ -80,6 +83,8 @@ export function registerCollect(program: Command): void {
     .action(async (flags: CollectFlags) => {
       // Loaded on use: execa and the QEMU code stay out of every other command's start-up.
       const { collect, CollectError, CollectInterrupted } = await import('../../qemu/index.js');
+      const { formatAddressSpread } = await import('../../core/address-spread.js');
+      const { baseConfig } = await import('../config.js');
       const options = collectOptionsFromFlags(flags);
       try {
         const results = await collect({
@@ -90,7 +95,8 @@ export function registerCollect(program: Command): void {
         for (const r of results) {
           const t = r.manifest.tenants;
           process.stdout.write(
-            `${r.logPath}: ${t.length} tenants (sids ${t.map((x) => '0x' + x.sid.toString(16)).join(' ')}), ${r.logLines} lines, ${r.manifest.wallSeconds} s\n`,
+            `${r.logPath}: ${t.length} tenants (sids ${t.map((x) => '0x' + x.sid.toString(16)).join(' ')}), ${r.logLines} lines, ${r.manifest.wallSeconds} s\n` +
+              formatAddressSpread(r.addressRegions.result(baseConfig())),
           );
         }
       } catch (err) {

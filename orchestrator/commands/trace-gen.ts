@@ -4,9 +4,12 @@
  * --tenantburstpkt, --loggroupprefix).
  */
 import { Option, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
+import { formatAddressSpread, traceAddressSpread } from '../../core/address-spread.js';
 import { DEFAULT_TRACE_DIR } from '../../core/trace-format.js';
 import { buildTrace } from '../../tracegen/index.js';
+import { baseConfig } from '../config.js';
 import { integerFlag, oneOf, outDirFlag, progressReporter, requireFlag } from '../flags.js';
 import { writeOutputsOrNothing } from '../interrupt.js';
 
@@ -96,8 +99,10 @@ export function registerTraceGen(program: Command): void {
       out.push(
         `wrote ${result.paths.iotlb}`,
         `wrote ${result.paths.context} (${result.contextRecords} context records)`,
-        `wrote ${result.paths.pageTable} (${result.pageTableRecords} page-table records)`,
+        `wrote ${result.paths.pageTable} (${result.pageTableRecords} page-table records${
+          result.pageTableRecords === 0 && paired + fallback > 0 ? ': stock QEMU has no vtd_slpte_fetch event; the model reads only the translation trace' : ''
+        })`,
       );
-      process.stdout.write(out.join('\n') + '\n');
+      process.stdout.write(out.join('\n') + '\n' + formatAddressSpread(traceAddressSpread(readFileSync(result.paths.iotlb), baseConfig())));
     });
 }

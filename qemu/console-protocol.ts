@@ -1,0 +1,179 @@
+/**
+ * The host side of the guest's console protocol (lines `HSIO …`, written by the /init of
+ * init-script.ts): what the guest reported so far, fed line by line from QEMU's serial
+ * console, and the run's failure, if any, named after the NIC it concerns.
+ */
+import { CONSOLE_MARKER } from './init-script.js';
+import type { NicPlacement } from './layout.js';
+
+export interface NicReport {
+  idx: number;
+  mac: string;
+  ifname: string;
+  bdf: string;
+  rx: number;
+  tx: number;
+  status: number;
+}
+
+/** Nested mode: one L2 VM, keyed by its NIC's L1 PCI address. */
+export interface L2State {
+  bdf: string;
+  started: boolean;
+  /** its QEMU's exit status, once it ended */
+  exitStatus: number | null;
+  /** the last lines of its console when it reported no result */
+  tail: string[];
+}
+
+/** Parses `key=value` words of a protocol line. */
+function protocolFields(line: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const word of line.split(/\s+/)) {
+    const eq = word.indexOf('=');
+    if (eq > 0) fields.set(word.slice(0, eq), word.slice(eq + 1));
+  }
+  return fields;
+}
+
+/** An exit status field; a missing or cut one ("status=" when a console line was truncated) is a failure, 255. */
+function exitStatus(text: string | undefined): number {
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : 255;
+}
+
+/** Stages worth a progress line of their own: the guest's own complaints. */
+const NOTABLE_STAGE = /^(only-|insmod-failed|vfio-bind-failed|l2-failed|\d+-links)/;
+
+/** The guest PCI address a NIC on pcie.0 gets (its slot); null behind a root port (bus numbered by the guest). */
+export function plannedAddress(p: NicPlacement): string | null {
+  return p.rootPortFunction === null ? `0000:00:${p.busSlot.toString(16).padStart(2, '0')}.0` : null;
+}
+
+export class ConsoleProtocol {
+  stage = 'boot';
+  readonly nicsUp = new Set<number>();
+  readonly reports = new Map<number, NicReport>();
+  readonly l2 = new Map<string, L2State>();
+  readonly guestErrors: string[] = [];
+  /** the guest kernel's panic message, if it panicked (QEMU then exits 0: -no-reboot) */
+  kernelPanic: string | null = null;
+  /** `wlog idx=<i> …` lines: the tail of a failed NIC's workload output, per NIC */
+  private readonly workloadTails = new Map<number, string[]>();
+
+  constructor(
+    private readonly nics: number,
+    private readonly workload: string,
+    private readonly progress: (line: string) => void,
+  ) {}
+
+  /** One console line (protocol lines are recognized anywhere in it: kernel output may precede them). */
+  line(text: string): void {
+    const panic = /Kernel panic - not syncing: (.*)$/.exec(text);
+    if (panic !== null) this.kernelPanic ??= panic[1]!.trim();
+    const at = text.indexOf(`${CONSOLE_MARKER} `);
+    if (at < 0) return;
+    const body = text.slice(at + CONSOLE_MARKER.length + 1).trim();
+    const fields = protocolFields(body);
+    const kind = body.slice(0, body.search(/[\s=]|$/));
+    switch (kind) {
+      case 'stage': {
+        const stage = fields.get('stage') ?? this.stage;
+        // The guest's complaints about one device are progress lines, not stages of the run.
+        if (NOTABLE_STAGE.test(stage)) {
+          this.progress(`guest: ${stage}`);
+          break;
+        }
+        this.stage = stage;
+        if (stage === 'workload' && this.l2.size === 0) this.progress(`${this.nicsUp.size} of ${this.nics} NIC(s) up, workload ${this.workload} running`);
+        else if (stage === 'l2-boot') this.progress(`L1 up, starting ${this.nics} L2 VM(s)`);
+        break;
+      }
+      case 'nic':
+        this.nicsUp.add(Number(fields.get('idx')));
+        break;
+      case 'result': {
+        const idx = Number(fields.get('idx'));
+        this.reports.set(idx, {
+          idx,
+          mac: fields.get('mac') ?? '',
+          ifname: fields.get('if') ?? '',
+          bdf: fields.get('bdf') ?? '',
+          rx: Number(fields.get('rx') ?? 0),
+          tx: Number(fields.get('tx') ?? 0),
+          status: exitStatus(fields.get('status')),
+        });
+        break;
+      }
+      case 'wlog': {
+        const idx = Number(fields.get('idx'));
+        const tail = this.workloadTails.get(idx) ?? [];
+        tail.push(body.replace(/^wlog idx=\d+ ?/, ''));
+        this.workloadTails.set(idx, tail);
+        break;
+      }
+      case 'l2': {
+        const state = this.l2State(fields.get('bdf') ?? '?');
+        if (fields.get('state') === 'start') {
+          state.started = true;
+          this.progress(`L2 VM for ${state.bdf} started (${this.countL2((s) => s.started)} of ${this.nics})`);
+        } else if (fields.get('state') === 'retry') {
+          this.progress(`L2 VM for ${state.bdf} ended without a result (status ${exitStatus(fields.get('status'))}); trying it once more`);
+        } else if (fields.get('state') === 'exit') {
+          state.exitStatus = exitStatus(fields.get('status'));
+          this.progress(`L2 VM for ${state.bdf} exited with status ${state.exitStatus} (${this.countL2((s) => s.exitStatus !== null)} of ${this.nics} done)`);
+        }
+        break;
+      }
+      case 'l2log':
+        this.l2State(fields.get('bdf') ?? '?').tail.push(body.replace(/^l2log bdf=\S+ ?/, ''));
+        break;
+      case 'error':
+        this.guestErrors.push(body.slice('error='.length));
+        break;
+    }
+  }
+
+  /** Where the guest is, with real counts, for the heartbeat line. */
+  summary(): string {
+    if (this.l2.size > 0) return `stage ${this.stage}, L2 VMs ${this.countL2((s) => s.started)} started, ${this.countL2((s) => s.exitStatus !== null)} done of ${this.nics}`;
+    if (this.nicsUp.size > 0) return `stage ${this.stage}, ${this.nicsUp.size} of ${this.nics} NIC(s) up, ${this.reports.size} reported`;
+    return `stage ${this.stage}`;
+  }
+
+  private l2State(bdf: string): L2State {
+    let state = this.l2.get(bdf);
+    if (state === undefined) {
+      state = { bdf, started: false, exitStatus: null, tail: [] };
+      this.l2.set(bdf, state);
+    }
+    return state;
+  }
+
+  private countL2(predicate: (s: L2State) => boolean): number {
+    return [...this.l2.values()].filter(predicate).length;
+  }
+
+  /** What became of NIC p's own VM (nested mode), for an error message: "" in direct mode. */
+  l2Detail(p: NicPlacement): string {
+    const address = plannedAddress(p);
+    const state = address === null ? undefined : this.l2.get(address);
+    if (state === undefined) return '';
+    const status = state.exitStatus === null ? (state.started ? 'L2 QEMU still running' : 'L2 QEMU never started') : `L2 QEMU exit status ${state.exitStatus}`;
+    const tail = state.tail.length > 0 ? `; its console: ${state.tail.slice(-3).join(' | ')}` : '';
+    return `; ${status}${tail}`;
+  }
+
+  /** Why NIC p did not succeed, or null when it reported success and moved traffic. */
+  nicProblem(p: NicPlacement, bytesServed: number | undefined): string | null {
+    const address = plannedAddress(p);
+    const name = `NIC ${p.index} (${p.model}${address === null ? '' : `, ${address}`})`;
+    const report = this.reports.get(p.index);
+    if (report === undefined) return `${name} never reported (stage ${this.stage}${this.l2Detail(p)})`;
+    if (report.status !== 0) {
+      const tail = this.workloadTails.get(p.index) ?? [];
+      return `workload failed on ${name}, status ${report.status}${tail.length > 0 ? `: ${tail[tail.length - 1]}` : ''}${this.l2Detail(p)}`;
+    }
+    if (report.rx + report.tx < 1024 || bytesServed === 0) return `${name} moved no traffic`;
+    return null;
+  }
+}
