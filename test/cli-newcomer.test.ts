@@ -71,9 +71,9 @@ describe('newcomer path', () => {
   it('a log without manifest whose devices are not at --first-slot: the warning says so', () => {
     const logs = join(dir.path, 'logs');
     mkdirSync(logs);
-    // The collector's own log, without its manifest: its devices sit at slots 3…6.
-    cpSync(join(PROJECT_ROOT, 'samples/qemu/hypersio_rr_vm_4_log_0.txt.gz'), join(logs, 'hypersio_rr_vm_4_log_0.txt.gz'));
-    const args = ['trace-gen', '--log-dir', logs, '--log-prefix', 'hypersio_rr_vm_4_log', '--tenants', '4', '--order', 'rr', '--burst', '1', '--test', 'rr', '--out-dir', join(dir.path, 'rr')];
+    // The collector's own log, without its manifest: its devices sit at slots 3…10.
+    cpSync(join(PROJECT_ROOT, 'samples/qemu/hypersio_rr_vm_8_log_0.txt.gz'), join(logs, 'hypersio_rr_vm_8_log_0.txt.gz'));
+    const args = ['trace-gen', '--log-dir', logs, '--log-prefix', 'hypersio_rr_vm_8_log', '--tenants', '4', '--order', 'rr', '--burst', '1', '--test', 'rr', '--out-dir', join(dir.path, 'rr')];
     const r = runCli(args);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^hypersio: warning: --tenants 4: the logs ran out .*check --first-slot \(logs of `hypersio collect` start at slot 3\)$/m);

@@ -44,7 +44,8 @@ export function descendantsOf(root: number): ProcessInfo[] {
   const walk = (pid: number): void => {
     for (const child of children.get(pid) ?? []) {
       const args = readArgs(child);
-      if (args !== null) found.push({ pid: child, args });
+      // An empty command line is a zombie (or a kernel thread): it runs nothing.
+      if (args !== null && args !== '') found.push({ pid: child, args });
       walk(child);
     }
   };

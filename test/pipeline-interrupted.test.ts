@@ -13,8 +13,8 @@ import { tempDir } from './sweep-helpers.js';
 const dir = tempDir('pipeline-interrupted');
 afterAll(() => dir.cleanup());
 
-const LOG = 'hypersio_http_vm_4_log_0.txt.gz';
-const args = (out: string) => ['pipeline', '--nics', '4', '--runs', '1', '--workload', 'http', '--nic-models', 'e1000,e1000e,virtio,virtio', '--mb', '2', '--tenants', '1', '2', '3', '4', '--tq', '1', '2', '4', '8', '16', '--workers', '1', '--out-dir', out];
+const LOG = 'hypersio_http_vm_8_log_0.txt.gz'; // the bundled sample: nested mode, 8 NICs, 1 MiB each
+const args = (out: string) => ['pipeline', '--nics', '8', '--mode', 'nested', '--runs', '1', '--workload', 'http', '--mb', '1', '--tenants', '1', '2', '3', '4', '--tq', '1', '2', '4', '8', '16', '--workers', '1', '--out-dir', out];
 
 function withLogs(name: string): string {
   const out = join(dir.path, name);
