@@ -14,6 +14,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { execa } from 'execa';
 import { InputError } from '../../core/errors.js';
@@ -479,10 +480,11 @@ export async function watchSlurmJob(
     onProgress(progress);
     if (progress.pending + progress.running === 0) return failures;
     const waitMs = Math.min(10_000, Math.max(500, progress.elapsedMs / 30));
-    await new Promise<void>((resolveWait) => {
-      const timer = setTimeout(resolveWait, waitMs);
-      signal?.addEventListener('abort', () => (clearTimeout(timer), resolveWait()), { once: true });
-    });
+    try {
+      await sleep(waitMs, undefined, signal ? { signal } : {});
+    } catch {
+      // aborted: rethrown below with the caller's reason
+    }
     if (signal?.aborted) throw signal.reason;
   }
 }
