@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slurm, until } from './slurm-helpers.js';
-import { hypersio, sweepApi, tempDir } from './sweep-helpers.js';
+import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slowTrace, slurm, submittedJob, until } from './slurm-helpers.js';
+import { sweepApi, tempDir } from './sweep-helpers.js';
 
 announceSkip('slurm-cancel');
 
@@ -16,10 +16,7 @@ describe.skipIf(skipSlurm)('a cancelled Slurm task', () => {
   let trace: string;
   beforeAll(async () => {
     expectCluster();
-    // Big enough that a configuration takes a few tenths of a second: a task runs for seconds.
-    const synth = await hypersio(['synth', '--tenants', '256', '--packets', '1000', '--name', 'slow', '--out-dir', dir.path]);
-    expect(synth.exitCode, synth.stderr).toBe(0);
-    trace = join(dir.path, 'slow_tnt_256_rr3_iotlb_trace.bin');
+    trace = await slowTrace(dir.path);
   });
   afterAll(() => dir.cleanup());
 
@@ -30,9 +27,7 @@ describe.skipIf(skipSlurm)('a cancelled Slurm task', () => {
     const recorded = (i: number) => sweepApi.readResultsFile(shardResults(i));
 
     const first = hypersioOnSlurm(args);
-    const jobFile = join(out, 'slurm', 'job.json');
-    await until(() => existsSync(jobFile), 'the job to be submitted');
-    const { jobId } = JSON.parse(readFileSync(jobFile, 'utf8')) as { jobId: number };
+    const jobId = await submittedJob(out);
     await until(() => recorded(1).length >= 1, 'task 1 to finish a configuration');
     const cancel = await slurm('scancel', [`${jobId}_1`]);
     expect(cancel.exitCode, cancel.stderr).toBe(0);

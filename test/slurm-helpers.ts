@@ -56,9 +56,11 @@ export async function taskStates(jobId: number): Promise<Map<number, string>> {
   const result = await slurm('scontrol', ['-o', 'show', 'job', String(jobId)]);
   const states = new Map<number, string>();
   for (const line of result.stdout.split('\n')) {
-    const task = /ArrayTaskId=(\d+)\s/.exec(line)?.[1];
+    // A task id, or a range of tasks still pending together (`0-3`).
+    const tasks = /ArrayTaskId=(\d+)(?:-(\d+))?\s/.exec(line);
     const state = /JobState=(\S+)/.exec(line)?.[1];
-    if (task !== undefined && state !== undefined) states.set(Number(task), state);
+    if (!tasks || state === undefined) continue;
+    for (let task = Number(tasks[1]); task <= Number(tasks[2] ?? tasks[1]); task++) states.set(task, state);
   }
   return states;
 }
@@ -69,4 +71,21 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * A synthetic trace big enough that a configuration takes a few tenths of a second, so a
+ * task runs for seconds (time to cancel or interrupt it mid-way).
+ */
+export async function slowTrace(dir: string): Promise<string> {
+  const synth = await execa(process.execPath, [HYPERSIO_BIN, 'synth', '--tenants', '256', '--packets', '1000', '--name', 'slow', '--out-dir', dir], { reject: false });
+  expect(synth.exitCode, synth.stderr).toBe(0);
+  return join(dir, 'slow_tnt_256_rr3_iotlb_trace.bin');
+}
+
+/** The job the CLI submitted into `out`, once it has (OUT/slurm/job.json). */
+export async function submittedJob(out: string): Promise<number> {
+  const jobFile = join(out, 'slurm', 'job.json');
+  await until(() => existsSync(jobFile), 'the job to be submitted');
+  return (JSON.parse(readFileSync(jobFile, 'utf8')) as { jobId: number }).jobId;
 }

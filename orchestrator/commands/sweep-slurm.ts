@@ -12,6 +12,7 @@ import { SWEEP_FIELDS, type RawSweepInput, type SweepSpec } from '../sweep/spec.
 import {
   cancelSlurmJob,
   checkSharedFilesystem,
+  formatArray,
   jobIsActive,
   mergeShards,
   planSlurmSweep,
@@ -147,31 +148,42 @@ async function askCancel(jobId: number): Promise<InterruptChoice> {
   }
 }
 
-/** Waits for the job with progress; Ctrl-C (or SIGTERM) leaves it running or cancels it. */
-async function waitForJob(plan: SlurmPlan, job: SlurmJobState, onInterrupt: InterruptChoice | 'ask') {
-  const printer = progressPrinter();
-  let last: SlurmProgress | undefined;
+/**
+ * Ctrl-C (or SIGTERM) from here on aborts the wait: caught before submitting, so an
+ * interrupt right after sbatch still reports the job.
+ */
+function trapInterrupts(): { signal: AbortSignal; release(): void } {
   const abort = new AbortController();
   const onSigint = () => abort.abort('SIGINT');
   const onSigterm = () => abort.abort('SIGTERM');
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
+  return {
+    signal: abort.signal,
+    release() {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    },
+  };
+}
+
+/** Waits for the job with progress; an interrupt leaves it running or cancels it. */
+async function waitForJob(plan: SlurmPlan, job: SlurmJobState, onInterrupt: InterruptChoice | 'ask', interrupted: AbortSignal) {
+  const printer = progressPrinter();
+  let last: SlurmProgress | undefined;
   try {
-    const failures = await watchSlurmJob(plan, job, (p) => printer.update((last = p)), abort.signal);
+    const failures = await watchSlurmJob(plan, job, (p) => printer.update((last = p)), interrupted);
     if (last) printer.finish(last);
     return failures;
   } catch (err) {
-    if (!abort.signal.aborted) throw err;
-    const signal = abort.signal.reason as 'SIGINT' | 'SIGTERM';
+    if (!interrupted.aborted) throw err;
+    const signal = interrupted.reason as 'SIGINT' | 'SIGTERM';
     const choice = onInterrupt === 'ask' ? (signal === 'SIGINT' ? await askCancel(job.jobId) : 'leave') : onInterrupt;
     if (choice === 'cancel') {
       await cancelSlurmJob(job.jobId);
       throw new Interrupted(signal, `Slurm job ${job.jobId} cancelled; what its tasks finished is kept: run the same command again to go on`);
     }
     throw new Interrupted(signal, `Slurm job ${job.jobId} left running: run the same command again (same --out) to attach to it, or scancel ${job.jobId}`);
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigterm);
   }
 }
 
@@ -190,7 +202,7 @@ export async function runSweepOnSlurm(spec: SweepSpec & { workers?: number; shar
   }
 
   requireSlurmCommands();
-  await checkSharedFilesystem(plan, settings.partition);
+  await checkSharedFilesystem(plan);
   let failures;
   try {
     failures = await runSlurmJob(plan, onInterrupt);
@@ -216,22 +228,27 @@ export async function runSweepOnSlurm(spec: SweepSpec & { workers?: number; shar
 
 /** Attaches to the folder's running job, or submits the missing tasks; waits for them. */
 async function runSlurmJob(plan: SlurmPlan, onInterrupt: InterruptChoice | 'ask') {
-  const previous = readJobState(plan.out);
-  if (previous && (await jobIsActive(previous.jobId))) {
-    if (previous.fingerprint !== plan.fingerprint) {
-      throw new InputError(`--out ${plan.out}: Slurm job ${previous.jobId} of a different sweep is still running there; wait for it, scancel ${previous.jobId}, or use another --out`);
+  const trap = trapInterrupts();
+  try {
+    const previous = readJobState(plan.out);
+    if (previous && (await jobIsActive(previous.jobId))) {
+      if (previous.fingerprint !== plan.fingerprint) {
+        throw new InputError(`--out ${plan.out}: Slurm job ${previous.jobId} of a different sweep is still running there; wait for it, scancel ${previous.jobId}, or use another --out`);
+      }
+      process.stderr.write(`sweep: attaching to Slurm job ${previous.jobId} (tasks ${formatArray(previous.submitted)} of ${previous.tasks}, submitted ${previous.submittedAt})\n`);
+      return await waitForJob(plan, previous, onInterrupt, trap.signal);
     }
-    process.stderr.write(`sweep: attaching to Slurm job ${previous.jobId} (tasks ${previous.submitted.join(',')} of ${previous.tasks}, submitted ${previous.submittedAt})\n`);
-    return waitForJob(plan, previous, onInterrupt);
+    if (plan.missing.length === 0) {
+      process.stderr.write(`sweep: all ${plan.total} configurations are already in ${plan.out}/shards: nothing to submit\n`);
+      return [];
+    }
+    const job = await submitSlurmJob(plan);
+    const done = plan.total - plan.missingConfigurations;
+    process.stderr.write(
+      `sweep: submitted Slurm job ${job.jobId}: ${plan.missing.length} of ${plan.tasks} tasks (${plan.missingConfigurations} configurations${done > 0 ? `; ${done} already done` : ''}), ${plan.cpusPerTask} CPU${plan.cpusPerTask === 1 ? '' : 's'} each; script ${plan.files.script}, logs in ${plan.files.logs}\n`,
+    );
+    return await waitForJob(plan, job, onInterrupt, trap.signal);
+  } finally {
+    trap.release();
   }
-  if (plan.missing.length === 0) {
-    process.stderr.write(`sweep: all ${plan.total} configurations are already in ${plan.out}/shards: nothing to submit\n`);
-    return [];
-  }
-  const job = await submitSlurmJob(plan);
-  const done = plan.total - plan.missingConfigurations;
-  process.stderr.write(
-    `sweep: submitted Slurm job ${job.jobId}: ${plan.missing.length} of ${plan.tasks} tasks (${plan.missingConfigurations} configurations${done > 0 ? `; ${done} already done` : ''}), ${plan.cpusPerTask} CPU${plan.cpusPerTask === 1 ? '' : 's'} each; script ${plan.files.script}, logs in ${plan.files.logs}\n`,
-  );
-  return waitForJob(plan, job, onInterrupt);
 }

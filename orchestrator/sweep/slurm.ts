@@ -298,10 +298,9 @@ export function nodeLocalPaths(paths: readonly { label: string; path: string }[]
   return local;
 }
 
-/** True when every node of the cluster (or partition) is this machine: then its local files are the nodes' too. */
-export async function clusterIsThisMachine(partition?: string): Promise<boolean> {
-  const args = ['-h', '-N', '-o', '%n %o', ...(partition ? ['-p', partition] : [])];
-  const result = await execa('sinfo', args, { reject: false });
+/** True when every node of the cluster is this machine: then its local files are the nodes' too. */
+export async function clusterIsThisMachine(): Promise<boolean> {
+  const result = await execa('sinfo', ['-h', '-N', '-o', '%n %o'], { reject: false });
   if (result.exitCode !== 0) return false;
   const names = new Set(['localhost', hostname(), hostname().split('.')[0]]);
   const nodes = result.stdout.split('\n').filter((line) => line.trim() !== '');
@@ -309,14 +308,14 @@ export async function clusterIsThisMachine(partition?: string): Promise<boolean>
 }
 
 /** An InputError when the output folder, the project or a trace is on a filesystem the compute nodes cannot read. */
-export async function checkSharedFilesystem(plan: SlurmPlan, partition?: string): Promise<void> {
+export async function checkSharedFilesystem(plan: SlurmPlan, isThisMachine = clusterIsThisMachine): Promise<void> {
   const paths = [
     { label: '--out', path: plan.out },
     { label: 'the project', path: HYPERSIO_BIN },
     ...plan.traces.map((trace) => ({ label: '--trace', path: trace })),
   ];
   const local = nodeLocalPaths(paths);
-  if (local.length === 0 || (await clusterIsThisMachine(partition))) return;
+  if (local.length === 0 || (await isThisMachine())) return;
   const first = local[0]!;
   throw new InputError(
     `${first.label} ${first.path}: on ${first.fsType}, which only this machine can read; the compute nodes need the project, the traces and the output folder on a filesystem they share with it (e.g. your home or project directory)`,
