@@ -4,7 +4,7 @@
  * against it, and Slurm's own commands.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { expect } from 'vitest';
 import { HYPERSIO_BIN, PROJECT_ROOT } from './sweep-helpers.js';
@@ -89,3 +89,6 @@ export async function submittedJob(out: string): Promise<number> {
   await until(() => existsSync(jobFile), 'the job to be submitted');
   return (JSON.parse(readFileSync(jobFile, 'utf8')) as { jobId: number }).jobId;
 }
+
+// The compiled API, as the CLI runs it.
+export const slurmApi = (await import(resolve(PROJECT_ROOT, 'dist/orchestrator/sweep/slurm.js'))) as typeof import('../orchestrator/sweep/slurm.js');

@@ -11,7 +11,7 @@
  *
  * Slurm is driven through its commands (sbatch, scontrol, scancel, sinfo), as a user would.
  */
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -326,10 +326,13 @@ export async function checkSharedFilesystem(plan: SlurmPlan, isThisMachine = clu
 // Submitting, watching, cancelling.
 
 export async function submitSlurmJob(plan: SlurmPlan): Promise<SlurmJobState> {
+  // What this call creates, removed again if Slurm rejects the job.
+  const created = [plan.out, join(plan.out, SLURM_DIR), plan.files.logs, plan.files.script].find((path) => !existsSync(path));
   writeJobScript(plan);
   const result = await execa('sbatch', plan.sbatchArgs, { reject: false });
   const jobId = /^(\d+)/.exec(result.stdout.trim())?.[1];
   if (result.exitCode !== 0 || jobId === undefined) {
+    if (created !== undefined) rmSync(created, { recursive: true, force: true });
     const message = (result.stderr || result.stdout || `exit status ${result.exitCode}`).trim().split('\n').join('; ');
     throw new InputError(`--slurm: sbatch rejected the job: ${message}`);
   }
