@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { InputError, Interrupted } from '../../core/errors.js';
-import { integerFlag } from '../flags.js';
+import { flagKey, integerFlag } from '../flags.js';
 import { formatDuration } from '../sweep/progress.js';
 import { SWEEP_AXES } from '../sweep/axes.js';
 import { SWEEP_FIELDS, type RawSweepInput, type SweepSpec } from '../sweep/spec.js';
@@ -52,13 +52,9 @@ export function addSlurmOptions(command: Command): void {
 /** True when the command line asks for Slurm (a Slurm flag without --slurm is an error). */
 export function slurmRequested(flags: Record<string, unknown>): boolean {
   if (flags['slurm'] === true) return true;
-  const stray = SLURM_FLAGS.slice(1).find(({ flags: f }) => flags[camel(f.split(' ')[0]!)] !== undefined);
+  const stray = SLURM_FLAGS.slice(1).find(({ flags: f }) => flags[flagKey(f.split(' ')[0]!)] !== undefined);
   if (stray) throw new InputError(`${stray.flags.split(' ')[0]}: only with --slurm`);
   return false;
-}
-
-function camel(flag: string): string {
-  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** The sweep's own flags for the tasks, from the merged sweep file and flags (paths as the user gave them). */

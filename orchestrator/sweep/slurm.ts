@@ -411,11 +411,12 @@ class ShardCounter {
   private seen = new Map<number, { size: number; recorded: number }>();
   constructor(private readonly shards: readonly ShardPlan[]) {}
 
-  recorded(shard: ShardPlan): number {
+  /** `fresh`: read the file even if its size looks unchanged (an NFS client may report a stale size). */
+  recorded(shard: ShardPlan, fresh = false): number {
     const path = join(shard.folder, RESULTS_FILE);
     const size = existsSync(path) ? statSync(path).size : 0;
     const cached = this.seen.get(shard.index);
-    if (cached && cached.size === size) return cached.recorded;
+    if (cached && cached.size === size && !fresh) return cached.recorded;
     const records = shardRecords(shard.folder);
     const recorded = shard.jobs.filter((job) => records.has(job.id)).length;
     this.seen.set(shard.index, { size, recorded });
@@ -471,7 +472,7 @@ export async function watchSlurmJob(
       if (s.active) {
         if (s.state === 'PENDING' || s.state.startsWith('REQUEUE')) progress.pending++;
         else progress.running++;
-      } else if (complete) {
+      } else if (complete || counter.recorded(shard, true) === shard.jobs.length) {
         progress.finished++;
       } else {
         progress.failed++;
