@@ -49,6 +49,9 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
+# Start batch jobs as soon as they can run: the default may hold them up to 3 s (measured:
+# a 4-task array of "true" on 2 CPUs took 6 s with it, 2 s without).
+SchedulerParameters=batch_sched_delay=0
 AccountingStorageType=accounting_storage/none
 JobAcctGatherType=jobacct_gather/none
 JobCompType=jobcomp/none
