@@ -1,12 +1,13 @@
 /**
  * Ctrl-C while `sweep --slurm` waits: by default (not on a terminal) the job keeps running
  * and the same command run again attaches to it instead of submitting again;
- * `--slurm-on-interrupt cancel` cancels it.
+ * `--slurm-on-interrupt cancel` cancels it; on a terminal it asks.
  */
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slowTrace, submittedJob, taskStates, until } from './slurm-helpers.js';
-import { sweepApi, tempDir } from './sweep-helpers.js';
+import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slowTrace, slurmEnv, submittedJob, taskStates, until } from './slurm-helpers.js';
+import { HYPERSIO_BIN, PROJECT_ROOT, sweepApi, tempDir } from './sweep-helpers.js';
 
 announceSkip('slurm-interrupt');
 
@@ -46,6 +47,30 @@ describe.skipIf(skipSlurm)('Ctrl-C while waiting for the Slurm job', () => {
     const interrupted = await first;
     expect(interrupted.exitCode).toBe(130);
     expect(interrupted.stderr).toContain(`Slurm job ${jobId} cancelled`);
+    await until(async () => [...(await taskStates(jobId)).values()].every((state) => state === 'CANCELLED'), 'the tasks to be cancelled', 30_000);
+  });
+
+  it('on a terminal, Ctrl-C asks, and "y" cancels the job', async () => {
+    const out = join(dir.path, 'terminal');
+    // util-linux's `script` runs the command on a pseudo-terminal: Ctrl-C is the byte 0x03 typed into it.
+    const command = [process.execPath, HYPERSIO_BIN, ...sweep(out)].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { cwd: PROJECT_ROOT, env: { ...process.env, ...slurmEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let terminal = '';
+    let answered = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      terminal += chunk.toString();
+      if (terminal.includes('Cancel Slurm job') && !answered) {
+        answered = true;
+        child.stdin.write('y\r');
+      }
+    });
+    const exited = new Promise<number | null>((resolveExit) => child.on('exit', resolveExit));
+    const jobId = await submittedJob(out);
+    await until(() => terminal.includes(`slurm job ${jobId}:`), 'the progress line');
+    child.stdin.write('\x03');
+    expect(await exited).toBe(130);
+    expect(terminal).toContain(`Cancel Slurm job ${jobId} (scancel)? Otherwise it keeps running and a later run attaches to it. [y/N]`);
+    expect(terminal).toContain(`hypersio: sweep: interrupted by SIGINT; Slurm job ${jobId} cancelled`);
     await until(async () => [...(await taskStates(jobId)).values()].every((state) => state === 'CANCELLED'), 'the tasks to be cancelled', 30_000);
   });
 });
