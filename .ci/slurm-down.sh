@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Stops the cluster that `bash .ci/slurm-up.sh DIR` started: its slurmctld and slurmd, and
-# munged if that script started it; by the pids in DIR/state, nothing else. Safe to run
-# when they are already gone.
+# Stops the cluster that `bash .ci/slurm-up.sh DIR` started: cancels its jobs, stops its
+# slurmctld and slurmd, and munged if that script started it; by the pids in DIR/state,
+# nothing else. Safe to run when they are already gone.
 set -uo pipefail
 if [ $# -ne 1 ]; then echo "usage: $0 DIR" >&2; exit 2; fi
 DIR="$(cd "$1" 2>/dev/null && pwd)" || exit 0
@@ -18,8 +18,17 @@ stop() {
   kill -KILL "$pid" 2>/dev/null
 }
 
-# Orders both slurmctld and slurmd down.
-running "$DIR/state/slurmctld.pid" && SLURM_CONF="$DIR/slurm.conf" scontrol shutdown >/dev/null 2>&1
+if running "$DIR/state/slurmctld.pid"; then
+  export SLURM_CONF="$DIR/slurm.conf"
+  # Jobs still queued or running (e.g. left by a failed test) are cancelled first: the
+  # daemons' shutdown alone would leave their processes running.
+  jobs="$(squeue -h -o %A 2>/dev/null)"
+  if [ -n "$jobs" ]; then
+    scancel $jobs 2>/dev/null
+    for _ in $(seq 1 40); do [ -z "$(squeue -h 2>/dev/null)" ] && break; sleep 0.25; done
+  fi
+  scontrol shutdown >/dev/null 2>&1   # both slurmctld and slurmd
+fi
 stop "$DIR/state/slurmctld.pid"
 stop "$DIR/state/slurmd.pid"
 running "$DIR/state/munged.pid" && kill "$(cat "$DIR/state/munged.pid")" 2>/dev/null
