@@ -21,7 +21,7 @@ import { InputError } from '../../core/errors.js';
 import { writeFilesAtomically } from '../../core/atomic-write.js';
 import { projectPath } from '../../core/paths.js';
 import { mergeSweeps, type MergeSummary } from './merge.js';
-import { latestRecords, readResultsFile, RESULTS_FILE, type SweepRecord } from './results.js';
+import { latestRecords, readResultsFile, RESULTS_FILE } from './results.js';
 import { expandGrid, shardJobs, type SweepJob, type SweepSpec } from './spec.js';
 
 /** bin/hypersio of this installation: the tasks run the same build (on a shared filesystem). */
@@ -55,6 +55,11 @@ export interface ShardPlan {
   index: number;
   folder: string;
   jobs: SweepJob[];
+  /**
+   * Configurations to run again although recorded (failed ones, with --retry-failed), with
+   * how many records they had: they are done once they have one more.
+   */
+  rerun: Map<string, number>;
 }
 
 export interface SlurmPlan {
@@ -171,18 +176,28 @@ export function parseArray(text: string): number[] {
   return ids;
 }
 
-/** Records of a shard folder by id (none when the task has not started). */
-function shardRecords(folder: string): Map<string, SweepRecord> {
-  return new Map(latestRecords(readResultsFile(join(folder, RESULTS_FILE))).map((r) => [r.id, r]));
+/** How many records each configuration has in a shard folder (none before its task starts). */
+function recordCounts(folder: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const record of readResultsFile(join(folder, RESULTS_FILE))) counts.set(record.id, (counts.get(record.id) ?? 0) + 1);
+  return counts;
 }
 
-/** Configurations of the shard with no record (or, with retryFailed, none that is ok). */
-export function missingConfigurations(shard: ShardPlan, retryFailed = false): number {
-  const records = shardRecords(shard.folder);
-  return shard.jobs.filter((job) => {
-    const record = records.get(job.id);
-    return record === undefined || (retryFailed && record.status !== 'ok');
-  }).length;
+/** Configurations of the shard that are done: recorded (and, if to be run again, recorded again since). */
+function doneConfigurations(shard: ShardPlan): number {
+  const counts = recordCounts(shard.folder);
+  return shard.jobs.filter((job) => (counts.get(job.id) ?? 0) > (shard.rerun.get(job.id) ?? 0)).length;
+}
+
+/** A shard of the grid with what it must run again (its failed configurations, with retryFailed). */
+function planShard(folder: string, index: number, jobs: SweepJob[], retryFailed: boolean): ShardPlan {
+  const rerun = new Map<string, number>();
+  if (retryFailed) {
+    const counts = recordCounts(folder);
+    const failed = latestRecords(readResultsFile(join(folder, RESULTS_FILE))).filter((r) => r.status !== 'ok');
+    for (const record of failed) rerun.set(record.id, counts.get(record.id) ?? 0);
+  }
+  return { index, folder, jobs, rerun };
 }
 
 export function planSlurmSweep(request: SlurmSweepRequest): SlurmPlan {
@@ -196,12 +211,8 @@ export function planSlurmSweep(request: SlurmSweepRequest): SlurmPlan {
     throw new InputError(`--slurm-tasks ${settings.tasks}: ${request.out} holds this sweep split into ${previous.tasks} tasks; give --slurm-tasks ${previous.tasks} (or nothing) to go on with it, or another --out`);
   }
   const tasks = Math.min(grid.length, settings.tasks ?? previous?.tasks ?? 4);
-  const shards: ShardPlan[] = Array.from({ length: tasks }, (_, index) => ({
-    index,
-    folder: shardFolder(out, index, tasks),
-    jobs: shardJobs(grid, { index, count: tasks }),
-  }));
-  const missingPerShard = shards.map((shard) => missingConfigurations(shard, request.retryFailed));
+  const shards = Array.from({ length: tasks }, (_, index) => planShard(shardFolder(out, index, tasks), index, shardJobs(grid, { index, count: tasks }), request.retryFailed === true));
+  const missingPerShard = shards.map((shard) => shard.jobs.length - doneConfigurations(shard));
   const missing = shards.filter((shard) => missingPerShard[shard.index]! > 0).map((shard) => shard.index);
   const files = slurmFiles(out);
   const traces = [...new Set(grid.map((job) => job.trace))];
@@ -384,7 +395,7 @@ export async function cancelSlurmJob(jobId: number): Promise<void> {
 
 export interface SlurmProgress {
   jobId: number;
-  /** Configurations with a record, in all shards. */
+  /** Configurations done, in all shards. */
   done: number;
   total: number;
   pending: number;
@@ -406,25 +417,24 @@ export interface TaskFailure {
   lastLogLine: string;
 }
 
-/** Counts records per shard, re-reading a shard's results only when the file has grown. */
+/** Counts done configurations per shard, re-reading a shard's results only when the file has grown. */
 class ShardCounter {
-  private seen = new Map<number, { size: number; recorded: number }>();
+  private seen = new Map<number, { size: number; done: number }>();
   constructor(private readonly shards: readonly ShardPlan[]) {}
 
   /** `fresh`: read the file even if its size looks unchanged (an NFS client may report a stale size). */
-  recorded(shard: ShardPlan, fresh = false): number {
+  done(shard: ShardPlan, fresh = false): number {
     const path = join(shard.folder, RESULTS_FILE);
     const size = existsSync(path) ? statSync(path).size : 0;
     const cached = this.seen.get(shard.index);
-    if (cached && cached.size === size && !fresh) return cached.recorded;
-    const records = shardRecords(shard.folder);
-    const recorded = shard.jobs.filter((job) => records.has(job.id)).length;
-    this.seen.set(shard.index, { size, recorded });
-    return recorded;
+    if (cached && cached.size === size && !fresh) return cached.done;
+    const done = doneConfigurations(shard);
+    this.seen.set(shard.index, { size, done });
+    return done;
   }
 
   total(): number {
-    return this.shards.reduce((sum, shard) => sum + this.recorded(shard), 0);
+    return this.shards.reduce((sum, shard) => sum + this.done(shard), 0);
   }
 }
 
@@ -463,7 +473,7 @@ export async function watchSlurmJob(
     const progress: SlurmProgress = { jobId: job.jobId, done: counter.total(), total: plan.total, pending: 0, running: 0, finished: 0, failed: 0, elapsedMs: Date.now() - started };
     const failures: TaskFailure[] = [];
     for (const shard of plan.shards) {
-      const complete = counter.recorded(shard) === shard.jobs.length;
+      const complete = counter.done(shard) === shard.jobs.length;
       if (!submitted.has(shard.index)) {
         if (complete) progress.finished++;
         continue;
@@ -472,12 +482,12 @@ export async function watchSlurmJob(
       if (s.active) {
         if (s.state === 'PENDING' || s.state.startsWith('REQUEUE')) progress.pending++;
         else progress.running++;
-      } else if (complete || counter.recorded(shard, true) === shard.jobs.length) {
+      } else if (complete || counter.done(shard, true) === shard.jobs.length) {
         progress.finished++;
       } else {
         progress.failed++;
         const log = taskLogPath(plan.out, shard.index, job.jobId);
-        failures.push({ task: shard.index, state: s.state, exitCode: s.exitCode, missing: shard.jobs.length - counter.recorded(shard), log, lastLogLine: lastLine(log) });
+        failures.push({ task: shard.index, state: s.state, exitCode: s.exitCode, missing: shard.jobs.length - counter.done(shard), log, lastLogLine: lastLine(log) });
       }
     }
     onProgress(progress);
