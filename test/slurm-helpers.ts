@@ -44,13 +44,6 @@ export function slurm(command: string, args: string[]) {
   return execa(command, args, { reject: false, env: env() });
 }
 
-/** The job id the CLI printed when it submitted or attached. */
-export function jobIdFrom(stderr: string): number {
-  const match = /(?:submitted|attaching to) Slurm job (\d+)/.exec(stderr);
-  if (!match) throw new Error(`no job id in: ${stderr}`);
-  return Number(match[1]);
-}
-
 /** States of the job's tasks (`scontrol show job`), by task id. */
 export async function taskStates(jobId: number): Promise<Map<number, string>> {
   const result = await slurm('scontrol', ['-o', 'show', 'job', String(jobId)]);

@@ -27,6 +27,7 @@ import {
   type SlurmPlan,
   type SlurmProgress,
   type SlurmSettings,
+  type TaskFailure,
 } from '../sweep/slurm.js';
 import { printSweepOutputs } from './sweep-outputs.js';
 
@@ -168,7 +169,15 @@ async function waitForJob(plan: SlurmPlan, job: SlurmJobState, onInterrupt: Inte
   const printer = progressPrinter();
   let last: SlurmProgress | undefined;
   try {
-    const failures = await watchSlurmJob(plan, job, (p) => printer.update((last = p)), interrupted);
+    const failures = await watchSlurmJob(
+      plan,
+      job,
+      (p) => {
+        last = p;
+        printer.update(p);
+      },
+      interrupted,
+    );
     if (last) printer.finish(last);
     return failures;
   } catch (err) {
@@ -199,7 +208,7 @@ export async function runSweepOnSlurm(spec: SweepSpec & { workers?: number; shar
 
   requireSlurmCommands();
   await checkSharedFilesystem(plan);
-  let failures;
+  let failures: TaskFailure[];
   try {
     failures = await runSlurmJob(plan, onInterrupt);
   } catch (err) {

@@ -236,7 +236,7 @@ function jobScript(p: { out: string; workDir: string; tasks: number; settings: S
     `--output=${join(p.files.logs, 'task-%a-job-%A.log')}`,
   ];
   const q = shellQuote;
-  const command = [...p.taskCommand.map(q), '--shard', `"$i/${p.tasks}"`, '--out', `"$OUT/${SHARDS_DIR}/$i-of-${p.tasks}"`, '--workers', '"${SLURM_CPUS_PER_TASK:-1}"', '--no-charts'];
+  const command = [...p.taskCommand.map(q), '--shard', `"$i/${p.tasks}"`, '--out', `"$OUT/${SHARDS_DIR}/$i-of-${p.tasks}"`, '--workers', `"\${SLURM_CPUS_PER_TASK:-1}"`, '--no-charts'];
   return [
     '#!/bin/bash',
     `# hypersio sweep on Slurm, written by \`hypersio sweep --slurm\`: array task i of ${p.tasks} runs the`,
