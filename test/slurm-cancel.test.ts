@@ -22,7 +22,7 @@ describe.skipIf(skipSlurm)('a cancelled Slurm task', () => {
 
   it('is reported by task id with its log, and a rerun completes only what is missing', async () => {
     const out = join(dir.path, 'out');
-    const args = ['sweep', '--trace', trace, '--iotlb-size', '16', '32', '64', '128', '256', '512', '1024', '4096', '--tq', '1', '8', '32', '--out', out, '--slurm', '--slurm-tasks', '4', '--slurm-cpus-per-task', '1', '--no-charts'];
+    const args = ['sweep', '--trace', trace, '--iotlb-size', '16', '32', '64', '128', '256', '512', '1024', '4096', '--tq', '1', '8', '32', '--out-dir', out, '--slurm', '--slurm-tasks', '4', '--slurm-cpus-per-task', '1', '--no-charts'];
     const shardResults = (i: number) => join(out, 'shards', `${i}-of-4`, sweepApi.RESULTS_FILE);
     const recorded = (i: number) => sweepApi.readResultsFile(shardResults(i));
 

@@ -18,7 +18,7 @@ describe.skipIf(skipSlurm)('sweep --slurm --dry-run', () => {
   it('writes a script that sbatch --test-only accepts, and submits nothing', async () => {
     const out = join(dir.path, 'out');
     const dry = await hypersioOnSlurm([
-      'sweep', '--trace', TRACE_3, TRACE_8, '--iotlb-size', '8', '64', '--tq', '1', '32', '--out', out,
+      'sweep', '--trace', TRACE_3, TRACE_8, '--iotlb-size', '8', '64', '--tq', '1', '32', '--out-dir', out,
       '--slurm', '--slurm-tasks', '3', '--slurm-cpus-per-task', '2', '--slurm-time', '10:00', '--slurm-partition', 'debug',
       '--sbatch', `--comment='hypersio dry run' --nice=10`, '--dry-run',
     ]);
@@ -27,7 +27,7 @@ describe.skipIf(skipSlurm)('sweep --slurm --dry-run', () => {
     const text = readFileSync(script, 'utf8');
     expect(dry.stdout.startsWith(text)).toBe(true);
     for (const directive of ['--array=0-2', '--cpus-per-task=2', '--time=10:00', '--partition=debug']) expect(text).toContain(`#SBATCH ${directive}\n`);
-    expect(text).toContain(`--shard "$i/3" --out "$OUT/shards/$i-of-3" --workers "\${SLURM_CPUS_PER_TASK:-1}"`);
+    expect(text).toContain(`--shard "$i/3" --out-dir "$OUT/shards/$i-of-3" --workers "\${SLURM_CPUS_PER_TASK:-1}"`);
     expect(dry.stdout).toContain(`sbatch --parsable --array=0-2 '--comment=hypersio dry run' --nice=10 ${script}`);
     expect(existsSync(join(out, 'slurm', 'job.json'))).toBe(false);
     expect(dry.stderr).not.toContain('submitted');

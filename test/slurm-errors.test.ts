@@ -15,7 +15,7 @@ announceSkip('slurm-errors (rejected submission)');
 describe('sweep --slurm bad input', () => {
   const dir = tempDir('slurm-errors');
   afterAll(() => dir.cleanup());
-  const sweep = (...extra: string[]) => ['sweep', '--trace', TRACE_3, '--iotlb-size', '8', '64', '--out', join(dir.path, 'out'), ...extra];
+  const sweep = (...extra: string[]) => ['sweep', '--trace', TRACE_3, '--iotlb-size', '8', '64', '--out-dir', join(dir.path, 'out'), ...extra];
   // An empty PATH folder: no Slurm commands (the CLI itself runs on process.execPath).
   const withoutSlurm = { ...process.env, PATH: join(dir.path, 'empty-bin') };
 
@@ -40,7 +40,7 @@ describe('sweep --slurm bad input', () => {
   const tmpfs = existsSync(shm) && statfsSync(shm).type === 0x01021994;
   it.skipIf(!tmpfs)('an output folder on tmpfs, for compute nodes other than this machine', async () => {
     const plan = slurmApi.planSlurmSweep({ spec: { traces: [TRACE_3], axes: {} }, sweepArgs: [], out: join(shm, `hypersio-slurm-${process.pid}`), settings: { cpusPerTask: 1, sbatchOptions: [] } });
-    await expect(slurmApi.checkSharedFilesystem(plan, async () => false)).rejects.toThrow(/^--out \/dev\/shm\/hypersio-slurm-\d+: on tmpfs, which only this machine can read; the compute nodes need the project, the traces and the output folder on a filesystem they share/);
+    await expect(slurmApi.checkSharedFilesystem(plan, async () => false)).rejects.toThrow(/^--out-dir \/dev\/shm\/hypersio-slurm-\d+: on tmpfs, which only this machine can read; the compute nodes need the project, the traces and the output folder on a filesystem they share/);
     // A one-node cluster that is this machine reads its local files.
     await expect(slurmApi.checkSharedFilesystem(plan, async () => true)).resolves.toBeUndefined();
     expect(slurmApi.nodeLocalPaths([{ label: '--trace', path: TRACE_3 }])).toEqual([]);

@@ -19,7 +19,7 @@ describe.skipIf(skipSlurm)('Ctrl-C while waiting for the Slurm job', () => {
     trace = await slowTrace(dir.path);
   });
   afterAll(() => dir.cleanup());
-  const sweep = (out: string, ...extra: string[]) => ['sweep', '--trace', trace, '--iotlb-size', '16', '64', '256', '1024', '--tq', '1', '32', '--out', out, '--slurm', '--slurm-tasks', '2', '--slurm-cpus-per-task', '1', '--no-charts', ...extra];
+  const sweep = (out: string, ...extra: string[]) => ['sweep', '--trace', trace, '--iotlb-size', '16', '64', '256', '1024', '--tq', '1', '32', '--out-dir', out, '--slurm', '--slurm-tasks', '2', '--slurm-cpus-per-task', '1', '--no-charts', ...extra];
 
   it('leaves the job running by default, and a later run attaches to it', async () => {
     const out = join(dir.path, 'leave');
@@ -28,7 +28,7 @@ describe.skipIf(skipSlurm)('Ctrl-C while waiting for the Slurm job', () => {
     first.kill('SIGINT');
     const interrupted = await first;
     expect(interrupted.exitCode).toBe(130);
-    expect(interrupted.stderr).toContain(`hypersio: sweep: interrupted by SIGINT; Slurm job ${jobId} left running: run the same command again (same --out) to attach to it, or scancel ${jobId}`);
+    expect(interrupted.stderr).toContain(`hypersio: sweep: interrupted by SIGINT; Slurm job ${jobId} left running: run the same command again (same --out-dir) to attach to it, or scancel ${jobId}`);
     expect([...(await taskStates(jobId)).values()].some((state) => state === 'PENDING' || state === 'RUNNING')).toBe(true);
 
     const again = await hypersioOnSlurm(sweep(out));

@@ -18,7 +18,7 @@ describe.skipIf(skipSlurm)('failed configurations on Slurm', () => {
   it('are summarized like a local sweep; --retry-failed runs only them again', async () => {
     const out = join(dir.path, 'out');
     // 24 entries × 8 ways = 3 sets: not a power of two, so those two configurations fail.
-    const args = ['sweep', '--trace', TRACE_3, '--iotlb-size', '24', '64', '--tq', '1', '32', '--out', out, '--slurm', '--slurm-tasks', '4', '--slurm-cpus-per-task', '1', '--no-charts'];
+    const args = ['sweep', '--trace', TRACE_3, '--iotlb-size', '24', '64', '--tq', '1', '32', '--out-dir', out, '--slurm', '--slurm-tasks', '4', '--slurm-cpus-per-task', '1', '--no-charts'];
     const first = await hypersioOnSlurm(args);
     expect(first.exitCode, first.stderr).toBe(1);
     expect(first.stderr).toContain('4/4 configs; tasks 0 pending, 0 running, 4 done, 0 failed');

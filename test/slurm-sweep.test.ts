@@ -22,9 +22,9 @@ describe.skipIf(skipSlurm)('sweep --slurm equals the local sweep', () => {
     const grid = ['--trace', TRACE_3, TRACE_6, TRACE_8, '--iotlb-size', '8', '16', '64', '256', '--tq', '1', '32'];
     const localOut = join(dir.path, 'local');
     const slurmOut = join(dir.path, 'slurm');
-    const local = await hypersio(['sweep', ...grid, '--workers', '2', '--out', localOut]);
+    const local = await hypersio(['sweep', ...grid, '--workers', '2', '--out-dir', localOut]);
     expect(local.exitCode, local.stderr).toBe(0);
-    const onSlurm = await hypersioOnSlurm(['sweep', ...grid, '--out', slurmOut, '--slurm', '--slurm-tasks', '4', '--slurm-cpus-per-task', '1']);
+    const onSlurm = await hypersioOnSlurm(['sweep', ...grid, '--out-dir', slurmOut, '--slurm', '--slurm-tasks', '4', '--slurm-cpus-per-task', '1']);
     expect(onSlurm.exitCode, onSlurm.stderr).toBe(0);
     expect(onSlurm.stderr).toMatch(/submitted Slurm job \d+: 4 of 4 tasks \(24 configurations\), 1 CPU each/);
     expect(onSlurm.stderr).toMatch(/24\/24 configs; tasks 0 pending, 0 running, 4 done, 0 failed/);

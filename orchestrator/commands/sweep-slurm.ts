@@ -36,8 +36,8 @@ type InterruptChoice = (typeof INTERRUPT_CHOICES)[number];
 
 /** The Slurm flags of `sweep` (each only with --slurm). */
 const SLURM_FLAGS: readonly { flags: string; description: string }[] = [
-  { flags: '--slurm', description: 'run the sweep as a Slurm job array (task i runs --shard i/n), wait, then merge the shards into --out' },
-  { flags: '--slurm-tasks <n>', description: 'array tasks, i.e. shards (default: as the job already in --out, else 4, at most one per configuration)' },
+  { flags: '--slurm', description: 'run the sweep as a Slurm job array (task i runs --shard i/n), wait, then merge the shards into --out-dir' },
+  { flags: '--slurm-tasks <n>', description: 'array tasks, i.e. shards (default: as the job already in --out-dir, else 4, at most one per configuration)' },
   { flags: '--slurm-cpus-per-task <n>', description: "CPUs per task, each a simulation worker (default: --workers, else 2)" },
   { flags: '--slurm-time <time>', description: "time limit per task, in Slurm's formats (e.g. 30, 2:00:00)" },
   { flags: '--slurm-partition <name>', description: 'partition to submit to (default: the cluster default)' },
@@ -188,7 +188,7 @@ async function waitForJob(plan: SlurmPlan, job: SlurmJobState, onInterrupt: Inte
       await cancelSlurmJob(job.jobId);
       throw new Interrupted(signal, `Slurm job ${job.jobId} cancelled; what its tasks finished is kept: run the same command again to go on`);
     }
-    throw new Interrupted(signal, `Slurm job ${job.jobId} left running: run the same command again (same --out) to attach to it, or scancel ${job.jobId}`);
+    throw new Interrupted(signal, `Slurm job ${job.jobId} left running: run the same command again (same --out-dir) to attach to it, or scancel ${job.jobId}`);
   }
 }
 
@@ -238,7 +238,7 @@ async function runSlurmJob(plan: SlurmPlan, onInterrupt: InterruptChoice | 'ask'
     const previous = readJobState(plan.out);
     if (previous && (await jobIsActive(previous.jobId))) {
       if (previous.fingerprint !== plan.fingerprint) {
-        throw new InputError(`--out ${plan.out}: Slurm job ${previous.jobId} of a different sweep is still running there; wait for it, scancel ${previous.jobId}, or use another --out`);
+        throw new InputError(`--out-dir ${plan.out}: Slurm job ${previous.jobId} of a different sweep is still running there; wait for it, scancel ${previous.jobId}, or use another --out-dir`);
       }
       process.stderr.write(`sweep: attaching to Slurm job ${previous.jobId} (tasks ${formatArray(previous.submitted)} of ${previous.tasks}, submitted ${previous.submittedAt})\n`);
       return await waitForJob(plan, previous, onInterrupt, trap.signal);

@@ -41,7 +41,7 @@ export interface SlurmSettings {
 
 export interface SlurmSweepRequest {
   spec: SweepSpec;
-  /** The sweep's flags (grid and sweep options) as the tasks get them; not --out, --shard, --workers. */
+  /** The sweep's flags (grid and sweep options) as the tasks get them; not --out-dir, --shard, --workers. */
   sweepArgs: readonly string[];
   out: string;
   settings: SlurmSettings;
@@ -208,7 +208,7 @@ export function planSlurmSweep(request: SlurmSweepRequest): SlurmPlan {
   const previous = readJobState(out);
   const { settings } = request;
   if (settings.tasks !== undefined && previous && previous.tasks !== settings.tasks && existsSync(join(out, SHARDS_DIR))) {
-    throw new InputError(`--slurm-tasks ${settings.tasks}: ${request.out} holds this sweep split into ${previous.tasks} tasks; give --slurm-tasks ${previous.tasks} (or nothing) to go on with it, or another --out`);
+    throw new InputError(`--slurm-tasks ${settings.tasks}: ${request.out} holds this sweep split into ${previous.tasks} tasks; give --slurm-tasks ${previous.tasks} (or nothing) to go on with it, or another --out-dir`);
   }
   const tasks = Math.min(grid.length, settings.tasks ?? previous?.tasks ?? 4);
   const shards = Array.from({ length: tasks }, (_, index) => planShard(shardFolder(out, index, tasks), index, shardJobs(grid, { index, count: tasks }), request.retryFailed === true));
@@ -236,7 +236,7 @@ function jobScript(p: { out: string; workDir: string; tasks: number; settings: S
     `--output=${join(p.files.logs, 'task-%a-job-%A.log')}`,
   ];
   const q = shellQuote;
-  const command = [...p.taskCommand.map(q), '--shard', `"$i/${p.tasks}"`, '--out', `"$OUT/${SHARDS_DIR}/$i-of-${p.tasks}"`, '--workers', `"\${SLURM_CPUS_PER_TASK:-1}"`, '--no-charts'];
+  const command = [...p.taskCommand.map(q), '--shard', `"$i/${p.tasks}"`, '--out-dir', `"$OUT/${SHARDS_DIR}/$i-of-${p.tasks}"`, '--workers', `"\${SLURM_CPUS_PER_TASK:-1}"`, '--no-charts'];
   return [
     '#!/bin/bash',
     `# hypersio sweep on Slurm, written by \`hypersio sweep --slurm\`: array task i of ${p.tasks} runs the`,
@@ -321,7 +321,7 @@ export async function clusterIsThisMachine(): Promise<boolean> {
 /** An InputError when the output folder, the project or a trace is on a filesystem the compute nodes cannot read. */
 export async function checkSharedFilesystem(plan: SlurmPlan, isThisMachine = clusterIsThisMachine): Promise<void> {
   const paths = [
-    { label: '--out', path: plan.out },
+    { label: '--out-dir', path: plan.out },
     { label: 'the project', path: HYPERSIO_BIN },
     ...plan.traces.map((trace) => ({ label: '--trace', path: trace })),
   ];
