@@ -6,6 +6,7 @@ import { SWEEP_AXES } from '../sweep/axes.js';
 import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_FIELDS, type RawSweepInput } from '../sweep/spec.js';
 import { runSweep } from '../sweep/runner.js';
 import { printSweepOutputs } from './sweep-outputs.js';
+import { addSlurmOptions, runSweepOnSlurm, slurmRequested } from './sweep-slurm.js';
 
 export const DEFAULT_SWEEP_OUT = 'build/sweep';
 
@@ -58,6 +59,7 @@ export function registerSweep(program: Command): void {
     .option('--memory-budget <MiB>', 'trace bytes held in memory shared by the workers; larger traces are streamed per worker')
     .option('--no-charts', 'skip the charts (results.csv is still written)');
   addSweepOptions(command);
+  addSlurmOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
     if (flags['schema']) {
       process.stdout.write(JSON.stringify(sweepFileSchema(), null, 2) + '\n');
@@ -74,6 +76,7 @@ export function registerSweep(program: Command): void {
       if (!Number.isFinite(mib) || mib < 0) throw new InputError(`--memory-budget: expected a number of MiB >= 0, got '${String(flags['memoryBudget'])}'`);
       memoryBudgetBytes = mib * 2 ** 20;
     }
+    if (slurmRequested(flags)) return runSweepOnSlurm(spec, input, flags, spec.out ?? DEFAULT_SWEEP_OUT);
     const summary = await runSweep(spec, {
       out: spec.out ?? DEFAULT_SWEEP_OUT,
       workers: spec.workers,
