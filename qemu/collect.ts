@@ -9,7 +9,8 @@
  * collector itself dies (SIGKILL), a watchdog stops QEMU and removes the run's temporary
  * and partial files (run-guard.ts).
  */
-import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { execa, type Result } from 'execa';
@@ -17,7 +18,7 @@ import { InputError, Interrupted, type InterruptSignal } from '../core/errors.js
 import { logBaseName, manifestPathForLog, NIC_MODELS, WORKLOADS, type CollectManifest, type ManifestTenant, type Workload } from '../core/manifest.js';
 import { projectPath } from '../core/paths.js';
 import type { AddressSpreadCounter } from '../core/address-spread.js';
-import { ConsoleProtocol } from './console-protocol.js';
+import { ConsoleProtocol, plannedAddress } from './console-protocol.js';
 import { buildGuest, buildNestedInitramfs, type GuestImage } from './guest.js';
 import { startHttpServer, startIperf3Servers } from './host-servers.js';
 import { isNicModel, MAX_FLAT_NICS, MAX_NICS, nicArguments, planNics, sidFromBdf, type NicPlacement } from './layout.js';
@@ -89,6 +90,11 @@ export interface CollectOptions {
   progress?: (line: string) => void;
   /** nested mode: L2 VMs running at once, default DEFAULT_NESTED_PARALLEL */
   nestedParallel?: number;
+  /**
+   * Tests only: nested mode's first L1 boot gives its first L2 VM this many seconds and then
+   * reports it stuck in L1's kernel, as a real hang does, so the L1 restart runs for real.
+   */
+  injectStuckL2AfterSeconds?: number;
   /** install SIGINT/SIGTERM/SIGHUP handlers for the duration of the call; default true */
   handleSignals?: boolean;
 }
@@ -137,6 +143,7 @@ interface ValidatedOptions {
   rrResponseBytes: number;
   nestedParallel: number;
   l2TimeoutSeconds: number;
+  injectStuckL2AfterSeconds: number | null;
 }
 
 function positiveNumber(flag: string, value: unknown): number {
@@ -204,7 +211,8 @@ export function validateCollectOptions(options: CollectOptions): ValidatedOption
   if (!['auto', 'tcg', 'kvm'].includes(accelChoice)) throw new InputError(`--accel: use auto, tcg or kvm, got "${accelChoice}"`);
   const accel = accelChoice === 'auto' ? (kvmUsable() ? 'kvm' : 'tcg') : accelChoice;
   const outDir = resolve(options.outDir ?? projectPath('build', 'logs'));
-  return { mode, iovaLayout: iovaLayout as IovaLayout, nics, workload, placements, durationSeconds, bytesPerNic, runs, prefix, outDir, timeoutSeconds, accel, rrResponseBytes, nestedParallel, l2TimeoutSeconds };
+  return { mode, iovaLayout: iovaLayout as IovaLayout, nics, workload, placements, durationSeconds, bytesPerNic, runs, prefix, outDir, timeoutSeconds, accel, rrResponseBytes, nestedParallel, l2TimeoutSeconds,
+    injectStuckL2AfterSeconds: options.injectStuckL2AfterSeconds ?? null };
 }
 
 /** `qemu-system-x86_64 --version` → "7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)". */
@@ -284,7 +292,9 @@ export async function collect(options: CollectOptions): Promise<CollectRunResult
   return results;
 }
 
-function qemuArguments(v: ValidatedOptions, runIndex: number, guest: GuestImage, initrdPath: string, eventsFile: string, rawLog: string, port: number): string[] {
+/** Nested mode: `boot` counts L1 restarts; `l2Done`, the NICs (L1 PCI addresses) a restarted L1 skips: they have their results. */
+function qemuArguments(v: ValidatedOptions, runIndex: number, guest: GuestImage, initrdPath: string, eventsFile: string, rawLog: string, port: number, boot: number, l2Done: readonly string[]): string[] {
+  const injectFault = v.injectStuckL2AfterSeconds !== null && boot === 0;
   const ballast = v.mode === 'nested' ? BALLAST_STEP_MIB : v.iovaLayout === 'identity' ? (runIndex * BALLAST_STEP_MIB) % 512 : 0;
   const cmdline = [
     'console=ttyS0',
@@ -299,8 +309,10 @@ function qemuArguments(v: ValidatedOptions, runIndex: number, guest: GuestImage,
     `hs.mode=${v.mode}`,
     `hs.l2mem=${L2_MEMORY_MIB}`,
     `hs.l2par=${v.nestedParallel}`,
-    `hs.l2timeout=${v.l2TimeoutSeconds}`,
+    `hs.l2timeout=${injectFault ? v.injectStuckL2AfterSeconds : v.l2TimeoutSeconds}`,
+    ...(injectFault ? ['hs.fault=stuck-l2'] : []),
     `hs.ballast=${ballast}`,
+    ...(l2Done.length > 0 ? [`hs.l2done=${l2Done.join(',')}`] : []),
     `hs.workload=${v.workload}`,
     `hs.nics=${v.nics}`,
     `hs.port=${port}`,
@@ -379,25 +391,27 @@ async function startWorkloadServers(ctx: RunContext): Promise<WorkloadServers> {
 
 /** How the guest's QEMU ended, and what its console said. */
 interface GuestOutcome {
+  /** the last L1 boot's QEMU */
   result: Result;
   guestConsole: ConsoleProtocol;
   wallSeconds: number;
-  /** QEMU's CPU seconds (all threads), last sampled before it exited */
+  /** QEMU's CPU seconds (all threads, every boot), last sampled before each exited */
   guestCpuSeconds: number;
   hostCpuSeconds: number;
+  /** nested mode: the L2 VMs (L1 PCI addresses) that were stuck in L1's kernel, each costing an L1 restart */
+  l1RestartsFor: string[];
 }
 
-/** Runs QEMU until the guest powers off (or the timeout, or a signal), feeding its console to the protocol parser. */
-async function runGuest(ctx: RunContext, files: RunFiles, work: string, servers: WorkloadServers, consoleOut: WriteStream, watchdog: Watchdog): Promise<GuestOutcome> {
+/**
+ * Nested mode: L1 boots a run may add after an L2 VM got stuck in L1's kernel (the L2's
+ * QEMU spinning there where SIGKILL cannot reach it): the new L1 runs only the NICs with
+ * no result yet, and its trace log is appended to the first one's.
+ */
+const MAX_L1_RESTARTS = 2;
+
+/** One QEMU boot, with its console fed to `guestConsole`: its result and CPU seconds. */
+async function bootOnce(ctx: RunContext, args: string[], rawLog: string, guestConsole: ConsoleProtocol, consoleOut: WriteStream, watchdog: Watchdog, tag: string, started: number): Promise<{ result: Result; cpuSeconds: number }> {
   const { v, tools, progress } = ctx;
-  const tag = `collect: ${files.base}`;
-  const eventsFile = join(work, 'events');
-  const rawLog = join(work, 'vtd.log');
-  await writeFile(eventsFile, TRACE_EVENTS.join('\n') + '\n');
-  const args = qemuArguments(v, ctx.runIndex, ctx.guest, ctx.initrdPath, eventsFile, rawLog, servers.port);
-  consoleOut.write(`# ${tools.qemuPath} ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
-  progress(`${tag}: booting ${v.nics} NIC(s) (${v.mode}, ${v.accel}, timeout ${v.timeoutSeconds} s)`);
-  const started = Date.now();
   const qemu = execa(tools.qemuPath, args, {
     stdin: 'pipe', // kept open and silent: the serial console reads stdio
     stdout: 'pipe',
@@ -409,11 +423,10 @@ async function runGuest(ctx: RunContext, files: RunFiles, work: string, servers:
     forceKillAfterDelay: QEMU_STOP_GRACE_MS,
   });
   watchdog.watchProcess(qemu.pid);
-  let guestCpuSeconds = 0;
+  let cpuSeconds = 0;
   const sampleQemuCpu = (): void => {
-    guestCpuSeconds = (qemu.pid !== undefined ? processCpuSeconds(qemu.pid) : null) ?? guestCpuSeconds;
+    cpuSeconds = (qemu.pid !== undefined ? processCpuSeconds(qemu.pid) : null) ?? cpuSeconds;
   };
-  const guestConsole = new ConsoleProtocol(v.nics, v.workload, (line) => progress(`${tag}: ${line}`));
   const attach = (stream: NodeJS.ReadableStream | null | undefined): void => {
     if (!stream) return;
     let pending = '';
@@ -424,6 +437,10 @@ async function runGuest(ctx: RunContext, files: RunFiles, work: string, servers:
       for (const line of lines) {
         guestConsole.line(line);
         if (guestConsole.stage === 'poweroff') sampleQemuCpu();
+        if (guestConsole.stuckL2 !== null) {
+          sampleQemuCpu();
+          qemu.kill('SIGKILL'); // L1 is of no more use: the stuck L2 holds one of its vCPUs for good
+        }
       }
     });
     stream.on('end', () => {
@@ -440,14 +457,48 @@ async function runGuest(ctx: RunContext, files: RunFiles, work: string, servers:
       .then((size) => progress(`${tag}: ${Math.round((Date.now() - started) / 1000)} s, ${guestConsole.summary()}, log ${(size / 1048576).toFixed(0)} MB`));
   }, HEARTBEAT_INTERVAL_MS);
   try {
-    const result = await qemu;
-    return { result, guestConsole, wallSeconds: (Date.now() - started) / 1000, guestCpuSeconds, hostCpuSeconds: servers.cpuSeconds() };
+    return { result: await qemu, cpuSeconds };
   } finally {
     clearInterval(heartbeat);
     if (qemu.exitCode === null) {
       qemu.kill('SIGTERM');
       await Promise.allSettled([qemu]);
     }
+  }
+}
+
+/**
+ * Runs QEMU until the guest powers off (or the timeout, or a signal), feeding its console
+ * to the protocol parser; in nested mode, boots L1 again (at most MAX_L1_RESTARTS times)
+ * for the NICs left when an L2 VM got stuck.
+ */
+async function runGuest(ctx: RunContext, files: RunFiles, work: string, servers: WorkloadServers, consoleOut: WriteStream, watchdog: Watchdog): Promise<GuestOutcome> {
+  const { v, tools, progress } = ctx;
+  const tag = `collect: ${files.base}`;
+  const eventsFile = join(work, 'events');
+  const rawLog = join(work, 'vtd.log');
+  await writeFile(eventsFile, TRACE_EVENTS.join('\n') + '\n');
+  const guestConsole = new ConsoleProtocol(v.nics, v.workload, (line) => progress(`${tag}: ${line}`));
+  const started = Date.now();
+  const l1RestartsFor: string[] = [];
+  let guestCpuSeconds = 0;
+  for (;;) {
+    const boot = l1RestartsFor.length;
+    const bootLog = boot === 0 ? rawLog : join(work, `vtd-${boot}.log`);
+    const args = qemuArguments(v, ctx.runIndex, ctx.guest, ctx.initrdPath, eventsFile, bootLog, servers.port, boot, guestConsole.l2Done());
+    consoleOut.write(`# ${tools.qemuPath} ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
+    if (boot === 0) progress(`${tag}: booting ${v.nics} NIC(s) (${v.mode}, ${v.accel}, timeout ${v.timeoutSeconds} s)`);
+    else progress(`${tag}: restarting L1 for the ${v.nics - guestConsole.l2Done().length} NIC(s) without a result (restart ${boot} of at most ${MAX_L1_RESTARTS})`);
+    const { result, cpuSeconds } = await bootOnce(ctx, args, bootLog, guestConsole, consoleOut, watchdog, tag, started);
+    guestCpuSeconds += cpuSeconds;
+    if (boot > 0 && existsSync(bootLog)) await pipeline(createReadStream(bootLog), createWriteStream(rawLog, { flags: 'a' }));
+    const stuck = guestConsole.stuckL2;
+    if (stuck !== null && boot < MAX_L1_RESTARTS && !ctx.cancelSignal.aborted) {
+      l1RestartsFor.push(stuck);
+      guestConsole.restart();
+      continue;
+    }
+    return { result, guestConsole, wallSeconds: (Date.now() - started) / 1000, guestCpuSeconds, hostCpuSeconds: servers.cpuSeconds(), l1RestartsFor };
   }
 }
 
@@ -462,6 +513,10 @@ function checkGuestOutcome(ctx: RunContext, files: RunFiles, outcome: GuestOutco
   if (result.timedOut) fail(`timed out after ${ctx.v.timeoutSeconds} s at ${guestConsole.summary()}`);
   if (guestConsole.kernelPanic !== null) fail(`the guest kernel panicked at stage ${guestConsole.stage}: ${guestConsole.kernelPanic}`);
   if (guestConsole.guestErrors.length > 0) fail(`guest: ${guestConsole.guestErrors[0]}`);
+  if (guestConsole.stuckL2 !== null) {
+    const p = ctx.v.placements.find((q) => plannedAddress(q) === guestConsole.stuckL2);
+    fail(`the L2 VM of NIC ${p?.index ?? '?'} (${p?.model ?? '?'}, ${guestConsole.stuckL2}) got stuck in L1's kernel, and L1 was restarted ${MAX_L1_RESTARTS} times already (for ${outcome.l1RestartsFor.join(', ')})`);
+  }
   if (result.exitCode !== 0) fail(`QEMU exited with ${result.exitCode ?? result.signal ?? '?'} at stage ${guestConsole.stage}`);
   for (const p of ctx.v.placements) {
     const problem = guestConsole.nicProblem(p, servers.bytesByNic.get(p.index) ?? 0);
@@ -507,6 +562,7 @@ function buildManifest(ctx: RunContext, tenants: ManifestTenant[], stats: LogSta
             l2MemoryMiB: L2_MEMORY_MIB,
             ballastStepMiB: BALLAST_STEP_MIB,
             l2ExitStatus: Object.fromEntries([...outcome.guestConsole.l2.values()].map((l2) => [l2.bdf, l2.exitStatus])),
+            l1RestartsFor: outcome.l1RestartsFor,
           }
         : {}),
       ...(v.iovaLayout === 'identity' ? { ballastMiB: (ctx.runIndex * BALLAST_STEP_MIB) % 512 } : {}),
@@ -536,6 +592,7 @@ async function collectOneRun(ctx: RunContext): Promise<CollectRunResult> {
   let servers: WorkloadServers | null = null;
   let consoleOut: WriteStream | null = null;
   let succeeded = false;
+  let keepConsole = false; // a run that needed an L1 restart keeps the console that shows why
   try {
     // A previous run's output of the same name would be stale next to a failure of this one.
     await Promise.all([files.logPath, files.manifestPath, files.consolePath].map((p) => rm(p, { force: true })));
@@ -543,6 +600,7 @@ async function collectOneRun(ctx: RunContext): Promise<CollectRunResult> {
     consoleOut = createWriteStream(files.consolePath);
     const outcome = await runGuest(ctx, files, work, servers, consoleOut, watchdog);
     checkGuestOutcome(ctx, files, outcome, servers);
+    keepConsole = outcome.l1RestartsFor.length > 0;
 
     progress(`${tag}: guest done in ${outcome.wallSeconds.toFixed(1)} s; compressing log`);
     let stats: LogStats;
@@ -562,6 +620,7 @@ async function collectOneRun(ctx: RunContext): Promise<CollectRunResult> {
       `${tag}: wrote ${files.logPath} (${stats.lines} lines, ${(totalBytes / 1048576).toFixed(1)} MB over ${tenants.length} NICs, ${outcome.wallSeconds.toFixed(1)} s; ` +
         `CPU: QEMU ${outcome.guestCpuSeconds.toFixed(1)} s, host servers ${outcome.hostCpuSeconds.toFixed(1)} s)`,
     );
+    if (keepConsole) progress(`${tag}: L1 was restarted after a stuck L2 VM (${outcome.l1RestartsFor.join(', ')}); its console is kept: ${files.consolePath}`);
     return { logPath: files.logPath, manifestPath: files.manifestPath, manifest, logLines: stats.lines, addressRegions: stats.spread };
   } finally {
     await servers?.close();
@@ -571,7 +630,7 @@ async function collectOneRun(ctx: RunContext): Promise<CollectRunResult> {
     }
     await rm(work, { recursive: true, force: true });
     await Promise.all([files.partialLog, files.partialManifest].map((p) => rm(p, { force: true })));
-    if (succeeded) await rm(files.consolePath, { force: true });
+    if (succeeded && !keepConsole) await rm(files.consolePath, { force: true });
     watchdog.release();
   }
 }

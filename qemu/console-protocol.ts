@@ -55,6 +55,8 @@ export class ConsoleProtocol {
   readonly reports = new Map<number, NicReport>();
   readonly l2 = new Map<string, L2State>();
   readonly guestErrors: string[] = [];
+  /** nested mode: an L2 VM L1 could not kill (its QEMU spins in L1's kernel); L1 must be restarted */
+  stuckL2: string | null = null;
   /** the guest kernel's panic message, if it panicked (QEMU then exits 0: -no-reboot) */
   kernelPanic: string | null = null;
   /** `wlog idx=<i> …` lines: the tail of a failed NIC's workload output, per NIC */
@@ -116,6 +118,11 @@ export class ConsoleProtocol {
         if (fields.get('state') === 'start') {
           state.started = true;
           this.progress(`L2 VM for ${state.bdf} started (${this.countL2((s) => s.started)} of ${this.nics})`);
+        } else if (fields.get('state') === 'hung') {
+          this.progress(`L2 VM for ${state.bdf} hung (no result after ${fields.get('after') ?? '?'} s); killing it`);
+        } else if (fields.get('state') === 'stuck') {
+          this.stuckL2 = state.bdf;
+          this.progress(`L2 VM for ${state.bdf} cannot be killed: it spins inside L1's kernel`);
         } else if (fields.get('state') === 'retry') {
           this.progress(`L2 VM for ${state.bdf} ended without a result (status ${exitStatus(fields.get('status'))}); trying it once more`);
         } else if (fields.get('state') === 'exit') {
@@ -131,6 +138,17 @@ export class ConsoleProtocol {
         this.guestErrors.push(body.slice('error='.length));
         break;
     }
+  }
+
+  /** Nested mode: L1 PCI addresses of the NICs whose L2 reported its result (a restarted L1 skips them). */
+  l2Done(): string[] {
+    return [...this.reports.values()].map((r) => r.bdf);
+  }
+
+  /** A new L1 boot (after a stuck L2): the stages start over; results and L2 states so far stay. */
+  restart(): void {
+    this.stuckL2 = null;
+    this.stage = 'boot';
   }
 
   /** Where the guest is, with real counts, for the heartbeat line. */

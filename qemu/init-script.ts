@@ -8,7 +8,7 @@
  *   HSIO result idx=<i> mac=<mac> if=<ifname> bdf=<bdf> rx=<bytes> tx=<bytes> status=<exit status>
  *   HSIO wlog idx=<i> <text>                   tail of a failed NIC's workload output
  *   HSIO error=<text>                          the guest could not run the workload
- *   HSIO l2 bdf=<bdf> state=start|retry|exit [status=<QEMU exit status>]   nested mode: one L2 VM
+ *   HSIO l2 bdf=<bdf> state=start|hung|retry|stuck|exit [status=<QEMU exit status>]   nested mode: one L2 VM
  *   HSIO l2log bdf=<bdf> <text>                nested mode: tail of a failed L2's console
  * NIC i (1-based) has MAC 52:54:00:12:HH:LL with HHLL = i, lives on 10.0.i.0/24 as .15, and
  * reaches the host's loopback through the user-mode netdev's host address 10.0.i.2.
@@ -18,7 +18,7 @@
 export const CONSOLE_MARKER = 'HSIO';
 
 /** Bumped whenever the script changes in a way that matters (part of the guest cache key). */
-export const INIT_SCRIPT_VERSION = 12;
+export const INIT_SCRIPT_VERSION = 14;
 
 /**
  * @param moduleFiles NIC driver modules (paths inside the initramfs) in load order
@@ -47,16 +47,33 @@ say "stage=init"
 # once: L2s under KVM-on-TCG compete for L1's vCPUs and memory, and a crowd of them is what
 # made L1 panic. Each L2's result is relayed with the NIC's L1 PCI address (the sid L0
 # sees), or, when it reported none, the tail of its own console; then its QEMU exit status.
+alive() { [ -e "/proc/$1/status" ] && ! grep -q '^State:.*zombie' "/proc/$1/status"; }
+
 run_l2() {  # $1 = L1 PCI address of the NIC, $2 = its L2's ballast in MiB
   bdf=$1; try=1
   while :; do
     say "l2 bdf=$bdf state=start"
-    # An L2 that hangs (seen: 1 in 8 virtio L2s under load) is killed after HS_l2timeout s and tried once more.
-    timeout -s KILL "$HS_l2timeout" qemu-system-x86_64 -accel kvm -cpu host -m "$HS_l2mem" -smp 1 -nodefaults -display none -vga none \\
+    # An L2 that hangs is killed after HS_l2timeout s and tried once more. The watcher is
+    # our own (not busybox timeout) so a hang is reported, with L1's kernel backtraces.
+    qemu-system-x86_64 -accel kvm -cpu host -m "$HS_l2mem" -smp 1 -nodefaults -display none -vga none \\
       -monitor none -serial stdio -no-reboot -kernel /l2/vmlinuz -initrd /l2/initramfs.cpio.gz \\
       -append "console=ttyS0 panic=-1 no_timer_check quiet loglevel=3 hs.workload=$HS_workload hs.nics=1 hs.port=$HS_port hs.bytes=$HS_bytes hs.dur=$HS_dur hs.rrsize=$HS_rrsize hs.ballast=$2" \\
-      -device "vfio-pci,host=$bdf" < /dev/null > "/tmp/l2-$bdf.log" 2>&1
-    st=$?
+      -device "vfio-pci,host=$bdf" < /dev/null > "/tmp/l2-$bdf.log" 2>&1 &
+    qpid=$!
+    ( sleep "$HS_l2timeout"; alive $qpid || exit 0
+      say "l2 bdf=$bdf state=hung after=$HS_l2timeout"
+      tail -n 5 "/tmp/l2-$bdf.log" | while read -r l; do say "l2log bdf=$bdf $l"; done
+      cat /proc/$qpid/stack 2>/dev/null | while read -r l; do say "l2stack bdf=$bdf $l"; done
+      echo l > /proc/sysrq-trigger; echo w > /proc/sysrq-trigger
+      # hs.fault=stuck-l2 (tests of the host's L1 restart only): report the hung L2 as stuck.
+      [ "$HS_fault" = stuck-l2 ] && { say "l2 bdf=$bdf state=stuck"; exit 0; }
+      kill -KILL $qpid; sleep 20
+      # Still there: it is spinning inside L1's kernel, where no signal reaches it; only
+      # a new L1 can run this NIC again (the host restarts L1 on this line).
+      alive $qpid && say "l2 bdf=$bdf state=stuck" ) &
+    wpid=$!
+    wait $qpid; st=$?
+    kill $wpid 2>/dev/null
     line=$(grep "${CONSOLE_MARKER} result .* status=[0-9]" "/tmp/l2-$bdf.log" | tail -n 1)
     [ -n "$line" ] || [ "$try" -ge 2 ] && break
     say "l2 bdf=$bdf state=retry status=$st"
@@ -86,9 +103,12 @@ run_nested() {
   done
   [ -n "$L1NICS" ] || fail "nested: no network devices in L1"
   sleep 1
+  echo 8 > /proc/sys/kernel/printk
   say "stage=l2-boot"
   running=0; k=0
   for bdf in $L1NICS; do
+    # A restarted L1 (hs.l2done) runs only the NICs that have no result yet.
+    case ",$HS_l2done," in *",$bdf,"*) k=$((k + 1)); continue ;; esac
     [ -e "/sys/bus/pci/drivers/vfio-pci/$bdf" ] || say "stage=vfio-bind-failed:$bdf"
     run_l2 "$bdf" $(( (k * HS_ballast) % 128 )) &  # hs.ballast: the step between L2s
     k=$((k + 1))
@@ -99,11 +119,11 @@ run_nested() {
 }
 
 # Run parameters from the kernel command line.
-HS_mode=direct; HS_l2mem=256; HS_l2par=1; HS_l2timeout=600; HS_ballast=0; HS_workload=; HS_nics=0; HS_port=0; HS_bytes=0; HS_dur=0; HS_rrsize=2048; HS_chunk=1048576
+HS_mode=direct; HS_l2mem=256; HS_l2par=1; HS_l2timeout=600; HS_ballast=0; HS_l2done=; HS_fault=; HS_workload=; HS_nics=0; HS_port=0; HS_bytes=0; HS_dur=0; HS_rrsize=2048; HS_chunk=1048576
 for word in $(cat /proc/cmdline); do
   case "$word" in
     hs.*=*) key=\${word%%=*}; key=\${key#hs.}; val=\${word#*=}
-      case "$key" in mode|workload|nics|port|bytes|dur|rrsize|chunk|l2mem|l2par|l2timeout|ballast) eval "HS_$key=\\$val" ;; esac ;;
+      case "$key" in mode|workload|nics|port|bytes|dur|rrsize|chunk|l2mem|l2par|l2timeout|l2done|fault|ballast) eval "HS_$key=\\$val" ;; esac ;;
   esac
 done
 [ -n "$HS_workload" ] || fail "no hs.workload on the kernel command line"
