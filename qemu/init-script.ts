@@ -103,7 +103,7 @@ run_nested() {
   done
   [ -n "$L1NICS" ] || fail "nested: no network devices in L1"
   sleep 1
-  echo 8 > /proc/sys/kernel/printk
+  echo 8 > /proc/sys/kernel/printk  # L1's kernel messages from here on: the evidence when an L2 misbehaves
   say "stage=l2-boot"
   running=0; k=0
   for bdf in $L1NICS; do

@@ -99,7 +99,8 @@ describe('guest pieces', () => {
     const nested = generateInitScript(['/modules/e1000.ko'], ['/modules-nested/kvm.ko']);
     expect(nested).toContain('insmod /modules-nested/kvm.ko');
     expect(nested).toContain("vfio-pci,host=$bdf");
-    expect(nested).toContain('timeout -s KILL "$HS_l2timeout" qemu-system-x86_64');
+    expect(nested).toContain('sleep "$HS_l2timeout"; alive $qpid || exit 0'); // L1's own watcher of each L2
+    expect(nested).toContain('case ",$HS_l2done," in'); // a restarted L1 skips the NICs done
   });
 });
 
@@ -152,6 +153,27 @@ describe('console protocol', () => {
     expect(protocol.nicProblem(placements[3]!, undefined)).toMatch(/^NIC 4 \(virtio, 0000:00:06\.0\) never reported \(stage l2-boot; L2 QEMU still running\)$/);
     expect(progress).toContain('L2 VM for 0000:00:04.0 exited with status 1 (2 of 4 done)');
     expect(protocol.summary()).toBe('stage l2-boot, L2 VMs 3 started, 2 done of 4');
+  });
+
+  it('reports a hung L2, flags one stuck in L1 for a restart, and lists the NICs done for the new L1', () => {
+    const { protocol, progress } = feed([
+      'HSIO stage=l2-boot',
+      'HSIO l2 bdf=0000:00:03.0 state=start',
+      'HSIO result idx=1 mac=52:54:00:12:00:01 if=eth0 bdf=0000:00:03.0 rx=900000 tx=300000 status=0',
+      'HSIO l2 bdf=0000:00:03.0 state=exit status=0',
+      'HSIO l2 bdf=0000:00:04.0 state=start',
+      'HSIO l2 bdf=0000:00:04.0 state=hung after=245',
+    ]);
+    expect(progress).toContain('L2 VM for 0000:00:04.0 hung (no result after 245 s); killing it');
+    expect(protocol.stuckL2).toBeNull();
+    protocol.line('HSIO l2 bdf=0000:00:04.0 state=stuck');
+    expect(protocol.stuckL2).toBe('0000:00:04.0');
+    expect(progress).toContain("L2 VM for 0000:00:04.0 cannot be killed: it spins inside L1's kernel");
+    expect(protocol.l2Done()).toEqual(['0000:00:03.0']);
+    protocol.restart();
+    expect(protocol.stuckL2).toBeNull();
+    expect(protocol.stage).toBe('boot');
+    expect(protocol.summary()).toBe('stage boot, L2 VMs 2 started, 1 done of 4');
   });
 
   it('counts NICs up for the workload line, quotes a failed workload, and notices a kernel panic', () => {
