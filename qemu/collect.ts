@@ -12,6 +12,7 @@
 import { createReadStream, createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { execa, type Result } from 'execa';
 import { InputError, Interrupted, type InterruptSignal } from '../core/errors.js';
@@ -293,7 +294,7 @@ export async function collect(options: CollectOptions): Promise<CollectRunResult
 }
 
 /** Nested mode: `boot` counts L1 restarts; `l2Done`, the NICs (L1 PCI addresses) a restarted L1 skips: they have their results. */
-function qemuArguments(v: ValidatedOptions, runIndex: number, guest: GuestImage, initrdPath: string, eventsFile: string, rawLog: string, port: number, boot: number, l2Done: readonly string[]): string[] {
+function qemuArguments(v: ValidatedOptions, runIndex: number, guest: GuestImage, initrdPath: string, eventsFile: string, rawLog: string, port: number, boot: number, l2Done: readonly string[], monitorSocket: string | null): string[] {
   const injectFault = v.injectStuckL2AfterSeconds !== null && boot === 0;
   const ballast = v.mode === 'nested' ? BALLAST_STEP_MIB : v.iovaLayout === 'identity' ? (runIndex * BALLAST_STEP_MIB) % 512 : 0;
   const cmdline = [
@@ -328,7 +329,7 @@ function qemuArguments(v: ValidatedOptions, runIndex: number, guest: GuestImage,
     // (Nested: a second vCPU for the L2 VMs, and memory for the L2s running at once.)
     '-smp', v.nics > MAX_FLAT_NICS || v.mode === 'nested' ? '2' : '1',
     '-m', v.mode === 'nested' ? `${1024 + (L2_MEMORY_MIB + 64) * v.nestedParallel}M` : '1G',
-    '-display', 'none', '-vga', 'none', '-monitor', 'none', '-serial', 'stdio',
+    '-display', 'none', '-vga', 'none', '-monitor', monitorSocket === null ? 'none' : `unix:${monitorSocket},server=on,wait=off`, '-serial', 'stdio',
     '-nic', 'none', '-no-reboot', '-nodefaults',
     '-device', `intel-iommu,intremap=on,caching-mode=on${v.iovaLayout === 'identity' ? ',pt=off' : ''}`,
     ...nicArguments(v.placements),
@@ -409,8 +410,42 @@ interface GuestOutcome {
  */
 const MAX_L1_RESTARTS = 2;
 
+/** Monitor commands whose answers show where interrupts go; `info irq` twice, a second apart, shows which pin is firing. */
+const INTERRUPT_STATE_COMMANDS = ['info irq', 'info pic', 'info lapic 0', 'info lapic 1', 'info irq'];
+
+/** L0's interrupt state from the QEMU monitor, appended to the console file (at most ~8 s). */
+async function dumpInterruptState(socketPath: string, out: WriteStream): Promise<void> {
+  await new Promise<void>((done) => {
+    let text = '';
+    const socket = connect(socketPath);
+    const giveUp = setTimeout(() => socket.destroy(), 8_000);
+    socket.on('data', (data: Buffer) => {
+      text += data.toString('utf8');
+    });
+    socket.on('connect', () => {
+      let i = 0;
+      const next = (): void => {
+        const command = INTERRUPT_STATE_COMMANDS[i++];
+        if (command === undefined) {
+          socket.end();
+          return;
+        }
+        socket.write(`${command}\n`);
+        setTimeout(next, 1_000);
+      };
+      next();
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(giveUp);
+      out.write(`\n# L0 QEMU monitor, ${INTERRUPT_STATE_COMMANDS.join(', ')}:\n${text.replace(/\x1b\[[0-9;]*[A-Za-z]|\r/g, '')}\n`);
+      done();
+    });
+  });
+}
+
 /** One QEMU boot, with its console fed to `guestConsole`: its result and CPU seconds. */
-async function bootOnce(ctx: RunContext, args: string[], rawLog: string, guestConsole: ConsoleProtocol, consoleOut: WriteStream, watchdog: Watchdog, tag: string, started: number): Promise<{ result: Result; cpuSeconds: number }> {
+async function bootOnce(ctx: RunContext, args: string[], rawLog: string, monitorSocket: string | null, guestConsole: ConsoleProtocol, consoleOut: WriteStream, watchdog: Watchdog, tag: string, started: number): Promise<{ result: Result; cpuSeconds: number }> {
   const { v, tools, progress } = ctx;
   const qemu = execa(tools.qemuPath, args, {
     stdin: 'pipe', // kept open and silent: the serial console reads stdio
@@ -427,6 +462,7 @@ async function bootOnce(ctx: RunContext, args: string[], rawLog: string, guestCo
   const sampleQemuCpu = (): void => {
     cpuSeconds = (qemu.pid !== undefined ? processCpuSeconds(qemu.pid) : null) ?? cpuSeconds;
   };
+  let stopping = false;
   const attach = (stream: NodeJS.ReadableStream | null | undefined): void => {
     if (!stream) return;
     let pending = '';
@@ -437,9 +473,11 @@ async function bootOnce(ctx: RunContext, args: string[], rawLog: string, guestCo
       for (const line of lines) {
         guestConsole.line(line);
         if (guestConsole.stage === 'poweroff') sampleQemuCpu();
-        if (guestConsole.stuckL2 !== null) {
+        if (guestConsole.stuckL2 !== null && !stopping) {
+          // L1 is of no more use: keep L0's view of its interrupts as evidence, then kill it.
+          stopping = true;
           sampleQemuCpu();
-          qemu.kill('SIGKILL'); // L1 is of no more use: the stuck L2 holds one of its vCPUs for good
+          void (monitorSocket === null ? Promise.resolve() : dumpInterruptState(monitorSocket, consoleOut)).finally(() => qemu.kill('SIGKILL'));
         }
       }
     });
@@ -485,16 +523,17 @@ async function runGuest(ctx: RunContext, files: RunFiles, work: string, servers:
   for (;;) {
     const boot = l1RestartsFor.length;
     const bootLog = boot === 0 ? rawLog : join(work, `vtd-${boot}.log`);
-    const args = qemuArguments(v, ctx.runIndex, ctx.guest, ctx.initrdPath, eventsFile, bootLog, servers.port, boot, guestConsole.l2Done());
+    const monitorSocket = v.mode === 'nested' ? join(work, `monitor-${boot}.sock`) : null;
+    const args = qemuArguments(v, ctx.runIndex, ctx.guest, ctx.initrdPath, eventsFile, bootLog, servers.port, boot, guestConsole.l2Done(), monitorSocket);
     consoleOut.write(`# ${tools.qemuPath} ${args.map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}\n`);
     if (boot === 0) progress(`${tag}: booting ${v.nics} NIC(s) (${v.mode}, ${v.accel}, timeout ${v.timeoutSeconds} s)`);
     else progress(`${tag}: restarting L1 for the ${v.nics - guestConsole.l2Done().length} NIC(s) without a result (restart ${boot} of at most ${MAX_L1_RESTARTS})`);
-    const { result, cpuSeconds } = await bootOnce(ctx, args, bootLog, guestConsole, consoleOut, watchdog, tag, started);
+    const { result, cpuSeconds } = await bootOnce(ctx, args, bootLog, monitorSocket, guestConsole, consoleOut, watchdog, tag, started);
     guestCpuSeconds += cpuSeconds;
     if (boot > 0 && existsSync(bootLog)) await pipeline(createReadStream(bootLog), createWriteStream(rawLog, { flags: 'a' }));
     const stuck = guestConsole.stuckL2;
     if (stuck !== null && boot < MAX_L1_RESTARTS && !ctx.cancelSignal.aborted) {
-      l1RestartsFor.push(stuck);
+      l1RestartsFor.push(stuck.bdf);
       guestConsole.restart();
       continue;
     }
@@ -510,12 +549,13 @@ function checkGuestOutcome(ctx: RunContext, files: RunFiles, outcome: GuestOutco
     throw new CollectError(`${base}: ${what} (console: ${consolePath})`, consolePath);
   };
   if (ctx.cancelSignal.aborted) throw ctx.cancelSignal.reason instanceof Error ? ctx.cancelSignal.reason : new Error('cancelled');
-  if (result.timedOut) fail(`timed out after ${ctx.v.timeoutSeconds} s at ${guestConsole.summary()}`);
+  if (result.timedOut) fail(`timed out after ${ctx.v.timeoutSeconds} s at ${guestConsole.summary()}${guestConsole.softLockup === null ? '' : ` (guest soft lockup: ${guestConsole.softLockup})`}`);
   if (guestConsole.kernelPanic !== null) fail(`the guest kernel panicked at stage ${guestConsole.stage}: ${guestConsole.kernelPanic}`);
   if (guestConsole.guestErrors.length > 0) fail(`guest: ${guestConsole.guestErrors[0]}`);
-  if (guestConsole.stuckL2 !== null) {
-    const p = ctx.v.placements.find((q) => plannedAddress(q) === guestConsole.stuckL2);
-    fail(`the L2 VM of NIC ${p?.index ?? '?'} (${p?.model ?? '?'}, ${guestConsole.stuckL2}) got stuck in L1's kernel, and L1 was restarted ${MAX_L1_RESTARTS} times already (for ${outcome.l1RestartsFor.join(', ')})`);
+  const stuck = guestConsole.stuckL2;
+  if (stuck !== null) {
+    const p = ctx.v.placements.find((q) => plannedAddress(q) === stuck.bdf);
+    fail(`the L2 VM of NIC ${p?.index ?? '?'} (${p?.model ?? '?'}, ${stuck.bdf}) got stuck: ${stuck.why}; L1 was restarted ${MAX_L1_RESTARTS} times already (for ${outcome.l1RestartsFor.join(', ')})`);
   }
   if (result.exitCode !== 0) fail(`QEMU exited with ${result.exitCode ?? result.signal ?? '?'} at stage ${guestConsole.stage}`);
   for (const p of ctx.v.placements) {

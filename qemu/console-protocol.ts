@@ -41,6 +41,12 @@ function exitStatus(text: string | undefined): number {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : 255;
 }
 
+/**
+ * Nested mode: an L1 soft lockup this long means L1 is wedged (normal L2 runs show none;
+ * the reports come every ~28 s, so this is caught at the fourth one at most).
+ */
+export const L1_WEDGED_LOCKUP_SECONDS = 90;
+
 /** Stages worth a progress line of their own: the guest's own complaints. */
 const NOTABLE_STAGE = /^(only-|insmod-failed|vfio-bind-failed|l2-failed|\d+-links)/;
 
@@ -55,8 +61,14 @@ export class ConsoleProtocol {
   readonly reports = new Map<number, NicReport>();
   readonly l2 = new Map<string, L2State>();
   readonly guestErrors: string[] = [];
-  /** nested mode: an L2 VM L1 could not kill (its QEMU spins in L1's kernel); L1 must be restarted */
-  stuckL2: string | null = null;
+  /**
+   * Nested mode: the L2 VM (L1 PCI address) that L1 could not get past, and why: one L1
+   * could not kill (its QEMU spins in L1's kernel), or the one running while L1 itself
+   * wedged (soft lockups past L1_WEDGED_LOCKUP_SECONDS). L1 must be restarted.
+   */
+  stuckL2: { bdf: string; why: string } | null = null;
+  /** the guest kernel's last soft lockup report ("CPU#1 stuck for 495 s in kthreadd:2"), if any */
+  softLockup: string | null = null;
   /** the guest kernel's panic message, if it panicked (QEMU then exits 0: -no-reboot) */
   kernelPanic: string | null = null;
   /** `wlog idx=<i> …` lines: the tail of a failed NIC's workload output, per NIC */
@@ -72,6 +84,8 @@ export class ConsoleProtocol {
   line(text: string): void {
     const panic = /Kernel panic - not syncing: (.*)$/.exec(text);
     if (panic !== null) this.kernelPanic ??= panic[1]!.trim();
+    const lockup = /soft lockup - CPU#(\d+) stuck for (\d+)s! \[([^\]]*)\]/.exec(text);
+    if (lockup !== null) this.noteSoftLockup(Number(lockup[1]), Number(lockup[2]), lockup[3] ?? '?');
     const at = text.indexOf(`${CONSOLE_MARKER} `);
     if (at < 0) return;
     const body = text.slice(at + CONSOLE_MARKER.length + 1).trim();
@@ -121,7 +135,7 @@ export class ConsoleProtocol {
         } else if (fields.get('state') === 'hung') {
           this.progress(`L2 VM for ${state.bdf} hung (no result after ${fields.get('after') ?? '?'} s); killing it`);
         } else if (fields.get('state') === 'stuck') {
-          this.stuckL2 = state.bdf;
+          this.stuckL2 = { bdf: state.bdf, why: "its QEMU could not be killed: it spins inside L1's kernel" };
           this.progress(`L2 VM for ${state.bdf} cannot be killed: it spins inside L1's kernel`);
         } else if (fields.get('state') === 'retry') {
           this.progress(`L2 VM for ${state.bdf} ended without a result (status ${exitStatus(fields.get('status'))}); trying it once more`);
@@ -145,9 +159,25 @@ export class ConsoleProtocol {
     return [...this.reports.values()].map((r) => r.bdf);
   }
 
+  /**
+   * A soft lockup report. Both hangs seen in nested mode wedged L1 this way, at an L2's
+   * start: every L1 CPU stuck in interrupts (`finish_task_switch` right after `sti`), or
+   * one CPU stuck in the L2's QEMU, for 400-500 s until the run timed out; L1's own
+   * watcher could not act. Past L1_WEDGED_LOCKUP_SECONDS the running L2 is declared stuck.
+   */
+  private noteSoftLockup(cpu: number, seconds: number, task: string): void {
+    this.softLockup = `CPU#${cpu} stuck for ${seconds} s in ${task}`;
+    if (seconds < L1_WEDGED_LOCKUP_SECONDS || this.stuckL2 !== null) return;
+    const running = [...this.l2.values()].find((s) => s.started && s.exitStatus === null);
+    if (running === undefined) return;
+    this.stuckL2 = { bdf: running.bdf, why: `L1 wedged while it ran (soft lockup: ${this.softLockup})` };
+    this.progress(`L1 is wedged while the L2 VM for ${running.bdf} runs (soft lockup: ${this.softLockup})`);
+  }
+
   /** A new L1 boot (after a stuck L2): the stages start over; results and L2 states so far stay. */
   restart(): void {
     this.stuckL2 = null;
+    this.softLockup = null;
     this.stage = 'boot';
   }
 
@@ -177,8 +207,9 @@ export class ConsoleProtocol {
     const state = address === null ? undefined : this.l2.get(address);
     if (state === undefined) return '';
     const status = state.exitStatus === null ? (state.started ? 'L2 QEMU still running' : 'L2 QEMU never started') : `L2 QEMU exit status ${state.exitStatus}`;
+    const lockup = this.softLockup === null ? '' : `; L1 soft lockup: ${this.softLockup}`;
     const tail = state.tail.length > 0 ? `; its console: ${state.tail.slice(-3).join(' | ')}` : '';
-    return `; ${status}${tail}`;
+    return `; ${status}${lockup}${tail}`;
   }
 
   /** Why NIC p did not succeed, or null when it reported success and moved traffic. */

@@ -41,7 +41,10 @@ describe.skipIf(!qemuPresent && !requireQemu)('nested mode, an L2 VM stuck in L1
     for (const t of manifest.tenants) expect(t.bytes).toBeGreaterThan(100_000);
     // The log and manifest, and the console that shows the restart.
     expect(readdirSync(join(scratch, 'out')).sort()).toEqual(['hypersio_http_vm_2_log_0.console.txt', 'hypersio_http_vm_2_log_0.txt.gz', 'hypersio_http_vm_2_log_0.txt.gz.json']);
-    expect(readFileSync(join(scratch, 'out', 'hypersio_http_vm_2_log_0.console.txt'), 'utf8')).toMatch(/HSIO l2 bdf=0000:00:03\.0 state=stuck/);
+    const console = readFileSync(join(scratch, 'out', 'hypersio_http_vm_2_log_0.console.txt'), 'utf8');
+    expect(console).toMatch(/HSIO l2 bdf=0000:00:03\.0 state=stuck/);
+    // L0's interrupt state, taken from the first L1's QEMU monitor before it was killed.
+    expect(console).toMatch(/# L0 QEMU monitor, info irq, info pic, .*\n[^]*ioapic/);
     // Both L1 QEMUs are gone.
     expect(descendantsOf(process.pid).filter((p) => p.args.includes('qemu-system'))).toEqual([]);
   }, 900_000);

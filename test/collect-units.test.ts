@@ -167,13 +167,32 @@ describe('console protocol', () => {
     expect(progress).toContain('L2 VM for 0000:00:04.0 hung (no result after 245 s); killing it');
     expect(protocol.stuckL2).toBeNull();
     protocol.line('HSIO l2 bdf=0000:00:04.0 state=stuck');
-    expect(protocol.stuckL2).toBe('0000:00:04.0');
+    expect(protocol.stuckL2?.bdf).toBe('0000:00:04.0');
     expect(progress).toContain("L2 VM for 0000:00:04.0 cannot be killed: it spins inside L1's kernel");
     expect(protocol.l2Done()).toEqual(['0000:00:03.0']);
     protocol.restart();
     expect(protocol.stuckL2).toBeNull();
     expect(protocol.stage).toBe('boot');
     expect(protocol.summary()).toBe('stage boot, L2 VMs 2 started, 1 done of 4');
+  });
+
+  it('declares the running L2 stuck when L1 wedges (soft lockups past 90 s), and names the lockup in the NIC problem', () => {
+    const { protocol, progress } = feed([
+      'HSIO stage=l2-boot',
+      'HSIO l2 bdf=0000:00:03.0 state=start',
+      'HSIO result idx=1 mac=52:54:00:12:00:01 if=eth0 bdf=0000:00:03.0 rx=900000 tx=300000 status=0',
+      'HSIO l2 bdf=0000:00:03.0 state=exit status=0',
+      'HSIO l2 bdf=0000:00:04.0 state=start',
+      '[  176.621557] watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [swapper/0:0]',
+      '[  232.625100] watchdog: BUG: soft lockup - CPU#0 stuck for 78s! [swapper/0:0]',
+    ]);
+    expect(protocol.stuckL2).toBeNull();
+    expect(protocol.nicProblem(placements[1]!, undefined)).toBe('NIC 2 (virtio, 0000:00:04.0) never reported (stage l2-boot; L2 QEMU still running; L1 soft lockup: CPU#0 stuck for 78 s in swapper/0:0)');
+    protocol.line('[  260.732289] watchdog: BUG: soft lockup - CPU#1 stuck for 104s! [kthreadd:2]');
+    expect(protocol.stuckL2).toEqual({ bdf: '0000:00:04.0', why: 'L1 wedged while it ran (soft lockup: CPU#1 stuck for 104 s in kthreadd:2)' });
+    expect(progress).toContain('L1 is wedged while the L2 VM for 0000:00:04.0 runs (soft lockup: CPU#1 stuck for 104 s in kthreadd:2)');
+    protocol.restart();
+    expect(protocol.softLockup).toBeNull();
   });
 
   it('counts NICs up for the workload line, quotes a failed workload, and notices a kernel panic', () => {
