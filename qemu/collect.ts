@@ -10,10 +10,10 @@
  * and partial files (run-guard.ts).
  */
 import { createReadStream, createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { execa, type Result } from 'execa';
 import { InputError, Interrupted, type InterruptSignal } from '../core/errors.js';
 import { logBaseName, manifestPathForLog, NIC_MODELS, WORKLOADS, type CollectManifest, type ManifestTenant, type Workload } from '../core/manifest.js';
@@ -399,14 +399,14 @@ interface GuestOutcome {
   /** QEMU's CPU seconds (all threads, every boot), last sampled before each exited */
   guestCpuSeconds: number;
   hostCpuSeconds: number;
-  /** nested mode: the L2 VMs (L1 PCI addresses) that were stuck in L1's kernel, each costing an L1 restart */
+  /** nested mode: the L2 VMs (L1 PCI addresses) that got stuck (ConsoleProtocol.stuckL2), each costing an L1 restart */
   l1RestartsFor: string[];
 }
 
 /**
- * Nested mode: L1 boots a run may add after an L2 VM got stuck in L1's kernel (the L2's
- * QEMU spinning there where SIGKILL cannot reach it): the new L1 runs only the NICs with
- * no result yet, and its trace log is appended to the first one's.
+ * Nested mode: L1 boots a run may add after an L2 VM got stuck (L1 could not kill it, or
+ * L1 wedged while it ran): the new L1 runs only the NICs with no result yet, and its trace
+ * log is appended to the first one's.
  */
 const MAX_L1_RESTARTS = 2;
 
