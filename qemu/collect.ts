@@ -463,22 +463,26 @@ async function bootOnce(ctx: RunContext, args: string[], rawLog: string, monitor
     cpuSeconds = (qemu.pid !== undefined ? processCpuSeconds(qemu.pid) : null) ?? cpuSeconds;
   };
   let stopping = false;
+  // L1 is of no more use once an L2 is stuck: keep L0's view of its interrupts as evidence, then kill it.
+  const abandonIfStuck = (): void => {
+    if (guestConsole.stuckL2 === null || stopping) return;
+    stopping = true;
+    sampleQemuCpu();
+    void (monitorSocket === null ? Promise.resolve() : dumpInterruptState(monitorSocket, consoleOut)).finally(() => qemu.kill('SIGKILL'));
+  };
+  let lastOutput = Date.now();
   const attach = (stream: NodeJS.ReadableStream | null | undefined): void => {
     if (!stream) return;
     let pending = '';
     stream.on('data', (chunk: Buffer) => {
+      lastOutput = Date.now();
       consoleOut.write(chunk);
       const lines = (pending + chunk.toString('utf8')).split(/\r?\n/);
       pending = lines.pop() ?? '';
       for (const line of lines) {
         guestConsole.line(line);
         if (guestConsole.stage === 'poweroff') sampleQemuCpu();
-        if (guestConsole.stuckL2 !== null && !stopping) {
-          // L1 is of no more use: keep L0's view of its interrupts as evidence, then kill it.
-          stopping = true;
-          sampleQemuCpu();
-          void (monitorSocket === null ? Promise.resolve() : dumpInterruptState(monitorSocket, consoleOut)).finally(() => qemu.kill('SIGKILL'));
-        }
+        abandonIfStuck();
       }
     });
     stream.on('end', () => {
@@ -489,6 +493,10 @@ async function bootOnce(ctx: RunContext, args: string[], rawLog: string, monitor
   attach(qemu.stderr);
   const heartbeat = setInterval(() => {
     sampleQemuCpu();
+    if (ctx.v.mode === 'nested') {
+      guestConsole.noteSilence((Date.now() - lastOutput) / 1000);
+      abandonIfStuck();
+    }
     void stat(rawLog)
       .then((s) => s.size)
       .catch(() => 0)

@@ -46,6 +46,8 @@ function exitStatus(text: string | undefined): number {
  * the reports come every ~28 s, so this is caught at the fourth one at most).
  */
 export const L1_WEDGED_LOCKUP_SECONDS = 90;
+/** Nested mode: this long without any L1 console line (its heartbeat comes every 20 s) means L1 froze. */
+export const L1_FROZEN_SILENCE_SECONDS = 120;
 
 /** Stages worth a progress line of their own: the guest's own complaints. */
 const NOTABLE_STAGE = /^(only-|insmod-failed|vfio-bind-failed|l2-failed|\d+-links)/;
@@ -136,7 +138,7 @@ export class ConsoleProtocol {
           this.progress(`L2 VM for ${state.bdf} hung (no result after ${fields.get('after') ?? '?'} s); killing it`);
         } else if (fields.get('state') === 'stuck') {
           this.stuckL2 = { bdf: state.bdf, why: "its QEMU could not be killed: it spins inside L1's kernel" };
-          this.progress(`L2 VM for ${state.bdf} cannot be killed: it spins inside L1's kernel`);
+          this.progress(`L2 VM for ${state.bdf} stuck: ${this.stuckL2.why}`);
         } else if (fields.get('state') === 'retry') {
           this.progress(`L2 VM for ${state.bdf} ended without a result (status ${exitStatus(fields.get('status'))}); trying it once more`);
         } else if (fields.get('state') === 'exit') {
@@ -159,19 +161,29 @@ export class ConsoleProtocol {
     return [...this.reports.values()].map((r) => r.bdf);
   }
 
+  /** Nested mode: L1 said nothing for `seconds` (not even its heartbeat) while an L2 ran: it froze. */
+  noteSilence(seconds: number): void {
+    if (seconds >= L1_FROZEN_SILENCE_SECONDS) this.declareStuck(`L1 froze while it ran (no console output for ${Math.round(seconds)} s)`);
+  }
+
+  /** The running L2 (if any) is stuck for `why`: L1 must be restarted. */
+  private declareStuck(why: string): void {
+    if (this.stuckL2 !== null) return;
+    const running = [...this.l2.values()].find((s) => s.started && s.exitStatus === null);
+    if (running === undefined) return;
+    this.stuckL2 = { bdf: running.bdf, why };
+    this.progress(`L2 VM for ${running.bdf} stuck: ${why}`);
+  }
+
   /**
-   * A soft lockup report. Both hangs seen in nested mode wedged L1 this way, at an L2's
-   * start: every L1 CPU stuck in interrupts (`finish_task_switch` right after `sti`), or
-   * one CPU stuck in the L2's QEMU, for 400-500 s until the run timed out; L1's own
+   * A soft lockup report. Two of the hangs seen in nested mode wedged L1 this way, at an
+   * L2's start: every L1 CPU stuck in interrupts (`finish_task_switch` right after `sti`),
+   * or one CPU stuck in the L2's QEMU, for 400-500 s until the run timed out; L1's own
    * watcher could not act. Past L1_WEDGED_LOCKUP_SECONDS the running L2 is declared stuck.
    */
   private noteSoftLockup(cpu: number, seconds: number, task: string): void {
     this.softLockup = `CPU#${cpu} stuck for ${seconds} s in ${task}`;
-    if (seconds < L1_WEDGED_LOCKUP_SECONDS || this.stuckL2 !== null) return;
-    const running = [...this.l2.values()].find((s) => s.started && s.exitStatus === null);
-    if (running === undefined) return;
-    this.stuckL2 = { bdf: running.bdf, why: `L1 wedged while it ran (soft lockup: ${this.softLockup})` };
-    this.progress(`L1 is wedged while the L2 VM for ${running.bdf} runs (soft lockup: ${this.softLockup})`);
+    if (seconds >= L1_WEDGED_LOCKUP_SECONDS) this.declareStuck(`L1 wedged while it ran (soft lockup: ${this.softLockup})`);
   }
 
   /** A new L1 boot (after a stuck L2): the stages start over; results and L2 states so far stay. */

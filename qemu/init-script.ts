@@ -10,6 +10,7 @@
  *   HSIO error=<text>                          the guest could not run the workload
  *   HSIO l2 bdf=<bdf> state=start|hung|retry|stuck|exit [status=<QEMU exit status>]   nested mode: one L2 VM
  *   HSIO l2log bdf=<bdf> <text>                nested mode: tail of a failed L2's console
+ *   HSIO l1 alive                              nested mode: L1's heartbeat, every 20 s
  * NIC i (1-based) has MAC 52:54:00:12:HH:LL with HHLL = i, lives on 10.0.i.0/24 as .15, and
  * reaches the host's loopback through the user-mode netdev's host address 10.0.i.2.
  */
@@ -18,7 +19,7 @@
 export const CONSOLE_MARKER = 'HSIO';
 
 /** Bumped whenever the script changes in a way that matters (part of the guest cache key). */
-export const INIT_SCRIPT_VERSION = 14;
+export const INIT_SCRIPT_VERSION = 17;
 
 /**
  * @param moduleFiles NIC driver modules (paths inside the initramfs) in load order
@@ -105,17 +106,21 @@ run_nested() {
   sleep 1
   echo 8 > /proc/sys/kernel/printk  # L1's kernel messages from here on: the evidence when an L2 misbehaves
   say "stage=l2-boot"
-  running=0; k=0
+  # A heartbeat: an L1 that froze (seen: both CPUs looping with interrupts off) says nothing
+  # at all, and the host takes a long silence for that.
+  ( while :; do sleep 20; say "l1 alive"; done ) &
+  heartbeat=$!
+  running=; k=0
   for bdf in $L1NICS; do
     # A restarted L1 (hs.l2done) runs only the NICs that have no result yet.
     case ",$HS_l2done," in *",$bdf,"*) k=$((k + 1)); continue ;; esac
     [ -e "/sys/bus/pci/drivers/vfio-pci/$bdf" ] || say "stage=vfio-bind-failed:$bdf"
     run_l2 "$bdf" $(( (k * HS_ballast) % 128 )) &  # hs.ballast: the step between L2s
-    k=$((k + 1))
-    running=$((running + 1))
-    [ "$running" -ge "$HS_l2par" ] && { wait; running=0; }
+    running="$running $!"; k=$((k + 1))
+    [ $(echo $running | wc -w) -ge "$HS_l2par" ] && { wait $running; running=; }
   done
-  wait
+  [ -z "$running" ] || wait $running  # (a bare wait would wait for the heartbeat too)
+  kill $heartbeat
 }
 
 # Run parameters from the kernel command line.

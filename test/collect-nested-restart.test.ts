@@ -32,7 +32,7 @@ describe.skipIf(!qemuPresent && !requireQemu)('nested mode, an L2 VM stuck in L1
       progress: (line) => progress.push(line),
     });
     const text = progress.join('\n');
-    expect(text).toMatch(/L2 VM for 0000:00:03\.0 cannot be killed/);
+    expect(text).toMatch(/L2 VM for 0000:00:03\.0 stuck: its QEMU could not be killed/);
     expect(text).toMatch(/restarting L1 for the 2 NIC\(s\) without a result \(restart 1 of at most 2\)/);
     const manifest = JSON.parse(readFileSync(run!.manifestPath, 'utf8')) as CollectManifest;
     expect(manifest.params['l1RestartsFor']).toEqual(['0000:00:03.0']);

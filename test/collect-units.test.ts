@@ -168,7 +168,7 @@ describe('console protocol', () => {
     expect(protocol.stuckL2).toBeNull();
     protocol.line('HSIO l2 bdf=0000:00:04.0 state=stuck');
     expect(protocol.stuckL2?.bdf).toBe('0000:00:04.0');
-    expect(progress).toContain("L2 VM for 0000:00:04.0 cannot be killed: it spins inside L1's kernel");
+    expect(progress).toContain("L2 VM for 0000:00:04.0 stuck: its QEMU could not be killed: it spins inside L1's kernel");
     expect(protocol.l2Done()).toEqual(['0000:00:03.0']);
     protocol.restart();
     expect(protocol.stuckL2).toBeNull();
@@ -190,9 +190,21 @@ describe('console protocol', () => {
     expect(protocol.nicProblem(placements[1]!, undefined)).toBe('NIC 2 (virtio, 0000:00:04.0) never reported (stage l2-boot; L2 QEMU still running; L1 soft lockup: CPU#0 stuck for 78 s in swapper/0:0)');
     protocol.line('[  260.732289] watchdog: BUG: soft lockup - CPU#1 stuck for 104s! [kthreadd:2]');
     expect(protocol.stuckL2).toEqual({ bdf: '0000:00:04.0', why: 'L1 wedged while it ran (soft lockup: CPU#1 stuck for 104 s in kthreadd:2)' });
-    expect(progress).toContain('L1 is wedged while the L2 VM for 0000:00:04.0 runs (soft lockup: CPU#1 stuck for 104 s in kthreadd:2)');
+    expect(progress).toContain('L2 VM for 0000:00:04.0 stuck: L1 wedged while it ran (soft lockup: CPU#1 stuck for 104 s in kthreadd:2)');
     protocol.restart();
     expect(protocol.softLockup).toBeNull();
+  });
+
+  it('declares the running L2 stuck when L1 falls silent for 120 s (its heartbeat comes every 20 s)', () => {
+    const { protocol } = feed(['HSIO stage=l2-boot', 'HSIO l2 bdf=0000:00:03.0 state=start']);
+    protocol.noteSilence(119);
+    expect(protocol.stuckL2).toBeNull();
+    protocol.noteSilence(121);
+    expect(protocol.stuckL2).toEqual({ bdf: '0000:00:03.0', why: 'L1 froze while it ran (no console output for 121 s)' });
+    // Between L2 VMs (none running) silence means nothing.
+    const idle = feed(['HSIO stage=l2-boot', 'HSIO l2 bdf=0000:00:03.0 state=start', 'HSIO l2 bdf=0000:00:03.0 state=exit status=0']).protocol;
+    idle.noteSilence(500);
+    expect(idle.stuckL2).toBeNull();
   });
 
   it('counts NICs up for the workload line, quotes a failed workload, and notices a kernel panic', () => {
