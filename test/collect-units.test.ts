@@ -155,13 +155,18 @@ describe('console protocol', () => {
     expect(protocol.summary()).toBe('stage l2-boot, L2 VMs 3 started, 2 done of 4');
   });
 
+  /** Nested mode: L2 VM 1 reported and exited, L2 VM 2 runs. */
+  const firstDoneSecondRunning = [
+    'HSIO stage=l2-boot',
+    'HSIO l2 bdf=0000:00:03.0 state=start',
+    'HSIO result idx=1 mac=52:54:00:12:00:01 if=eth0 bdf=0000:00:03.0 rx=900000 tx=300000 status=0',
+    'HSIO l2 bdf=0000:00:03.0 state=exit status=0',
+    'HSIO l2 bdf=0000:00:04.0 state=start',
+  ];
+
   it('reports a hung L2, flags one stuck in L1 for a restart, and lists the NICs done for the new L1', () => {
     const { protocol, progress } = feed([
-      'HSIO stage=l2-boot',
-      'HSIO l2 bdf=0000:00:03.0 state=start',
-      'HSIO result idx=1 mac=52:54:00:12:00:01 if=eth0 bdf=0000:00:03.0 rx=900000 tx=300000 status=0',
-      'HSIO l2 bdf=0000:00:03.0 state=exit status=0',
-      'HSIO l2 bdf=0000:00:04.0 state=start',
+      ...firstDoneSecondRunning,
       'HSIO l2 bdf=0000:00:04.0 state=hung after=245',
     ]);
     expect(progress).toContain('L2 VM for 0000:00:04.0 hung (no result after 245 s); killing it');
@@ -178,11 +183,7 @@ describe('console protocol', () => {
 
   it('declares the running L2 stuck when L1 wedges (soft lockups past 90 s), and names the lockup in the NIC problem', () => {
     const { protocol, progress } = feed([
-      'HSIO stage=l2-boot',
-      'HSIO l2 bdf=0000:00:03.0 state=start',
-      'HSIO result idx=1 mac=52:54:00:12:00:01 if=eth0 bdf=0000:00:03.0 rx=900000 tx=300000 status=0',
-      'HSIO l2 bdf=0000:00:03.0 state=exit status=0',
-      'HSIO l2 bdf=0000:00:04.0 state=start',
+      ...firstDoneSecondRunning,
       '[  176.621557] watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [swapper/0:0]',
       '[  232.625100] watchdog: BUG: soft lockup - CPU#0 stuck for 78s! [swapper/0:0]',
     ]);
