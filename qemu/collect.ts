@@ -413,6 +413,11 @@ const MAX_L1_RESTARTS = 2;
 /** Monitor commands whose answers show where interrupts go; `info irq` twice, a second apart, shows which pin is firing. */
 const INTERRUPT_STATE_COMMANDS = ['info irq', 'info pic', 'info lapic 0', 'info lapic 1', 'info irq'];
 
+/** The monitor's text without its line-editing escape sequences (ESC [ … letter) and carriage returns. */
+function withoutTerminalCodes(text: string): string {
+  return text.split(String.fromCharCode(27)).map((part, i) => (i === 0 ? part : part.replace(/^\[[0-9;]*[A-Za-z]/, ''))).join('').replace(/\r/g, '');
+}
+
 /** L0's interrupt state from the QEMU monitor, appended to the console file (at most ~8 s). */
 async function dumpInterruptState(socketPath: string, out: WriteStream): Promise<void> {
   await new Promise<void>((done) => {
@@ -438,7 +443,7 @@ async function dumpInterruptState(socketPath: string, out: WriteStream): Promise
     socket.on('error', () => {});
     socket.on('close', () => {
       clearTimeout(giveUp);
-      out.write(`\n# L0 QEMU monitor, ${INTERRUPT_STATE_COMMANDS.join(', ')}:\n${text.replace(/\x1b\[[0-9;]*[A-Za-z]|\r/g, '')}\n`);
+      out.write(`\n# L0 QEMU monitor, ${INTERRUPT_STATE_COMMANDS.join(', ')}:\n${withoutTerminalCodes(text)}\n`);
       done();
     });
   });
