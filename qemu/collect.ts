@@ -22,7 +22,7 @@ import type { AddressSpreadCounter } from '../core/address-spread.js';
 import { ConsoleProtocol, plannedAddress } from './console-protocol.js';
 import { buildGuest, buildNestedInitramfs, type GuestImage } from './guest.js';
 import { startHttpServer, startIperf3Servers } from './host-servers.js';
-import { isNicModel, MAX_FLAT_NICS, MAX_NICS, nicArguments, planNics, sidFromBdf, type NicPlacement } from './layout.js';
+import { isNicModel, MAX_FLAT_NICS, MAX_NICS, NESTED_MAX_NICS, nicArguments, planNics, sidFromBdf, type NicPlacement } from './layout.js';
 import { compressAndScanLog, type LogStats } from './log-compress.js';
 import { makeRunFolder, processCpuSeconds, removeAbandonedRunFiles, startWatchdog, type Watchdog } from './run-guard.js';
 import { requireTool } from './tools.js';
@@ -46,7 +46,6 @@ export type CollectMode = 'direct' | 'nested';
  */
 export const IOVA_LAYOUTS = ['dma-api', 'identity'] as const;
 export type IovaLayout = (typeof IOVA_LAYOUTS)[number];
-export const NESTED_MAX_NICS = 8;
 /**
  * Nested mode: each L2 VM's memory (L1 holds this + 64 MiB per L2 running at once, on top
  * of 1 GiB). 384, not 256: with up to 126 MiB of ballast a 256 MiB L2 ran short (one

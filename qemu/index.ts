@@ -15,7 +15,7 @@ export {
   type CollectOptions,
   type CollectRunResult,
 } from './collect.js';
-export { MAX_FLAT_NICS, MAX_NICS, planNics, nicArguments, sidFromBdf, macForNic, type NicPlacement } from './layout.js';
+export { MAX_FLAT_NICS, MAX_NICS, NESTED_MAX_NICS, planNics, nicArguments, sidFromBdf, macForNic, type NicPlacement } from './layout.js';
 export { WORKLOADS, logBaseName, logGroupPrefix, manifestPathForLog, readManifest, type CollectManifest, type ManifestTenant, type Workload } from '../core/manifest.js';
 export { findTool, requireTool, TOOL_PACKAGES } from './tools.js';
 export { removeAbandonedRunFiles } from './run-guard.js';

@@ -9,6 +9,8 @@ import { NIC_MODELS, type NicModel } from '../core/manifest.js';
 
 export const MAX_FLAT_NICS = 24;
 export const MAX_NICS = 64;
+/** Nested mode: L2 VMs (one NIC each) per L1 guest; they run one after another (collect.ts). */
+export const NESTED_MAX_NICS = 16;
 const FIRST_SLOT = 3;
 const LAST_SLOT = 31;
 

@@ -55,7 +55,7 @@ describe('collect options', () => {
     expect(() => validateCollectOptions({ nics: 2, workload: 'http', runs: 0 })).toThrow(/--runs/);
     expect(() => validateCollectOptions({ nics: 2, workload: 'http', name: '../x' })).toThrow(/--name/);
     expect(() => validateCollectOptions({ nics: 2, workload: 'http', mode: 'l3' })).toThrow(/--mode/);
-    expect(() => validateCollectOptions({ nics: 9, workload: 'http', mode: 'nested' })).toThrow(/nested mode runs at most 8/);
+    expect(() => validateCollectOptions({ nics: 17, workload: 'http', mode: 'nested' })).toThrow(/nested mode runs at most 16/);
   });
 
   it('fills defaults: 4 MiB per NIC for http, all models, one run', () => {

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import type { Accel, CollectOptions } from '../../qemu/index.js';
+import { MAX_NICS, NESTED_MAX_NICS, type Accel, type CollectOptions } from '../../qemu/index.js';
 import { registerGuest } from './guest.js';
 
 export interface CollectFlags {
@@ -37,7 +37,7 @@ function numberFlag(flag: string, text: string | undefined): number | undefined 
  */
 export function addCollectOptions(command: Command): Command {
   return command
-    .option('--nics <N>', 'NICs (tenants) in the guest, 1..64 (nested: 1..8) (required)')
+    .option('--nics <N>', `NICs (tenants) in the guest, 1..${MAX_NICS} (nested: 1..${NESTED_MAX_NICS}) (required)`)
     .option('--mode <M>', 'direct (NICs driven by the guest) or nested (each NIC passed by VFIO to its own L2 VM, the original topology)', 'direct')
     .option('--iova-layout <L>', 'direct mode: dma-api (the kernel DMA API: every IOVA just below 4 GiB, one IOTLB set) or identity (IOVA = guest-physical address, spread over the sets; one tenant per log); default dma-api')
     .option('--workload <W>', 'http (bulk download/upload), rr (small request/response) or iperf3 (required)')
