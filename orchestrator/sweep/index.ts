@@ -7,6 +7,7 @@ export {
   sweepSpecFromInput,
   resolveTraces,
   expandGrid,
+  makeJob,
   parseShard,
   shardJobs,
   jobId,
@@ -16,7 +17,7 @@ export {
   type WorkloadSpec,
   type RawSweepInput,
 } from './spec.js';
-export { runSweep, defaultWorkers, sweepWorkerCount, writeCsv, writeCharts, type SweepOptions, type SweepSummary } from './runner.js';
+export { runSweep, runSweepJobs, defaultWorkers, sweepWorkerCount, writeCsv, writeCharts, type SweepOptions, type SweepSummary } from './runner.js';
 export { readResultsFile, latestRecords, withDetail, RESULTS_FILE, CSV_FILE, DETAIL_DIR, type SweepRecord, type RecordDetail } from './results.js';
 export { formatCsv, parseCsv, CSV_HEADER, iotlbHitRate } from './csv.js';
 export { formatSummary } from './summary.js';

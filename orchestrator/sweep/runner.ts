@@ -102,8 +102,16 @@ function loadSharedTraces(traces: string[], budgetBytes: number): Map<string, Sh
 }
 
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepSummary> {
+  return runSweepJobs(shardJobs(expandGrid(spec), options.shard), options);
+}
+
+/**
+ * Runs an explicit list of configurations (a grid's shard, or explain's and advise's
+ * lists, built with makeJob) on the pool, with the same folder, resume and progress
+ * behaviour as a grid sweep. `options.shard` is ignored here: shard before calling.
+ */
+export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Promise<SweepSummary> {
   const started = performance.now();
-  const jobs = shardJobs(expandGrid(spec), options.shard);
   ensureOutputDir(options.out, '--out-dir');
   // One sweep per folder at a time: two would run everything twice and interleave lines.
   const lock = acquireFolderLock(options.out, 'sweep', '--out-dir');

@@ -264,21 +264,30 @@ export function expandGrid(spec: SweepSpec, traces = resolveTraces(spec)): Sweep
     for (const point of points) {
       const config = baseConfig();
       for (const axis of swept) axis.apply(config, point[axis.key] as AxisValue);
-      const id = jobId(trace, config);
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const parameters: Record<string, AxisValue | null> = {};
-      for (const axis of SWEEP_AXES) parameters[axis.key] = axis.read(config) ?? point[axis.key] ?? null;
-      const job: SweepJob = { id, index: jobs.length, trace, workload: workloadFromTraceName(trace), tenants: tenantsFromTraceName(trace), parameters, config };
-      try {
-        validateConfig(config, describePoint(point));
-      } catch (err) {
-        job.configError = (err as Error).message;
-      }
+      const job = makeJob(trace, config, jobs.length, point);
+      if (seen.has(job.id)) continue;
+      seen.add(job.id);
       jobs.push(job);
     }
   }
   return jobs;
+}
+
+/**
+ * One configuration of `trace` as a sweep job (validated: an invalid one carries its
+ * configError). `point` holds the values asked for, for axes a configuration cannot
+ * read back (the config file); explain's and advise's explicit lists pass none.
+ */
+export function makeJob(trace: string, config: ModelConfig, index: number, point: Record<string, AxisValue> = {}): SweepJob {
+  const parameters: Record<string, AxisValue | null> = {};
+  for (const axis of SWEEP_AXES) parameters[axis.key] = axis.read(config) ?? point[axis.key] ?? null;
+  const job: SweepJob = { id: jobId(trace, config), index, trace, workload: workloadFromTraceName(trace), tenants: tenantsFromTraceName(trace), parameters, config };
+  try {
+    validateConfig(config, describePoint(point));
+  } catch (err) {
+    job.configError = (err as Error).message;
+  }
+  return job;
 }
 
 function describePoint(point: Record<string, AxisValue>): string {
