@@ -132,6 +132,8 @@ describe('bad flags: one line, exit 2', () => {
     [['--target', '60', '--min', 'tq=8', '--max', 'tq=4'], /--min tq=8: above --max tq=4/],
     [['--target', '60', '--fix', 'tq=4', '--max', 'tq=8'], /--fix tq: also given to --max/],
     [['--target', '60', '--vary', 'queue'], /--vary queue: advise never changes queue \(the queue order costs nothing in the cost model\)/],
+    [['--target', '60', '--vary', 'idealIotlb'], /--vary idealIotlb: advise never changes idealIotlb \(an ideal mode is a limit study, not hardware\)/],
+    [['--target', '60', '--ideal-cc'], /advise: idealCc on: ideal modes are limit studies, and advise looks for real hardware/],
     [['--target', 'abc'], /--target abc: not a number/],
     [['--target', '0'], /--target 0: must be between/],
     [[], /--target: required/],
