@@ -118,6 +118,12 @@ describe('limits', () => {
     expect(result.reached).toBe(false);
     expect(result.best.config.tq).toBe(2);
   });
+
+  it('--budget stops the search and says so', async () => {
+    const r = await hypersio(['advise', '--trace', TRACE_8, '--target', '99', '--vary', 'tq', 'iotlbSize', '--budget', '3', '--out-dir', join(dir.path, 'budget'), '--workers', '2', '--no-charts']);
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/NOT reached within the limits \(the search stopped at --budget: 3 configurations\)/);
+  });
 });
 
 describe('bad flags: one line, exit 2', () => {
