@@ -57,6 +57,7 @@ export function findLimiter(config: ModelConfig, figures: LimiterFigures): Limit
       ? `tq 1 admits one packet at a time (${windowTranslations} translations in flight)`
       : `tq ${config.tq} admits a packet while fewer than ${config.tq} translations are in flight, so up to ${windowTranslations}`;
   const latency = `mean translation latency ${fmt(meanLatencyNs)} ns`;
+  const atLatency = `at a mean translation latency of ${fmt(meanLatencyNs)} ns`;
   const achieved = `achieved ${gbps(achievedGbps)}`;
   // The window binds when a full window cannot carry the offered rate; it also binds at
   // times when it could on average but packets were still refused for a full window.
@@ -66,9 +67,9 @@ export function findLimiter(config: ModelConfig, figures: LimiterFigures): Limit
     const sentence =
       windowGbps < arrivalGbps
         ? `the window binds: ${admits}; ${latency} → at most ${gbps(windowGbps)}, against ${gbps(arrivalGbps)} offered (${achieved})`
-        : `the window binds at times: ${admits}; at a ${latency} a full window carries ${gbps(windowGbps)}, above the ${gbps(arrivalGbps)} offered, but slow stretches fill it: ${fmt(figures.packetsDropped)} packets refused (${achieved})`;
+        : `the window binds at times: ${admits}; ${atLatency} a full window carries ${gbps(windowGbps)}, above the ${gbps(arrivalGbps)} offered, but slow stretches fill it: ${fmt(figures.packetsDropped)} packets refused (${achieved})`;
     return { id: 'window', sentence, ...base };
   }
-  const sentence = `the arrival rate binds: a packet every ${ia} ns offers ${gbps(arrivalGbps)}, and the window keeps up: ${windowTranslations} translations in flight (tq ${config.tq}) at a ${latency} carry up to ${gbps(windowGbps)} (${achieved})`;
+  const sentence = `the arrival rate binds: a packet every ${ia} ns offers ${gbps(arrivalGbps)}, and the window keeps up: ${windowTranslations} translations in flight (tq ${config.tq}) ${atLatency} carry up to ${gbps(windowGbps)} (${achieved})`;
   return { id: 'arrival', sentence, ...base };
 }
