@@ -8,6 +8,9 @@ import { flagKey } from '../flags.js';
 import { runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
 import { createRunProgress } from '../run-progress.js';
+import { configCostBytes, loadCostModel } from '../cost-model.js';
+
+export const COST_MODEL_FLAG = ['--cost-model <file.json>', 'hardware cost figures overriding the defaults, for costBytes (see docs/cost-model.md)'] as const;
 
 /** Adds every model parameter (and its other spellings, hidden) to `command`. */
 export function addModelOptions(command: Command): Command {
@@ -59,19 +62,21 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('simulate one configuration on one trace and report link utilization and cache statistics')
     .option('--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin or PREFIX (required)')
-    .option('--json', 'print one JSON object instead of the report');
+    .option('--json', 'print one JSON object instead of the report')
+    .option(...COST_MODEL_FLAG);
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
     const trace = flags['trace'];
     if (typeof trace !== 'string') throw new InputError('--trace: required (a PREFIX_iotlb_trace.bin file)');
     const config = modelConfigFromFlags(flags);
+    const costBytes = configCostBytes(config, loadCostModel(flags['costModel'] as string | undefined));
     const progress = createRunProgress(statSync(trace, { throwIfNoEntry: false })?.size ?? 0, process.stderr);
     // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
     const started = Date.now();
     const result = await runTraceFile(trace, config, { onProgress: progress.update });
     progress.finish();
     const seconds = (Date.now() - started) / 1000;
-    if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, ...result }) + '\n');
-    else process.stdout.write(formatReport(trace, config, result, seconds));
+    if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, costBytes, ...result }) + '\n');
+    else process.stdout.write(`${formatReport(trace, config, result, seconds)}hardware cost: ${costBytes.toLocaleString('en-US')} bytes of storage (docs/cost-model.md)\n`);
   });
 }

@@ -71,6 +71,7 @@ function sweepArguments(input: RawSweepInput, flags: Record<string, unknown>): s
   }
   if (flags['memoryBudget'] !== undefined) args.push('--memory-budget', String(flags['memoryBudget']));
   if (flags['retryFailed'] === true) args.push('--retry-failed');
+  if (flags['costModel'] !== undefined) args.push('--cost-model', String(flags['costModel']));
   return args;
 }
 

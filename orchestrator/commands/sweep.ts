@@ -7,6 +7,8 @@ import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_F
 import { runSweep } from '../sweep/runner.js';
 import { printSweepOutputs } from './sweep-outputs.js';
 import { addSlurmOptions, runSweepOnSlurm, slurmRequested } from './sweep-slurm.js';
+import { loadCostModel } from '../cost-model.js';
+import { COST_MODEL_FLAG } from './run.js';
 
 export const DEFAULT_SWEEP_OUT = 'build/sweep';
 
@@ -57,7 +59,8 @@ export function registerSweep(program: Command): void {
     .option('--schema', "print the sweep file's JSON schema and exit")
     .option('--retry-failed', 'run configurations recorded as failed again (done ones are always skipped)')
     .option('--memory-budget <MiB>', 'trace bytes held in memory shared by the workers; larger traces are streamed per worker')
-    .option('--no-charts', 'skip the charts (results.csv is still written)');
+    .option('--no-charts', 'skip the charts (results.csv is still written)')
+    .option(...COST_MODEL_FLAG);
   addSweepOptions(command);
   addSlurmOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
@@ -69,6 +72,7 @@ export function registerSweep(program: Command): void {
     const input: RawSweepInput = typeof sweepFile === 'string' ? readSweepFile(sweepFile) : {};
     Object.assign(input, inputFromFlags(flags));
     const spec = sweepSpecFromInput(input);
+    const costModel = loadCostModel(flags['costModel'] as string | undefined);
     const shard = spec.shard !== undefined ? parseShard(spec.shard) : undefined;
     let memoryBudgetBytes: number | undefined;
     if (flags['memoryBudget'] !== undefined) {
@@ -84,6 +88,7 @@ export function registerSweep(program: Command): void {
       memoryBudgetBytes,
       retryFailed: flags['retryFailed'] === true,
       charts: flags['charts'] !== false,
+      costModel,
     });
     if (summary.skipped > 0) process.stderr.write(`sweep: ${summary.skipped} of ${summary.total} configurations already in ${summary.files.results} (resumed)\n`);
     printSweepOutputs(summary);

@@ -26,6 +26,7 @@ const COLUMNS: readonly Column[] = [
   ...PARAMETER_KEYS.map((key): Column => [key, (r) => r[key]]),
   ['status', (r) => r.status],
   ['error', (r) => r.error],
+  ['costBytes', (r) => r.costBytes],
   ['linkUtilization', (r) => r.linkUtilization],
   ['mbps', (r) => r.mbps],
   ['simTimeNs', (r) => r.simTimeNs],

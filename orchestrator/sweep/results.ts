@@ -10,6 +10,7 @@ import { InputError } from '../../core/errors.js';
 import { TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
 import { PACKET_BYTES, type ModelConfig } from '../parameters.js';
 import type { CacheName, CacheStats, PrefetcherStats, RunResult } from '../model-core.js';
+import { configCostBytes, type CostModel } from '../cost-model-core.js';
 import type { AxisValue } from './axes.js';
 import type { SweepJob } from './spec.js';
 
@@ -42,6 +43,8 @@ export interface SweepRecord extends Partial<Omit<RunResult, DetailKey>> {
   /** Wall time of the simulation in the worker. */
   elapsedMs: number;
   config: ModelConfig;
+  /** Bytes of storage of the configuration's hardware (the cost model, docs/cost-model.md). */
+  costBytes?: number;
   /** The side file with the detail, relative to the output folder (ok records). */
   detail?: string;
   flowCount?: number;
@@ -74,7 +77,7 @@ function flowSummary(flows: RunResult['flows']) {
 }
 
 /** The compact line and the side file's content of a finished configuration. */
-export function okRecord(job: SweepJob, result: RunResult, elapsedMs: number): { record: SweepRecord; detail: RecordDetail } {
+export function okRecord(job: SweepJob, result: RunResult, elapsedMs: number, costModel?: CostModel): { record: SweepRecord; detail: RecordDetail } {
   // Tenants from the trace name when it follows the reference's naming, else the flows seen.
   const tenants = job.tenants ?? Object.keys(result.flows).length;
   const { flows, latencyHistogram, caches, prefetcher, ...scalars } = result;
@@ -86,6 +89,7 @@ export function okRecord(job: SweepJob, result: RunResult, elapsedMs: number): {
     elapsedMs,
     trace: job.trace,
     config: job.config,
+    costBytes: configCostBytes(job.config, costModel),
     ...scalars,
     caches: cacheTotals,
     prefetcher: prefetcherScalars,
@@ -113,8 +117,8 @@ export function withDetail(outDir: string, record: SweepRecord): SweepRecord | (
   return { ...record, ...detail };
 }
 
-export function failedRecord(job: SweepJob, error: string, elapsedMs = 0): SweepRecord {
-  return { ...recordHead(job, 'failed'), error: oneLine(error), elapsedMs, config: job.config };
+export function failedRecord(job: SweepJob, error: string, elapsedMs = 0, costModel?: CostModel): SweepRecord {
+  return { ...recordHead(job, 'failed'), error: oneLine(error), elapsedMs, config: job.config, costBytes: configCostBytes(job.config, costModel) };
 }
 
 function recordHead(job: SweepJob, status: SweepStatus) {

@@ -18,6 +18,7 @@ import { countStatuses } from './summary.js';
 import { ensureOutputDir, writeFilesAtomically } from '../../core/atomic-write.js';
 import { Interrupted } from '../../core/errors.js';
 import { acquireFolderLock } from '../folder-lock.js';
+import { configCostBytes, type CostModel } from '../cost-model-core.js';
 import { trapSignals, type StopSignal } from '../interrupt.js';
 
 const WORKER_PATH = fileURLToPath(new URL('../sweep-worker.js', import.meta.url));
@@ -38,6 +39,8 @@ export interface SweepOptions {
   progress?: 'auto' | 'none' | ProgressReporter;
   /** Stop cleanly on SIGINT/SIGTERM (default true): Interrupted, with what was saved. */
   trapSignals?: boolean;
+  /** Cost figures for the records' costBytes (default: DEFAULT_COST_MODEL); records already saved are costed again with it. */
+  costModel?: CostModel;
   /** Test hook: configurations (by id) whose worker is made to crash. */
   crashIds?: readonly string[];
 }
@@ -177,17 +180,17 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
       };
       const crashIds = new Set(options.crashIds ?? []);
       const runJob = async (job: SweepJob): Promise<void> => {
-        if (job.configError !== undefined) return finish(failedRecord(job, job.configError));
+        if (job.configError !== undefined) return finish(failedRecord(job, job.configError, 0, options.costModel));
         const task: SweepTask = { trace: job.trace, config: job.config };
         const buffer = shared.get(job.trace);
         if (buffer) task.shared = buffer;
         if (crashIds.has(job.id)) task.crash = 'exit';
         try {
           const { result, elapsedMs } = await pool.run(task);
-          const { record, detail } = okRecord(job, result, elapsedMs);
+          const { record, detail } = okRecord(job, result, elapsedMs, options.costModel);
           finish(record, detail);
         } catch (err) {
-          finish(failedRecord(job, describeFailure(err)));
+          finish(failedRecord(job, describeFailure(err), 0, options.costModel));
         }
       };
       // Progress ticks while long configurations run, not only when one finishes.
@@ -211,7 +214,11 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
 
     // Every configuration of this shard with its latest record, in grid order.
     const byId = new Map(latestRecords(readResultsFile(log.path)).map((r) => [r.id, r]));
-    const records = jobs.map((job) => byId.get(job.id)).filter((r): r is SweepRecord => r !== undefined);
+    // Costed with this call's model, whichever model costed them when they were saved.
+    const records = jobs
+      .map((job) => byId.get(job.id))
+      .filter((r): r is SweepRecord => r !== undefined)
+      .map((r) => ({ ...r, costBytes: configCostBytes(r.config, options.costModel) }));
     const files: SweepSummary['files'] = {
       results: log.path,
       csv: writeCsv(options.out, records),

@@ -6,6 +6,28 @@ import { basename } from 'node:path';
 import { axisValueLabel, PARAMETER_KEYS } from './axes.js';
 import { iotlbHitRate } from './csv.js';
 import type { SweepRecord } from './results.js';
+import { configCostBytes } from '../cost-model-core.js';
+
+/**
+ * Link utilizations this close (a fraction: 0.001 = 0.1 percentage point) are ties in
+ * "best configuration": closer than a difference worth buying hardware for.
+ */
+export const TIE_TOLERANCE = 0.001;
+
+/** Bytes of storage of a record's configuration (older records carry none: costed here). */
+export const recordCost = (record: SweepRecord): number => record.costBytes ?? configCostBytes(record.config);
+
+/**
+ * The best of `candidates` (ok records) and every record tied with it, best first: the
+ * highest link utilization, and among those within TIE_TOLERANCE of it the lowest
+ * hardware cost, then the first in the grid.
+ */
+export function bestWithTies(candidates: readonly SweepRecord[]): SweepRecord[] {
+  const top = Math.max(...candidates.map((r) => r.linkUtilization ?? 0));
+  // The epsilon keeps exactly 0.1 point apart (in binary fractions) a tie.
+  const tied = candidates.filter((r) => (r.linkUtilization ?? 0) >= top - TIE_TOLERANCE - 1e-12);
+  return tied.sort((a, b) => recordCost(a) - recordCost(b) || a.gridIndex - b.gridIndex);
+}
 
 /** Parameters that differ between records: what tells hardware configurations apart. */
 export function varyingParameters(records: readonly SweepRecord[]): string[] {
@@ -63,16 +85,23 @@ export function formatSummary(records: readonly SweepRecord[]): string {
   };
 
   if (ok.length > 0) {
-    out += '\nBest configuration per trace (highest link utilization)\n';
+    out += `\nBest configuration per trace (highest link utilization; within ${TIE_TOLERANCE * 100} percentage point is a tie, won by the lower hardware cost, then the first in the grid)\n`;
     const rows: string[][] = [];
+    const tieLines: string[] = [];
     for (const trace of traces) {
       const candidates = ok.filter((r) => r.trace === trace);
-      // Ties go to the configuration listed first in the grid (the smaller one, usually).
-      const best = candidates.reduce<SweepRecord | undefined>((b, r) => (!b || (r.linkUtilization ?? 0) > (b.linkUtilization ?? 0) ? r : b), undefined);
-      if (!best) continue;
-      rows.push([traceName(trace), hardwareLabel(best, hardwareKeys), percent(best.linkUtilization), percent(iotlbHitRate(best)), `${(best.mbps ?? 0).toLocaleString('en-US')}`]);
+      if (candidates.length === 0) continue;
+      const [best, ...others] = bestWithTies(candidates) as [SweepRecord, ...SweepRecord[]];
+      const ties = others.length > 0 ? `${others.length} tied` : '';
+      rows.push([traceName(trace), hardwareLabel(best, hardwareKeys), percent(best.linkUtilization), percent(iotlbHitRate(best)), `${(best.mbps ?? 0).toLocaleString('en-US')}`, recordCost(best).toLocaleString('en-US'), ties]);
+      if (others.length > 0) {
+        const shown = others.slice(0, 8).map((r) => `${hardwareLabel(r, hardwareKeys)} (${percent(r.linkUtilization)}, ${recordCost(r).toLocaleString('en-US')} B)`);
+        if (others.length > 8) shown.push(`… and ${others.length - 8} more`);
+        tieLines.push(`  ${traceName(trace)}: tied with ${hardwareLabel(best, hardwareKeys)}: ${shown.join('; ')}\n`);
+      }
     }
-    out += table(['trace', 'configuration', 'link util', 'IOTLB hits', 'Mb/s'], rows, (c) => c >= 2);
+    out += table(['trace', 'configuration', 'link util', 'IOTLB hits', 'Mb/s', 'cost (B)', 'ties'], rows, (c) => c >= 2 && c <= 5);
+    if (tieLines.length > 0) out += `Ties:\n${tieLines.join('')}`;
 
     out += '\nLink utilization per configuration\n';
     // The first record of each (configuration, trace), labelled once each.
