@@ -16,6 +16,7 @@ describe('explain: bad input', () => {
     ['a missing trace', ['--trace', join(dir.path, 'nope_iotlb_trace.bin'), '--out-dir', out], /nope_iotlb_trace\.bin/],
     ['a bad parameter', ['--trace', TRACE_8, '--out-dir', out, '--tq', '0'], /--tq/],
     ['an invalid cache', ['--trace', TRACE_8, '--out-dir', out, '--iotlb-size', '60'], /IOTLB size 60 is not divisible by assoc 8/],
+    ['a missing cost model', ['--trace', TRACE_8, '--out-dir', out, '--cost-model', join(dir.path, 'none.json')], /none\.json/],
     ['bad workers', ['--trace', TRACE_8, '--out-dir', out, '--workers', 'many'], /--workers many: not an integer/],
   ];
   for (const [what, args, message] of cases) {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { explain, formatExplanation } from '../explain/index.js';
 import { integerFlag, outDirFlag } from '../flags.js';
-import { addModelOptions, modelConfigFromFlags } from './run.js';
+import { loadCostModel } from '../cost-model.js';
+import { addModelOptions, COST_MODEL_FLAG, modelConfigFromFlags } from './run.js';
 
 export function registerExplain(program: Command): void {
   const command = program
@@ -13,12 +14,14 @@ export function registerExplain(program: Command): void {
     .option('--workers <n>', "parallel simulations (default: the machine's cores)")
     .option('--no-what-if', 'explain the configuration only; simulate no changes')
     .option('--no-charts', 'skip the charts')
-    .option('--json', 'print one JSON object instead of the report');
+    .option('--json', 'print one JSON object instead of the report')
+    .option(...COST_MODEL_FLAG);
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
     const trace = flags['trace'];
     if (typeof trace !== 'string') throw new InputError('--trace: required (a PREFIX_iotlb_trace.bin file)');
     const config = modelConfigFromFlags(flags);
+    const costModel = loadCostModel(flags['costModel'] as string | undefined);
     const outcome = await explain({
       trace,
       config,
@@ -26,6 +29,7 @@ export function registerExplain(program: Command): void {
       workers: integerFlag('--workers', flags['workers'] as string | undefined, 1, 1024),
       whatIf: flags['whatIf'] !== false,
       charts: flags['charts'] !== false,
+      costModel,
     });
     if (outcome.simulated === 0) process.stderr.write(`explain: every configuration was already in ${outcome.files.results}; nothing simulated\n`);
     if (flags['json']) {

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { writeFilesAtomically } from '../../core/atomic-write.js';
 import { InputError } from '../../core/errors.js';
 import type { ModelConfig } from '../config.js';
+import { configCostBytes, type CostModel } from '../cost-model.js';
 import { openTrace } from '../model.js';
 import type { RunResult } from '../model-core.js';
 import { withDetail, type SweepRecord } from '../sweep/results.js';
@@ -30,8 +31,8 @@ export interface ExplainOptions {
   /** Draw the charts (default true). */
   charts?: boolean;
   progress?: SweepOptions['progress'];
-  /** Storage bytes of a configuration (the cost model). */
-  costOf?: (config: ModelConfig) => number;
+  /** The hardware cost figures (default: DEFAULT_COST_MODEL). */
+  costModel?: CostModel;
 }
 
 export interface ExplainOutcome {
@@ -71,7 +72,7 @@ export async function explain(options: ExplainOptions): Promise<ExplainOutcome> 
   const baseJob = makeJob(trace, options.config, 0);
   if (baseJob.configError !== undefined) throw new InputError(baseJob.configError);
   const jobs = [baseJob, ...changes.map((c, i) => makeJob(trace, c.config, i + 1))];
-  const summary = await runSweepJobs(jobs, { out: outDir, workers: options.workers, charts: false, progress: options.progress ?? 'auto' });
+  const summary = await runSweepJobs(jobs, { out: outDir, workers: options.workers, charts: false, progress: options.progress ?? 'auto', costModel: options.costModel });
   const byId = new Map(summary.records.map((r) => [r.id, r]));
   const baseRecord = byId.get(baseJob.id);
   if (baseRecord?.status !== 'ok') throw new Error(`the base configuration failed: ${baseRecord?.error ?? 'no result'}`);
@@ -91,7 +92,7 @@ export async function explain(options: ExplainOptions): Promise<ExplainOutcome> 
     tenants: tenantsFromFlows(base.flows),
     whatIfs,
     skipped: [...skipped, ...failed],
-    costOf: options.costOf,
+    costOf: (config) => configCostBytes(config, options.costModel),
   });
   const explanationPath = join(outDir, EXPLANATION_FILE);
   const charts = options.charts === false ? [] : await (await import('./charts.js')).writeExplainCharts(outDir, explanation);

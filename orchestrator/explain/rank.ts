@@ -4,12 +4,12 @@
  */
 
 /**
- * Utilizations closer than this (0.01 percentage points of the link) are a tie: the
- * model is exact, so two changes that both leave a bound untouched give equal (or, from
- * where the last packets fall, nearly equal) figures, and ordering them would claim a
- * difference that is not there.
+ * Utilizations this close (0.1 percentage point of the link, the tolerance of the sweep
+ * summary's best configuration) are a tie: changes that leave the binding bound alone
+ * give equal or nearly equal figures (where the last packets fall), and ordering them
+ * would claim a difference not worth buying hardware for.
  */
-export const TIE_TOLERANCE = 0.0001;
+export const TIE_TOLERANCE = 0.001;
 
 export interface Evaluated {
   linkUtilization: number;
@@ -37,7 +37,7 @@ export function rankWhatIfs<T extends Evaluated>(items: readonly T[], baseUtiliz
   for (const entry of order) {
     const group = groups[groups.length - 1];
     const leader = group?.[0];
-    if (group && leader && leader.item.linkUtilization - entry.item.linkUtilization <= TIE_TOLERANCE) group.push(entry);
+    if (group && leader && leader.item.linkUtilization - entry.item.linkUtilization <= TIE_TOLERANCE + 1e-12) group.push(entry);
     else groups.push([entry]);
   }
   const ranked: Ranked<T>[] = [];
