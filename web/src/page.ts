@@ -45,5 +45,13 @@ export const ui = {
   fairnessNote: element('fairness-note'),
   cacheTable: element<HTMLTableElement>('cache-table'),
   cliCommand: element('cli-command'),
+  limiterSentence: element('limiter-sentence'),
+  latencyBar: element('latency-bar'),
+  latencyTable: element('latency-table'),
+  worstTenants: element('worst-tenants'),
+  helpPanel: element('help-panel'),
+  helpNote: element('help-note'),
+  helpButton: element<HTMLButtonElement>('help-button'),
+  helpTable: element<HTMLTableElement>('help-table'),
   downloadCfg: element<HTMLButtonElement>('download-cfg'),
 };
