@@ -27,8 +27,8 @@ async function shownPanels(page: Page) {
     limiter: document.getElementById('limiter-sentence')?.textContent ?? '',
     limiterId: document.getElementById('limiter-sentence')?.dataset['limiter'] ?? '',
     meanNs: Number(document.querySelector<HTMLElement>('#latency-table [data-mean-ns]')?.dataset['meanNs']),
-    components: [...document.querySelectorAll<HTMLElement>('#latency-table tr[data-component]')].map((row) => row.dataset['component']),
-    whatIf: [...document.querySelectorAll<HTMLElement>('#help-table tr[data-what-if]')].map((row) => ({
+    components: Array.from(document.querySelectorAll<HTMLElement>('#latency-table tr[data-component]')).map((row) => row.dataset['component']),
+    whatIf: Array.from(document.querySelectorAll<HTMLElement>('#help-table tr[data-what-if]')).map((row) => ({
       id: row.dataset['whatIf'],
       rank: Number(row.dataset['rank']),
       linkUtilization: Number(row.dataset['utilization']),

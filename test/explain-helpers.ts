@@ -2,7 +2,7 @@
 import { hypersio } from './sweep-helpers.js';
 import type { Explanation } from '../orchestrator/explain/explanation.js';
 
-export { tempDir, TRACE_3, TRACE_8 } from './sweep-helpers.js';
+export { tempDir, TRACE_8 } from './sweep-helpers.js';
 
 export type ExplainJson = Explanation & { outDir: string; simulated: number; charts: string[] };
 
