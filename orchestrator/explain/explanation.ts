@@ -103,6 +103,12 @@ const signedPct = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.ab
 const bytes = (b: number | null) => (b === null ? '-' : `${Math.round(b).toLocaleString('en-US')} B`);
 const signedBytes = (b: number | null) => (b === null ? '-' : `${b > 0 ? '+' : b < 0 ? '−' : '±'}${Math.abs(Math.round(b)).toLocaleString('en-US')} B`);
 
+/** Whether every tenant's Mb/s and mean latency are within 1 % of the others' (a round-robin synthetic trace). */
+export function evenlyServed(tenants: readonly TenantBreakdown[]): boolean {
+  const within = (values: number[]) => values.length === 0 || Math.max(...values) <= Math.min(...values) * 1.01;
+  return within(tenants.map((t) => t.mbps)) && within(tenants.flatMap((t) => (t.meanNs === undefined ? [] : [t.meanNs])));
+}
+
 /** How many worst tenants the text names. */
 const WORST_SHOWN = 3;
 
@@ -120,8 +126,12 @@ export function formatExplanation(e: Explanation, files: { outDir?: string; char
   const worst = e.tenants.slice(0, WORST_SHOWN);
   if (worst.length > 1) {
     lines.push('');
-    lines.push(`worst tenants (of ${e.tenants.length})`);
-    for (const t of worst) lines.push(`  did ${t.did}: ${t.mbps.toLocaleString('en-US')} Mb/s, ${t.translations.toLocaleString('en-US')} translations${t.why ? `; ${t.why}` : ''}`);
+    if (evenlyServed(e.tenants)) {
+      lines.push(`tenants           all ${e.tenants.length} within 1 % of each other in Mb/s and mean latency: none stands out`);
+    } else {
+      lines.push(`worst tenants (of ${e.tenants.length})`);
+      for (const t of worst) lines.push(`  did ${t.did}: ${t.mbps.toLocaleString('en-US')} Mb/s, ${t.translations.toLocaleString('en-US')} translations${t.why ? `; ${t.why}` : ''}`);
+    }
   }
   lines.push('');
   lines.push(`what would help (each change simulated; ties within ${(e.tieTolerance * 100).toFixed(2)} points share a rank)`);

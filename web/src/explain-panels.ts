@@ -4,7 +4,7 @@
  * and its ranking); this file only draws them.
  */
 import { breakdownRows, largestComponents } from '../../orchestrator/explain/breakdown.js';
-import type { Explanation, WhatIfResult } from '../../orchestrator/explain/explanation.js';
+import { evenlyServed, type Explanation, type WhatIfResult } from '../../orchestrator/explain/explanation.js';
 import { escapeHtml, formatInteger } from './format.js';
 
 /** Colours of the components, in order of size (the largest gets the first). */
@@ -37,7 +37,9 @@ export function renderTimePanel(elements: { limiter: HTMLElement; bar: HTMLEleme
   elements.table.innerHTML = `<thead><tr><th scope="col">Component</th><th scope="col" class="num">Mean</th><th scope="col" class="num">Share</th><th scope="col" class="num">p50</th><th scope="col" class="num">p99</th></tr></thead><tbody>${rows.join('')}</tbody>`;
   const worst = e.tenants.slice(0, 3);
   elements.tenants.innerHTML =
-    e.tenants.length > 1
+    e.tenants.length > 1 && evenlyServed(e.tenants)
+      ? `All ${formatInteger(e.tenants.length)} tenants are served within 1% of each other.`
+      : e.tenants.length > 1
       ? `<strong>Worst tenants</strong> (of ${formatInteger(e.tenants.length)}): ` +
         worst.map((t) => `<span class="tenant" data-did="${t.did}">did ${t.did}: ${formatInteger(t.mbps)} Mb/s${t.why ? ` (${escapeHtml(t.why)})` : ''}</span>`).join('; ')
       : '';
