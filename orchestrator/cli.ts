@@ -22,6 +22,7 @@ const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['synth'], load: async () => (await import('./commands/synth.js')).registerSynth },
   { names: ['explain'], load: async () => (await import('./commands/explain.js')).registerExplain },
   { names: ['sweep'], load: async () => (await import('./commands/sweep.js')).registerSweep },
+  { names: ['advise', 'advise-task'], load: async () => (await import('./commands/advise.js')).registerAdvise },
   { names: ['merge'], load: async () => (await import('./commands/merge.js')).registerMerge },
   { names: ['plot'], load: async () => (await import('./commands/plot.js')).registerPlot },
   { names: ['demo-job'], load: async () => (await import('./commands/demo-job.js')).registerDemoJob },

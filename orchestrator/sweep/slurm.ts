@@ -41,6 +41,10 @@ export interface SlurmSettings {
 
 export interface SlurmSweepRequest {
   spec: SweepSpec;
+  /** An explicit list of configurations instead of the spec's grid (advise's rounds); the tasks must run the same list. */
+  jobs?: SweepJob[];
+  /** The hypersio command each task runs (default `sweep`), with sweepArgs, --shard, --out-dir, --workers and --no-charts. */
+  command?: string;
   /** The sweep's flags (grid and sweep options) as the tasks get them; not --out-dir, --shard, --workers. */
   sweepArgs: readonly string[];
   out: string;
@@ -203,7 +207,7 @@ function planShard(folder: string, index: number, jobs: SweepJob[], retryFailed:
 export function planSlurmSweep(request: SlurmSweepRequest): SlurmPlan {
   const out = resolve(request.out);
   const workDir = resolve(request.workDir ?? process.cwd());
-  const grid = expandGrid(request.spec);
+  const grid = request.jobs ?? expandGrid(request.spec);
   if (grid.length === 0) throw new InputError('--slurm: the sweep has no configurations');
   const previous = readJobState(out);
   const { settings } = request;
@@ -216,7 +220,7 @@ export function planSlurmSweep(request: SlurmSweepRequest): SlurmPlan {
   const missing = shards.filter((shard) => missingPerShard[shard.index]! > 0).map((shard) => shard.index);
   const files = slurmFiles(out);
   const traces = [...new Set(grid.map((job) => job.trace))];
-  const taskCommand = [HYPERSIO_BIN, 'sweep', ...request.sweepArgs];
+  const taskCommand = [HYPERSIO_BIN, request.command ?? 'sweep', ...request.sweepArgs];
   const script = jobScript({ out, workDir, tasks, settings, files, taskCommand, traces });
   const sbatchArgs = ['--parsable', `--array=${formatArray(missing)}`, ...settings.sbatchOptions, files.script];
   const fingerprint = createHash('sha256')
