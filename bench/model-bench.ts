@@ -5,8 +5,11 @@
  *   - the simulation's own cost, in ns per translation: in this process, on the trace in
  *     memory, best of BENCH_REPEATS (default 5) after a warm-up run;
  *   - `hypersio run` as a whole process (best of BENCH_RUNS, default 3) and its peak RSS.
- * Then the fixed cost of a run (the same command on a 96-translation trace) and Node's
- * own start-up (`node -e 0`) as the yardstick for this machine. No ratio against numbers
+ * Then what latency attribution costs when on: the attribution build
+ * (dist/hypersio-attribution.wasm, `attribution: true`) against the release build on the
+ * same trace, timed alternately, best of BENCH_REPEATS each. Then the fixed cost of a run
+ * (the same command on a 96-translation trace) and Node's own start-up (`node -e 0`) as
+ * the yardstick for this machine. No ratio against numbers
  * measured elsewhere: a ratio means something only when both sides run side by side.
  */
 import { spawnSync } from 'node:child_process';
@@ -15,8 +18,8 @@ import { resolve } from 'node:path';
 import { baseConfig } from '../orchestrator/config.js';
 import { projectPath } from '../core/paths.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
-import { readFully, WASM_PATH } from '../orchestrator/model.js';
-import { benchDir, benchTrace, bestSimulation, compileModel, nsPerTranslation, readTrace } from './in-process.js';
+import { ATTRIBUTION_WASM_PATH, readFully, WASM_PATH } from '../orchestrator/model.js';
+import { benchDir, benchTrace, bestSimulation, compileModel, nsPerTranslation, readTrace, timeSimulation, type Timed } from './in-process.js';
 
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 5);
 const runs = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -59,6 +62,26 @@ for (const tq of [1, 32]) {
   figures.push({ tq, nsPerTranslation: ns, simulationSeconds: inProcess.seconds, processSeconds: whole.seconds, peakRssMb: whole.maxRssKb / 1024, mbps });
 }
 
+// Attribution on: the attribution build against the release build, alternated so that a
+// busy machine slows both alike.
+const attributionModule = compileModel(ATTRIBUTION_WASM_PATH);
+const attributionFigures: Record<string, unknown>[] = [];
+for (const tq of [1, 32]) {
+  const config = { ...baseConfig(), tq };
+  const best = (a: Timed | undefined, b: Timed) => (a === undefined || b.seconds < a.seconds ? b : a);
+  let off: Timed | undefined;
+  let on: Timed | undefined;
+  await timeSimulation(attributionModule, config, bytes, { attribution: true });
+  for (let i = 0; i < repeats; i++) {
+    off = best(off, await timeSimulation(module, config, bytes));
+    on = best(on, await timeSimulation(attributionModule, config, bytes, { attribution: true }));
+  }
+  const offNs = nsPerTranslation(off!);
+  const onNs = nsPerTranslation(on!);
+  console.log(`tq ${String(tq).padStart(2)}: attribution on ${onNs.toFixed(0)} ns/translation, release ${offNs.toFixed(0)} (${((onNs / offNs - 1) * 100).toFixed(1)} % more; alternated, best of ${repeats} each)`);
+  attributionFigures.push({ tq, attributionNsPerTranslation: onNs, releaseNsPerTranslation: offNs });
+}
+
 // The fixed cost: what start-up, loading the model and printing take whatever the trace.
 const TINY_RECORDS = 96;
 const tinyPath = resolve(benchDir, 'bench-sid24_tiny_iotlb_trace.bin');
@@ -75,4 +98,4 @@ console.log(
   `fixed cost: ${tiny.seconds.toFixed(3)} s whole process for the first ${TINY_RECORDS} translations (best of ${runs}), ` +
     `peak RSS ${(tiny.maxRssKb / 1024).toFixed(0)} MB; node -e 0: ${bare.seconds.toFixed(3)} s`,
 );
-console.log(JSON.stringify({ bench: 'model', figures, fixedCostSeconds: tiny.seconds, nodeSeconds: bare.seconds }));
+console.log(JSON.stringify({ bench: 'model', figures, attribution: attributionFigures, fixedCostSeconds: tiny.seconds, nodeSeconds: bare.seconds }));

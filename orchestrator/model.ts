@@ -19,24 +19,37 @@ export function wasmPath(name: string): string {
 }
 
 export const WASM_PATH = wasmPath('hypersio.wasm');
+/** The attribution build: the same model with latency attribution's bookkeeping (docs/attribution.md). */
+export const ATTRIBUTION_WASM_PATH = wasmPath('hypersio-attribution.wasm');
 
-let compiled: WebAssembly.Module | undefined;
+const compiled = new Map<string, WebAssembly.Module>();
 
-export function loadModelModule(): WebAssembly.Module {
-  if (!compiled) {
+function compileOnce(path: string): WebAssembly.Module {
+  let module = compiled.get(path);
+  if (!module) {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(WASM_PATH);
+      bytes = readFileSync(path);
     } catch {
-      throw new Error(`${WASM_PATH} is missing: run 'npm run build'`);
+      throw new Error(`${path} is missing: run 'npm run build'`);
     }
-    compiled = new WebAssembly.Module(new Uint8Array(bytes));
+    module = new WebAssembly.Module(new Uint8Array(bytes));
+    compiled.set(path, module);
   }
-  return compiled;
+  return module;
+}
+
+export function loadModelModule(): WebAssembly.Module {
+  return compileOnce(WASM_PATH);
+}
+
+/** The attribution build, compiled once per process (on first use). */
+export function loadAttributionModule(): WebAssembly.Module {
+  return compileOnce(ATTRIBUTION_WASM_PATH);
 }
 
 export interface RunTraceOptions extends SimulateOptions {
-  /** The compiled model (a worker receives it once); default: loadModelModule(). */
+  /** The compiled model (a worker receives it once); default: loadModelModule(), or loadAttributionModule() with `attribution`. */
   module?: WebAssembly.Module;
 }
 
@@ -74,7 +87,7 @@ export function runTraceBytes(path: string, bytes: Uint8Array, config: ModelConf
 async function runTrace(path: string, config: ModelConfig, source: RecordSource, options: RunTraceOptions): Promise<RunResult> {
   validateConfig(config);
   try {
-    return await simulate(options.module ?? loadModelModule(), config, source, options);
+    return await simulate(options.module ?? (options.attribution ? loadAttributionModule() : loadModelModule()), config, source, options);
   } catch (err) {
     if (err instanceof BadRecordError) throw new InputError(`${path}: ${err.message}`);
     throw err;

@@ -51,6 +51,12 @@ export interface ModelConfig {
   linkGbps: number;
   /** Seed of the LFU policy's random tie-breaking. */
   seed: number;
+  /** Limit studies, not hardware: every IOTLB lookup hits. */
+  idealIotlb: boolean;
+  /** Every context-cache lookup hits. */
+  idealCc: boolean;
+  /** Every L2PAGE and L3PAGE lookup hits. */
+  idealWalkCaches: boolean;
 }
 
 export type CfgSection = 'CC' | 'IOTLB' | 'L2PAGE' | 'L3PAGE' | 'PREFETCH';
@@ -330,7 +336,29 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     read: (c) => c.seed,
     write: (c, v) => (c.seed = Number(v)),
   },
+  idealSwitch('idealIotlb', 'ideal-iotlb', 'ideal IOTLB', 'every IOTLB lookup hits (IOTLB_HIT, 2 ns)'),
+  idealSwitch('idealCc', 'ideal-cc', 'ideal context cache', 'every context-cache lookup hits (CC_HIT, 1 ns)'),
+  idealSwitch('idealWalkCaches', 'ideal-walk-caches', 'ideal walk caches', 'every L2PAGE and L3PAGE lookup hits'),
 ];
+
+/**
+ * A limit study: an ideal cache is never consulted and every lookup hits; its statistics
+ * count each fill-step access as a hit. Not hardware (it costs nothing to model).
+ */
+function idealSwitch(key: 'idealIotlb' | 'idealCc' | 'idealWalkCaches', flag: string, label: string, what: string): SwitchParameter {
+  return {
+    kind: 'switch',
+    key,
+    flag,
+    aliases: [],
+    label,
+    help: `limit study: ${what}; nothing is stored or evicted`,
+    default: false,
+    short: (v) => (v === true ? label : `no ${label}`),
+    read: (c) => c[key],
+    write: (c, v) => (c[key] = v === true),
+  };
+}
 
 /**
  * Flags that stand for a parameter value, kept for the reference's and `run`'s

@@ -20,7 +20,7 @@ import * as model from './model';
 import * as prefetcher from './prefetcher';
 import { seedRandom } from './random';
 
-export { setPrefetcherOptions, setStepEveryCycle } from './model';
+export { setIdealModes, setPrefetcherOptions, setStepEveryCycle } from './model';
 
 export function setCacheGeometry(cache: i32, size: i32, assoc: i32, groups: i32): void {
   if (<u32>cache >= <u32>CACHE_COUNT) throw new RangeError('setCacheGeometry: unknown cache id');

@@ -39,6 +39,7 @@ export {
   setModelOptions,
   setPrefetcherOptions,
   setStepEveryCycle,
+  setIdealModes,
   setSeed,
   start,
   inputBufferPointer,

@@ -7,8 +7,10 @@
 // The trace is streamed: feed() consumes records from the input buffer until they run
 // out (mid-packet if need be) and returns; the loop resumes where it stopped.
 
+import { initAttribution, noteCompletion, noteHit, noteIssue, notePcie, noteWait, noteWalk } from './attribution';
 import { Cache } from './cache';
 import {
+  ATTRIBUTION,
   CACHE_CC,
   CACHE_COUNT,
   CACHE_IOTLB,
@@ -66,6 +68,11 @@ let interArrival: i64 = 61; // ns between packet slots
 let historyLength: i32 = 2;
 let predictionDistance: i32 = 32;
 let stepEveryCycle: bool = false;
+// Limit studies (idealIotlb, idealCc, idealWalkCaches): the cache is never consulted and
+// every lookup hits; see idealAccess().
+let idealIotlb: bool = false;
+let idealCc: bool = false;
+let idealWalkCaches: bool = false;
 
 export function setCacheGeometry(cache: i32, size: i32, assoc: i32, groups: i32): void {
   unchecked((cacheSize[cache] = size));
@@ -79,6 +86,12 @@ export function setModelOptions(tq: i32, ooo: bool, salloc: bool, policy: i32, i
   selectiveAlloc = salloc;
   iotlbPolicy = policy;
   interArrival = interArrivalNs;
+}
+
+export function setIdealModes(iotlb: bool, cc: bool, walkCaches: bool): void {
+  idealIotlb = iotlb;
+  idealCc = cc;
+  idealWalkCaches = walkCaches;
 }
 
 /**
@@ -146,6 +159,7 @@ export function startModel(): void {
   initQueues(outOfOrder, 64);
   initRequests(maxInFlight + 64);
   initPrefetcher(historyLength, predictionDistance);
+  initAttribution();
 }
 
 // ---- cache accesses, keyed as the reference keys each cache ----
@@ -170,34 +184,51 @@ export function startModel(): void {
   store<i64>(r, load<i64>(r, REQUEST_END) + latency, REQUEST_END);
 }
 
+/**
+ * An ideal cache's access: a hit, and nothing is stored, evicted or touched. As for a real
+ * cache only accesses with `alloc` (the fill steps) are counted: each as a hit, in the
+ * set the request indexes (an absent cache, with no sets, counts the hit alone).
+ */
+@inline function idealAccess(cache: Cache, set: i32, alloc: bool): bool {
+  if (alloc) {
+    if (cache.present) cache.stats.hit(set);
+    else cache.stats.hits++;
+  }
+  return true;
+}
+
 // The context cache is keyed by sid alone (the spec's "Caches"): tenants whose sids
 // coincide (logs shifted by 128 sids each) share one entry. The did picks the group.
 @inline function contextAccess(r: usize, alloc: bool): bool {
   const sid = sidOf(r);
   const did = didOf(r);
-  return contextCache.accessKey(contextCache.setIndex(did, <u64>sid), <u64>sid, did, natOf(r), alloc);
+  const set = contextCache.setIndex(did, <u64>sid);
+  if (idealCc) return idealAccess(contextCache, set, alloc);
+  return contextCache.accessKey(set, <u64>sid, did, natOf(r), alloc);
 }
 
 /** A cache keyed by the request's iova masked with `mask`, its set chosen by iova >> `setShift`. */
-@inline function pageAccess(cache: Cache, r: usize, setShift: u64, mask: u64, alloc: bool): bool {
+@inline function pageAccess(cache: Cache, r: usize, setShift: u64, mask: u64, alloc: bool, ideal: bool): bool {
   const iova = iovaOf(r);
   const did = didOf(r);
-  return cache.access(cache.setIndex(did, iova >> setShift), iova & mask, did, natOf(r), alloc);
+  const set = cache.setIndex(did, iova >> setShift);
+  if (ideal) return idealAccess(cache, set, alloc);
+  return cache.access(set, iova & mask, did, natOf(r), alloc);
 }
 
 // The IOTLB and the prefetch buffer hold the request's page; the walk caches its 2 MiB
 // and 1 GiB regions.
 @inline function iotlbAccess(r: usize, alloc: bool): bool {
-  return pageAccess(iotlb, r, 21, load<u64>(r, FIELD_MASK), alloc);
+  return pageAccess(iotlb, r, 21, load<u64>(r, FIELD_MASK), alloc, idealIotlb);
 }
 @inline function prefetchBufferAccess(r: usize, alloc: bool): bool {
-  return pageAccess(prefetchBuffer, r, 21, load<u64>(r, FIELD_MASK), alloc);
+  return pageAccess(prefetchBuffer, r, 21, load<u64>(r, FIELD_MASK), alloc, false);
 }
 @inline function l2Access(r: usize, alloc: bool): bool {
-  return pageAccess(l2PageCache, r, 21, PAGE_MASK_2M, alloc);
+  return pageAccess(l2PageCache, r, 21, PAGE_MASK_2M, alloc, idealWalkCaches);
 }
 @inline function l3Access(r: usize, alloc: bool): bool {
-  return pageAccess(l3PageCache, r, 30, PAGE_MASK_1G, alloc);
+  return pageAccess(l3PageCache, r, 30, PAGE_MASK_1G, alloc, idealWalkCaches);
 }
 
 @inline function mayAllocateIotlb(did: u32): bool {
@@ -224,6 +255,7 @@ function issueNextRecord(now: i64): i32 {
   const latency = hit ? CC_HIT : PCIE_RTT + CE_READ;
   store<i64>(r, now, REQUEST_START);
   store<i64>(r, now + latency, REQUEST_END);
+  noteIssue(r, hit);
   push(QUEUE_CONTEXT_FILL, now + latency, <u32>r);
   translated++;
   inFlight++;
@@ -241,12 +273,15 @@ function contextFillStage(r: usize, now: i64): void {
   else bufferMisses++;
   if (iotlbHit) {
     addLatency(r, IOTLB_HIT);
+    noteHit(r, true);
     push(QUEUE_IOTLB_FILL, now + IOTLB_HIT - 1, <u32>r);
   } else if (bufferHit) {
     addLatency(r, PREFETCH_HIT);
+    noteHit(r, false);
     push(QUEUE_IOTLB_FILL, now + PREFETCH_HIT - 1, <u32>r);
   } else {
     addLatency(r, PCIE);
+    notePcie(r);
     push(QUEUE_WALK_LOOKUP, now + PCIE, <u32>r);
   }
   const predicted = probe(r);
@@ -270,18 +305,24 @@ function contextFillStage(r: usize, now: i64): void {
     if (level == 2) {
       latency = PCACHE_HIT + PCIE;
       toIotlbFill = true;
+      noteWalk(r, 0, true);
+      notePcie(r);
     } else {
       latency = DDR * (2 - level);
+      noteWalk(r, 2 - level, false);
     }
   } else if (l3Hit) {
     if (level == 3) {
       latency = PCACHE_HIT;
       toIotlbFill = true;
+      noteWalk(r, 0, true);
     } else {
       latency = DDR * (3 - level);
+      noteWalk(r, 3 - level, false);
     }
   } else {
     latency = DDR * level;
+    noteWalk(r, level, false);
   }
   addLatency(r, latency);
   if (toIotlbFill) push(QUEUE_IOTLB_FILL, now + latency - 1, <u32>r);
@@ -294,11 +335,12 @@ function contextFillStage(r: usize, now: i64): void {
   l2Access(r, mayAllocateL2(did));
   l3Access(r, mayAllocateL3(did));
   addLatency(r, PCIE);
+  notePcie(r);
   push(QUEUE_IOTLB_FILL, now + PCIE, <u32>r);
 }
 
 /** Stage 4: fill the IOTLB (or the prefetch buffer); a demand request completes. */
-@inline function iotlbFillStage(r: usize): void {
+@inline function iotlbFillStage(r: usize, now: i64): void {
   if (load<i32>(r, FIELD_TYPE) == KIND_PREFETCH) {
     bufferFills++;
     if (prefetchBufferAccess(r, true)) bufferFillsPresent++;
@@ -307,17 +349,29 @@ function contextFillStage(r: usize, now: i64): void {
     iotlbAccess(r, mayAllocateIotlb(did));
     inFlight--;
     recordCompletion(did, load<i64>(r, REQUEST_START), load<i64>(r, REQUEST_END));
+    noteCompletion(r, did, load<i64>(r, REQUEST_START), now + 1);
   }
   freeRequest(r);
+}
+
+/** The head of queue `q`, ready at or before `now`; the attribution build counts its wait. */
+@inline function takeReady(q: i32, now: i64): usize {
+  if (ATTRIBUTION) {
+    const ready = headTime(q);
+    const r = <usize>take(q);
+    noteWait(r, q, now - ready);
+    return r;
+  }
+  return <usize>take(q);
 }
 
 /** One cycle: each stage takes at most one ready request from its queue, in this order. */
 @inline function runCycle(now: i64): void {
   // Most cycles have a single ready queue, so look before calling a stage.
-  if (headTime(QUEUE_CONTEXT_FILL) <= now) contextFillStage(<usize>take(QUEUE_CONTEXT_FILL), now);
-  if (headTime(QUEUE_WALK_LOOKUP) <= now) walkLookupStage(<usize>take(QUEUE_WALK_LOOKUP), now);
-  if (headTime(QUEUE_WALK_FILL) <= now) walkFillStage(<usize>take(QUEUE_WALK_FILL), now);
-  if (headTime(QUEUE_IOTLB_FILL) <= now) iotlbFillStage(<usize>take(QUEUE_IOTLB_FILL));
+  if (headTime(QUEUE_CONTEXT_FILL) <= now) contextFillStage(takeReady(QUEUE_CONTEXT_FILL, now), now);
+  if (headTime(QUEUE_WALK_LOOKUP) <= now) walkLookupStage(takeReady(QUEUE_WALK_LOOKUP, now), now);
+  if (headTime(QUEUE_WALK_FILL) <= now) walkFillStage(takeReady(QUEUE_WALK_FILL, now), now);
+  if (headTime(QUEUE_IOTLB_FILL) <= now) iotlbFillStage(takeReady(QUEUE_IOTLB_FILL, now), now);
 }
 
 // ---- the clock ----

@@ -18,4 +18,13 @@ describe('explain: what-ifs equal hypersio run', () => {
       expect(shown(result)).toEqual(shown(entry as typeof result));
     }
   });
+
+  it("the breakdown and tenants are those of `run --attribution` (latency including queueing, components, worst tenants)", async () => {
+    const { json } = await explainJson(['--trace', TRACE_8, '--out-dir', dir.path, '--tq', '2', '--iotlb-size', '32', '--no-charts']);
+    const run = await hypersio(['run', '--trace', TRACE_8, ...json.base.flags, '--attribution', '--json']);
+    const { attributionSummary } = JSON.parse(run.stdout) as { attributionSummary: { latency: unknown; tenants: { did: number }[] } };
+    expect(json.latency).toEqual(attributionSummary.latency);
+    expect(json.limiter.meanLatencyNs).toBe(json.latency.meanNs);
+    expect(json.tenants.map(({ why: _why, ...t }) => t)).toEqual(attributionSummary.tenants);
+  });
 });

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { formatAttribution, summarizeAttribution } from '../attribution.js';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
 import { helpText, MODEL_PARAMETERS, parameterByKey, parseParameter, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
 import { readCacheConfigFile } from '../config-file.js';
@@ -63,6 +64,7 @@ export function registerRun(program: Command): void {
     .description('simulate one configuration on one trace and report link utilization and cache statistics')
     .option('--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin or PREFIX (required)')
     .option('--json', 'print one JSON object instead of the report')
+    .option('--attribution', "also attribute each translation's latency to its components (the attribution build; docs/attribution.md): a table, or with --json `attribution` and `attributionSummary`")
     .option(...COST_MODEL_FLAG);
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
@@ -73,10 +75,15 @@ export function registerRun(program: Command): void {
     const progress = createRunProgress(statSync(trace, { throwIfNoEntry: false })?.size ?? 0, process.stderr);
     // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
     const started = Date.now();
-    const result = await runTraceFile(trace, config, { onProgress: progress.update });
+    const attribution = flags['attribution'] === true;
+    const result = await runTraceFile(trace, config, { onProgress: progress.update, attribution });
     progress.finish();
     const seconds = (Date.now() - started) / 1000;
-    if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, costBytes, ...result }) + '\n');
-    else process.stdout.write(`${formatReport(trace, config, result, seconds)}hardware cost: ${costBytes.toLocaleString('en-US')} bytes of storage (docs/cost-model.md)\n`);
+    const summary = attribution ? summarizeAttribution(result) : undefined;
+    if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, costBytes, ...result, ...(summary ? { attributionSummary: summary } : {}) }) + '\n');
+    else {
+      const report = `${formatReport(trace, config, result, seconds)}hardware cost: ${costBytes.toLocaleString('en-US')} bytes of storage (docs/cost-model.md)\n`;
+      process.stdout.write(report + (summary ? `\n${formatAttribution(summary)}` : ''));
+    }
   });
 }

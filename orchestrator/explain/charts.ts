@@ -7,20 +7,21 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { writeFilesAtomically, type OutputFile } from '../../core/atomic-write.js';
 import { CHART_CONFIG, renderSvg, svgToPng } from '../plot.js';
-import { largestComponents } from './breakdown.js';
+import { componentLabel, largestComponents } from './breakdown.js';
 import type { Explanation } from './explanation.js';
 
 /** Tenants drawn under the overall bar. */
 const TENANT_BARS = 3;
 
 export function latencySpec(e: Explanation): TopLevelSpec {
-  const order = largestComponents(e.latency.components).map(([name]) => name);
+  const ids = largestComponents(e.latency.components).map(([name]) => name);
+  const order = ids.map(componentLabel);
   const rows: { bar: string; component: string; ns: number; order: number }[] = [];
-  const add = (bar: string, components: Record<string, number>) => {
-    for (const [component, ns] of Object.entries(components)) if (ns > 0) rows.push({ bar, component, ns, order: order.indexOf(component) });
+  const add = (bar: string, components: Readonly<Record<string, number>>) => {
+    for (const [id, ns] of Object.entries(components)) if (ns > 0) rows.push({ bar, component: componentLabel(id), ns, order: ids.indexOf(id) });
   };
   add(`all translations (mean ${Math.round(e.latency.meanNs).toLocaleString('en-US')} ns)`, e.latency.components);
-  for (const t of e.tenants.slice(0, TENANT_BARS)) if (t.components && t.meanNs !== undefined) add(`did ${t.did} (mean ${Math.round(t.meanNs).toLocaleString('en-US')} ns)`, t.components);
+  for (const t of e.tenants.slice(0, TENANT_BARS)) add(`did ${t.did} (mean ${Math.round(t.meanNs).toLocaleString('en-US')} ns)`, t.components);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Where a translation’s time goes (mean ns per component)',
@@ -31,7 +32,7 @@ export function latencySpec(e: Explanation): TopLevelSpec {
     encoding: {
       y: { field: 'bar', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
       x: { field: 'ns', type: 'quantitative', title: 'mean latency (ns), queueing included', stack: 'zero' },
-      color: { field: 'component', type: 'nominal', sort: order, scale: { scheme: order.length <= 10 ? 'tableau10' : 'tableau20' }, legend: { orient: 'bottom', columns: 3, title: null, labelLimit: 0 } },
+      color: { field: 'component', type: 'nominal', sort: order, scale: { scheme: order.length <= 10 ? 'tableau10' : 'tableau20' }, legend: { orient: 'bottom', columns: 2, title: null, labelLimit: 0 } },
       order: { field: 'order', type: 'quantitative' },
       tooltip: [{ field: 'bar' }, { field: 'component' }, { field: 'ns', format: '.1f' }],
     },

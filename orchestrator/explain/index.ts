@@ -1,7 +1,8 @@
 /**
- * `hypersio explain`'s programmatic API: simulates the configuration and every single
- * change of what-if.ts on the sweep pool (results kept in the output folder, so a rerun
- * simulates nothing), and builds the explanation (explanation.ts), its JSON and charts.
+ * `hypersio explain`'s programmatic API: simulates the configuration (with latency
+ * attribution) and every single change of what-if.ts on the sweep pool, results kept in
+ * the output folder (the base in base/, the changes at the top), so a rerun simulates
+ * nothing; builds the explanation (explanation.ts), its JSON and charts.
  */
 import { closeSync, realpathSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -14,7 +15,7 @@ import type { RunResult } from '../model-core.js';
 import { withDetail, type SweepRecord } from '../sweep/results.js';
 import { runSweepJobs, type SweepOptions } from '../sweep/runner.js';
 import { makeJob } from '../sweep/spec.js';
-import { latencyFromHistogram, tenantsFromFlows } from './breakdown.js';
+import { summarizeAttribution } from '../attribution.js';
 import { buildExplanation, type Explanation, type RunFigures } from './explanation.js';
 import { whatIfChanges, type SkippedWhatIf } from './what-if.js';
 
@@ -44,6 +45,8 @@ export interface ExplainOutcome {
 }
 
 export const EXPLANATION_FILE = 'explanation.json';
+/** The base configuration's folder (with attribution) inside the output folder. */
+const BASE_DIR = 'base';
 
 /** build/explain/<trace name without _iotlb_trace.bin>. */
 export function defaultExplainDir(trace: string): string {
@@ -71,15 +74,21 @@ export async function explain(options: ExplainOptions): Promise<ExplainOutcome> 
   const { changes, skipped } = options.whatIf === false ? { changes: [], skipped: [] } : whatIfChanges(options.config);
   const baseJob = makeJob(trace, options.config, 0);
   if (baseJob.configError !== undefined) throw new InputError(baseJob.configError);
-  const jobs = [baseJob, ...changes.map((c, i) => makeJob(trace, c.config, i + 1))];
-  const summary = await runSweepJobs(jobs, { out: outDir, workers: options.workers, charts: false, progress: options.progress ?? 'auto', costModel: options.costModel });
-  const byId = new Map(summary.records.map((r) => [r.id, r]));
-  const baseRecord = byId.get(baseJob.id);
+  const common = { workers: options.workers, charts: false, progress: options.progress ?? 'auto', costModel: options.costModel } as const;
+  // The base apart, in a folder of its own: it alone needs the attribution, and a change
+  // simulated without it (this folder's records) must not stand in for it.
+  const baseRun = await runSweepJobs([baseJob], { ...common, out: join(outDir, BASE_DIR), attribution: true });
+  const jobs = changes.map((c, i) => makeJob(trace, c.config, i + 1));
+  const whatIfRun = await runSweepJobs(jobs, { ...common, out: outDir });
+  const baseRecord = baseRun.records[0];
   if (baseRecord?.status !== 'ok') throw new Error(`the base configuration failed: ${baseRecord?.error ?? 'no result'}`);
-  const base = withDetail(outDir, baseRecord) as SweepRecord & Pick<RunResult, 'flows' | 'latencyHistogram'>;
+  const base = withDetail(join(outDir, BASE_DIR), baseRecord) as SweepRecord & Pick<RunResult, 'flows' | 'attribution'>;
+  if (base.attribution === undefined) throw new Error(`${join(outDir, BASE_DIR)}: the base's record has no latency attribution (remove the folder and run again)`);
+  const summary = summarizeAttribution(base);
+  const byId = new Map(whatIfRun.records.map((r) => [r.id, r]));
   const failed: SkippedWhatIf[] = [];
   const whatIfs = changes.flatMap((whatIf, i) => {
-    const record = byId.get(jobs[i + 1]!.id);
+    const record = byId.get(jobs[i]!.id);
     if (record?.status === 'ok') return [{ whatIf, result: figures(record) }];
     failed.push({ id: whatIf.id, change: whatIf.change, reason: `failed: ${record?.error ?? 'no result'}` });
     return [];
@@ -88,8 +97,8 @@ export async function explain(options: ExplainOptions): Promise<ExplainOutcome> 
     trace,
     config: options.config,
     base: figures(base),
-    latency: latencyFromHistogram(base.latencyHistogram),
-    tenants: tenantsFromFlows(base.flows),
+    latency: summary.latency,
+    tenants: summary.tenants,
     whatIfs,
     skipped: [...skipped, ...failed],
     costOf: (config) => configCostBytes(config, options.costModel),
@@ -97,5 +106,5 @@ export async function explain(options: ExplainOptions): Promise<ExplainOutcome> 
   const explanationPath = join(outDir, EXPLANATION_FILE);
   const charts = options.charts === false ? [] : await (await import('./charts.js')).writeExplainCharts(outDir, explanation);
   writeFilesAtomically([{ path: explanationPath, data: Buffer.from(JSON.stringify(explanation, null, 2) + '\n') }]);
-  return { explanation, outDir, simulated: summary.ran, files: { results: summary.files.results, explanation: explanationPath, charts } };
+  return { explanation, outDir, simulated: baseRun.ran + whatIfRun.ran, files: { results: whatIfRun.files.results, explanation: explanationPath, charts } };
 }

@@ -43,6 +43,12 @@ export interface SweepOptions {
   costModel?: CostModel;
   /** Test hook: configurations (by id) whose worker is made to crash. */
   crashIds?: readonly string[];
+  /**
+   * Attribute every configuration's latencies (docs/attribution.md): each record's detail
+   * keeps `attribution`. Configurations already in the folder are not run again, with
+   * or without it.
+   */
+  attribution?: boolean;
 }
 
 export interface SweepSummary {
@@ -182,6 +188,7 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
       const runJob = async (job: SweepJob): Promise<void> => {
         if (job.configError !== undefined) return finish(failedRecord(job, job.configError, 0, options.costModel));
         const task: SweepTask = { trace: job.trace, config: job.config };
+        if (options.attribution) task.attribution = true;
         const buffer = shared.get(job.trace);
         if (buffer) task.shared = buffer;
         if (crashIds.has(job.id)) task.crash = 'exit';

@@ -3,7 +3,7 @@
  * the CLI's own code (orchestrator/explain/: the limiter, the breakdown, the what-if list
  * and its ranking); this file only draws them.
  */
-import { breakdownRows, largestComponents } from '../../orchestrator/explain/breakdown.js';
+import { breakdownRows, componentLabel, largestComponents } from '../../orchestrator/explain/breakdown.js';
 import { evenlyServed, type Explanation, type WhatIfResult } from '../../orchestrator/explain/explanation.js';
 import { escapeHtml, formatInteger } from './format.js';
 
@@ -25,13 +25,13 @@ export function renderTimePanel(elements: { limiter: HTMLElement; bar: HTMLEleme
   elements.bar.innerHTML = order
     .map(([name, mean]) => {
       const share = e.latency.meanNs > 0 ? mean / e.latency.meanNs : 0;
-      return `<span class="segment" style="flex-grow:${share.toFixed(6)};background:${color(name)}" title="${escapeHtml(`${name}: ${oneDecimal(mean)} ns (${(share * 100).toFixed(1)}%)`)}"></span>`;
+      return `<span class="segment" style="flex-grow:${share.toFixed(6)};background:${color(name)}" title="${escapeHtml(`${componentLabel(name)}: ${oneDecimal(mean)} ns (${(share * 100).toFixed(1)}%)`)}"></span>`;
     })
     .join('');
-  elements.bar.setAttribute('aria-label', `mean translation latency ${ns(e.latency.meanNs)}: ${order.map(([n, m]) => `${n} ${oneDecimal(m)} ns`).join(', ')}`);
+  elements.bar.setAttribute('aria-label', `mean translation latency ${ns(e.latency.meanNs)}: ${order.map(([n, m]) => `${componentLabel(n)} ${oneDecimal(m)} ns`).join(', ')}`);
   const rows = breakdownRows(e.latency).map(
     (r) =>
-      `<tr data-component="${escapeHtml(r.component)}"><th scope="row"><span class="swatch" style="background:${color(r.component)}"></span>${escapeHtml(r.component)}</th><td class="num">${oneDecimal(r.meanNs)} ns</td><td class="num">${(r.share * 100).toFixed(1)}%</td><td class="num">${r.p50Ns === undefined ? '—' : ns(r.p50Ns)}</td><td class="num">${r.p99Ns === undefined ? '—' : ns(r.p99Ns)}</td></tr>`,
+      `<tr data-component="${escapeHtml(r.component)}"><th scope="row"><span class="swatch" style="background:${color(r.component)}"></span>${escapeHtml(r.label)}</th><td class="num">${oneDecimal(r.meanNs)} ns</td><td class="num">${(r.share * 100).toFixed(1)}%</td><td class="num">${ns(r.p50Ns)}</td><td class="num">${ns(r.p99Ns)}</td></tr>`,
   );
   rows.push(`<tr class="total"><th scope="row">mean (p50 ${ns(e.latency.p50Ns)}, p99 ${ns(e.latency.p99Ns)})</th><td class="num" data-mean-ns="${e.latency.meanNs}">${oneDecimal(e.latency.meanNs)} ns</td><td class="num">100%</td><td></td><td></td></tr>`);
   elements.table.innerHTML = `<thead><tr><th scope="col">Component</th><th scope="col" class="num">Mean</th><th scope="col" class="num">Share</th><th scope="col" class="num">p50</th><th scope="col" class="num">p99</th></tr></thead><tbody>${rows.join('')}</tbody>`;
