@@ -37,12 +37,13 @@ export function renderTimePanel(elements: { limiter: HTMLElement; bar: HTMLEleme
   elements.table.innerHTML = `<thead><tr><th scope="col">Component</th><th scope="col" class="num">Mean</th><th scope="col" class="num">Share</th><th scope="col" class="num">p50</th><th scope="col" class="num">p99</th></tr></thead><tbody>${rows.join('')}</tbody>`;
   const worst = e.tenants.slice(0, 3);
   elements.tenants.innerHTML =
-    e.tenants.length > 1 && evenlyServed(e.tenants)
-      ? `All ${formatInteger(e.tenants.length)} tenants are served within 1% of each other.`
-      : e.tenants.length > 1
-      ? `<strong>Worst tenants</strong> (of ${formatInteger(e.tenants.length)}): ` +
-        worst.map((t) => `<span class="tenant" data-did="${t.did}">did ${t.did}: ${formatInteger(t.mbps)} Mb/s${t.why ? ` (${escapeHtml(t.why)})` : ''}</span>`).join('; ')
-      : '';
+    e.tenants.length < 2
+      ? ''
+      : evenlyServed(e.tenants)
+        ? `<p>All ${formatInteger(e.tenants.length)} tenants are served within 1% of each other.</p>`
+        : `<p><strong>Worst tenants</strong> (of ${formatInteger(e.tenants.length)}, by mean latency)</p><ul>${worst
+            .map((t) => `<li class="tenant" data-did="${t.did}"><strong>did ${t.did}</strong>: ${formatInteger(t.mbps)} Mb/s; ${escapeHtml(t.why)}</li>`)
+            .join('')}</ul>`;
 }
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -12,7 +12,7 @@ import type { SampleInfo } from '../samples-plugin.js';
 import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type Series, type TenantBar } from './charts.js';
 import { applyConfig, CFG_FILE_NAME, cliCommands, cliTracePath, controlsCanShow, describe, describeLong, readConfig, renderControls, updateControlLabels, withParameter, type TraceChoice } from './controls.js';
 import { configCostBytes } from '../../orchestrator/cost-model-core.js';
-import { latencyFromHistogram, tenantsFromFlows } from '../../orchestrator/explain/breakdown.js';
+import { summarizeAttribution } from '../../orchestrator/attribution.js';
 import { buildExplanation, type Explanation, type RunFigures } from '../../orchestrator/explain/explanation.js';
 import { whatIfChanges, type WhatIf } from '../../orchestrator/explain/what-if.js';
 import { renderHelpPanel, renderTimePanel } from './explain-panels.js';
@@ -253,6 +253,8 @@ async function runNow(): Promise<RunStatus> {
     const outcome = await client.run(config, trace.ref, {
       signal: controller.signal,
       onProgress: (done, total) => showProgress(done / total),
+      // "Where the time goes" needs the latency attribution (the attribution build).
+      attribution: true,
     });
     clearError();
     showResult(config, trace, outcome.result, outcome.elapsedMs);
@@ -547,12 +549,13 @@ const WHAT_IF_AUTO_BUDGET = 4_000_000;
 const figuresOf = (r: RunResult): RunFigures => ({ linkUtilization: r.linkUtilization, mbps: r.mbps, packetsDropped: r.packetsDropped, translations: r.translations, simTimeNs: r.simTimeNs });
 
 function explanationOf(config: ModelConfig, trace: TraceChoice, r: RunResult, whatIfs: { whatIf: WhatIf; result: RunFigures }[]): Explanation {
+  const summary = summarizeAttribution(r);
   return buildExplanation({
     trace: cliTracePath(trace),
     config,
     base: figuresOf(r),
-    latency: latencyFromHistogram(r.latencyHistogram),
-    tenants: tenantsFromFlows(r.flows),
+    latency: summary.latency,
+    tenants: summary.tenants,
     whatIfs,
     skipped: whatIfChanges(config).skipped,
     costOf: (c) => configCostBytes(c),
