@@ -13,7 +13,8 @@ export type TenantBreakdown = TenantAttribution;
 /** How tables and charts name a component (`ccMiss` → its label). */
 export const componentLabel = (name: string): string => (COMPONENT_LABELS as Readonly<Record<string, string>>)[name] ?? name;
 
-const ns = (x: number) => `${Math.round(x).toLocaleString('en-US')} ns`;
+/** ns, to 0.1 ns below 100 (a mean of 8.7 ns is not 9). */
+const ns = (x: number) => `${x.toLocaleString('en-US', { maximumFractionDigits: x < 100 ? 1 : 0 })} ns`;
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 && x > 0 ? 2 : 1)} %`;
 
 /** Components by mean, largest first (zero ones left out), as [name, mean ns]. */

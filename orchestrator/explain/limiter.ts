@@ -56,8 +56,9 @@ export function findLimiter(config: ModelConfig, figures: LimiterFigures): Limit
     config.tq === 1
       ? `tq 1 admits one packet at a time (${windowTranslations} translations in flight)`
       : `tq ${config.tq} admits a packet while fewer than ${config.tq} translations are in flight, so up to ${windowTranslations}`;
-  const latency = `mean translation latency ${fmt(meanLatencyNs)} ns`;
-  const atLatency = `at a mean translation latency of ${fmt(meanLatencyNs)} ns`;
+  const latencyNs = fmt(meanLatencyNs, meanLatencyNs < 100 ? 1 : 0);
+  const latency = `mean translation latency ${latencyNs} ns`;
+  const atLatency = `at a mean translation latency of ${latencyNs} ns`;
   const achieved = `achieved ${gbps(achievedGbps)}`;
   // The window binds when a full window cannot carry the offered rate; it also binds at
   // times when it could on average but packets were still refused for a full window.
