@@ -53,11 +53,11 @@ export function defaultExplainDir(trace: string): string {
   return join('build', 'explain', basename(trace).replace(/_iotlb_trace\.bin$/, ''));
 }
 
-/** The trace's real path (its identity in the results), or an InputError naming it. */
-function resolveTrace(trace: string): string {
+/** The trace file as named (a prefix gets its suffix) and its real path (its identity in the results); an InputError names a bad one. */
+function resolveTrace(trace: string): { shown: string; real: string } {
   const { fd, path } = openTrace(trace);
   closeSync(fd);
-  return realpathSync(path);
+  return { shown: path, real: realpathSync(path) };
 }
 
 const figures = (r: SweepRecord | RunResult): RunFigures => ({
@@ -69,7 +69,7 @@ const figures = (r: SweepRecord | RunResult): RunFigures => ({
 });
 
 export async function explain(options: ExplainOptions): Promise<ExplainOutcome> {
-  const trace = resolveTrace(options.trace);
+  const { shown, real: trace } = resolveTrace(options.trace);
   const outDir = options.outDir ?? defaultExplainDir(trace);
   const { changes, skipped } = options.whatIf === false ? { changes: [], skipped: [] } : whatIfChanges(options.config);
   const baseJob = makeJob(trace, options.config, 0);
@@ -94,7 +94,8 @@ export async function explain(options: ExplainOptions): Promise<ExplainOutcome> 
     return [];
   });
   const explanation = buildExplanation({
-    trace,
+    // The commands it prints use the path as the user gave it (from the same folder, they run as shown).
+    trace: shown,
     config: options.config,
     base: figures(base),
     latency: summary.latency,
