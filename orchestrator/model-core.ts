@@ -232,7 +232,12 @@ function configure(m: ModelExports, config: ModelConfig): void {
     BigInt(interArrivalNs(config.linkGbps)),
   );
   m.setPrefetcherOptions(config.prefetch.historyLength, config.prefetch.distance);
-  m.setIdealModes(config.idealIotlb ? 1 : 0, config.idealCc ? 1 : 0, config.idealWalkCaches ? 1 : 0);
+  // Only when one is on: a fresh instance has them off, and builds from before them
+  // (bench:compare's OLD.wasm) still run every other configuration.
+  if (config.idealIotlb || config.idealCc || config.idealWalkCaches) {
+    if (typeof m.setIdealModes !== 'function') throw new Error("the model module has no ideal modes (a stale build? run 'npm run build')");
+    m.setIdealModes(config.idealIotlb ? 1 : 0, config.idealCc ? 1 : 0, config.idealWalkCaches ? 1 : 0);
+  }
   m.setSeed(config.seed);
   m.start();
 }

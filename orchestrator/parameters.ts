@@ -342,8 +342,8 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
 ];
 
 /**
- * A limit study: an ideal cache is never consulted and every lookup hits; its statistics
- * count each fill-step access as a hit. Not hardware (it costs nothing to model).
+ * A limit study: an ideal cache is never consulted and every lookup hits; it stores and
+ * counts nothing (its statistics stay 0). Not hardware.
  */
 function idealSwitch(key: 'idealIotlb' | 'idealCc' | 'idealWalkCaches', flag: string, label: string, what: string): SwitchParameter {
   return {
@@ -352,7 +352,7 @@ function idealSwitch(key: 'idealIotlb' | 'idealCc' | 'idealWalkCaches', flag: st
     flag,
     aliases: [],
     label,
-    help: `limit study: ${what}; nothing is stored or evicted`,
+    help: `limit study: ${what}; the cache stores and counts nothing`,
     default: false,
     short: (v) => (v === true ? label : `no ${label}`),
     read: (c) => c[key],

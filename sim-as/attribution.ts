@@ -27,6 +27,7 @@ import {
   PREFETCH_HIT,
   QUEUE_COUNT,
 } from './constants';
+import { KIND_DEMAND, REQUEST_START } from './requests';
 
 // Component ids (exported by name in the attribution build, read by orchestrator/attribution.ts).
 export const ATTRIBUTION_CC_HIT: i32 = 0; // context-cache hit: CC_HIT
@@ -103,7 +104,7 @@ const FLAG_WALK_CACHE_HIT: u8 = 8;
   if (!ATTRIBUTION) return;
   store<u32>(r, load<u32>(r, QUEUEING) + <u32>wait, QUEUEING);
   // Prefetch requests are not attributed, but the waits they cause are (to the demand requests behind them).
-  if (load<i32>(r, FIELD_TYPE) == 1) unchecked((queueWaits[q] += <u64>wait));
+  if (load<i32>(r, FIELD_TYPE) == KIND_DEMAND) unchecked((queueWaits[q] += <u64>wait));
 }
 
 /** The context-fill stage found the page in the IOTLB (or else in the prefetch buffer). */
@@ -168,9 +169,9 @@ function tenantBlock(did: u32): usize {
 }
 
 /** A demand translation completes: its IOTLB-fill step ran in cycle `completedAt - 1`. */
-@inline export function noteCompletion(r: usize, did: u32, start: i64, completedAt: i64): void {
+@inline export function noteCompletion(r: usize, did: u32, completedAt: i64): void {
   if (!ATTRIBUTION) return;
-  attribute(r, did, completedAt - start);
+  attribute(r, did, completedAt - load<i64>(r, REQUEST_START));
 }
 
 function attribute(r: usize, did: u32, latency: i64): void {

@@ -119,6 +119,16 @@ describe('latency attribution', () => {
     expect(() => summarizeAttribution({ flows: {} })).toThrow(/no latency attribution/);
   });
 
+  it('attributes the ideal modes as hits: a cold translation with all three is ccHit 1 + iotlbHit 2', async () => {
+    const { a } = await attributed(accesses(0, pageA, 1, 1), config((c) => {
+      c.idealIotlb = true;
+      c.idealCc = true;
+      c.idealWalkCaches = true;
+    }));
+    expect(nonZero(a.componentSumsNs)).toEqual({ ccHit: 1, iotlbHit: 2 });
+    expect(a.tenants['0']).toMatchObject({ ccHits: 1, ccMisses: 0, iotlbHits: 1, iotlbMisses: 0 });
+  });
+
   it('needs the attribution build', async () => {
     await expect(simulate(loadModelModule(), config(), bufferSource(traceBytes(accesses(0, pageA, 1, 1))), { attribution: true })).rejects.toThrow(/attribution build/);
   });
