@@ -99,6 +99,12 @@ describe('--cost-model file.json', () => {
     expect(runCli(['run', '--trace', TRACE_3]).stdout).toMatch(/hardware cost: 54,089 bytes/);
   });
 
+  it('run --ideal-iotlb --ideal-cc --ideal-walk-caches costs what the base costs', () => {
+    const ideal = runCli(['run', '--trace', TRACE_3, '--json', '--ideal-iotlb', '--ideal-cc', '--ideal-walk-caches']);
+    expect(ideal.status, ideal.stderr).toBe(0);
+    expect((JSON.parse(ideal.stdout) as { costBytes: number }).costBytes).toBe(configCostBytes(baseConfig()));
+  });
+
   it.each([
     ['not JSON', '{', /bad\.json: not valid JSON/],
     ['not an object', '[1]', /bad\.json: expected a JSON object/],

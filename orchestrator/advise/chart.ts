@@ -19,6 +19,8 @@ export async function writeFrontierChart(outDir: string, evaluated: readonly Eva
   const rows = ok.map((e) => ({ cost: e.costBytes, util: worst(e), kind: (e === best ? 'chosen' : frontier.has(e) ? 'Pareto frontier' : 'evaluated') as keyof typeof rank })).sort((a, b) => rank[a.kind] - rank[b.kind]);
   const top = Math.max(100, Math.ceil(Math.max(...rows.map((r) => r.util), target * 100) / 5) * 5);
   const costs = rows.map((r) => r.cost);
+  // One legend for color, shape and size (the same field, so vega-lite merges them).
+  const legend = { orient: 'bottom-right', title: null, direction: 'vertical', fillColor: 'white', padding: 6 };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'Hardware cost vs. link utilization (worst trace)',
@@ -37,9 +39,9 @@ export async function writeFrontierChart(outDir: string, evaluated: readonly Eva
         encoding: {
           x: { field: 'cost', type: 'quantitative', title: 'hardware cost (bytes of storage)', scale: { type: 'log', domain: [Math.min(...costs) * 0.95, Math.max(...costs) * 1.05], nice: false } },
           y: { field: 'util', type: 'quantitative', title: 'link utilization, worst trace (%)', scale: { domain: [0, top] } },
-          color: { field: 'kind', type: 'nominal', legend: { orient: 'bottom-right', title: null, direction: 'vertical', fillColor: 'white', padding: 6 }, scale: { domain: ['evaluated', 'Pareto frontier', 'chosen'], range: ['#bab0ac', '#4e79a7', '#e15759'] } },
-          shape: { field: 'kind', type: 'nominal', legend: { orient: 'bottom-right', title: null, direction: 'vertical', fillColor: 'white', padding: 6 }, scale: { domain: ['evaluated', 'Pareto frontier', 'chosen'], range: ['circle', 'circle', 'diamond'] } },
-          size: { field: 'kind', type: 'ordinal', sort: ['evaluated', 'Pareto frontier', 'chosen'], scale: { domain: ['evaluated', 'Pareto frontier', 'chosen'], range: [25, 45, 140] }, legend: null },
+          color: { field: 'kind', type: 'nominal', legend, scale: { domain: ['evaluated', 'Pareto frontier', 'chosen'], range: ['#bab0ac', '#4e79a7', '#e15759'] } },
+          shape: { field: 'kind', type: 'nominal', legend, scale: { domain: ['evaluated', 'Pareto frontier', 'chosen'], range: ['circle', 'circle', 'diamond'] } },
+          size: { field: 'kind', type: 'ordinal', sort: ['evaluated', 'Pareto frontier', 'chosen'], legend, scale: { domain: ['evaluated', 'Pareto frontier', 'chosen'], range: [25, 45, 140] } },
         },
       },
       {

@@ -63,8 +63,9 @@ export interface AdviseResult {
   best: AdvisedConfiguration;
   start: AdvisedConfiguration;
   path: (Omit<Step, 'utilization'> & { linkUtilization: Record<string, number> })[];
-  /** Configurations evaluated (each on every trace), and of those, simulated by this run. */
+  /** Configurations evaluated (each on every trace). */
   evaluated: number;
+  /** Simulations (configuration × trace) this run ran; the others were in the output folder. */
   simulated: number;
   frontier: AdvisedConfiguration[];
   /** `hypersio run` for the winner on the first trace (its caches from the .cfg file). */

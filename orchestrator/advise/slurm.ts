@@ -5,7 +5,7 @@
  * every task has ended, their records are appended to OUT/results.jsonl, the one store a
  * rerun resumes from (locally or on Slurm alike).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, Interrupted } from '../../core/errors.js';
 import { writeFilesAtomically } from '../../core/atomic-write.js';
@@ -59,6 +59,7 @@ export async function evaluateOnSlurm(
         const roundDir = join(out, 'slurm', `round-${options.round}`);
         const listPath = join(roundDir, 'jobs.json');
         const list: AdviseTaskList = { jobs: missing.map(({ trace, config }) => ({ trace, config })) };
+        mkdirSync(roundDir, { recursive: true });
         writeFilesAtomically([{ path: listPath, data: Buffer.from(JSON.stringify(list) + '\n') }]);
         const sweepArgs = ['--jobs', listPath, ...(options.settings.costModelPath !== undefined ? ['--cost-model', options.settings.costModelPath] : [])];
         const plan = planSlurmSweep({ spec: { traces: [], axes: {} }, jobs: jobsOfTaskList(list), command: 'advise-task', sweepArgs, out: roundDir, settings: options.settings });

@@ -74,7 +74,7 @@ export function adviseParameter(name: string, flag: string): ModelParameter {
   const p = MODEL_PARAMETERS.find((q) => q.key === name || q.flag === name || q.aliases.includes(name));
   if (!p) throw new InputError(`${flag} ${name}: unknown parameter (expected one of ${ADVISE_KEYS.join(', ')})`);
   if (!ADVISE_KEYS.includes(p.key)) {
-    const why = p.key === 'queue' ? 'the queue order costs nothing in the cost model' : p.key === 'iotlbPolicy' ? '' : 'it is not hardware advise buys';
+    const why = p.key === 'queue' ? 'the queue order costs nothing in the cost model' : p.key.startsWith('ideal') ? 'an ideal mode is a limit study, not hardware' : 'it is not hardware advise buys';
     throw new InputError(`${flag} ${name}: advise never changes ${p.key} (${why}); set it for every configuration with --${p.flag}`);
   }
   return p;

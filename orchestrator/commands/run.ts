@@ -82,8 +82,8 @@ export function registerRun(program: Command): void {
     const summary = attribution ? summarizeAttribution(result) : undefined;
     if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, costBytes, ...result, ...(summary ? { attributionSummary: summary } : {}) }) + '\n');
     else {
-      const report = `${formatReport(trace, config, result, seconds)}hardware cost: ${costBytes.toLocaleString('en-US')} bytes of storage (docs/cost-model.md)\n`;
-      process.stdout.write(report + (summary ? `\n${formatAttribution(summary)}` : ''));
+      const cost = `hardware cost: ${costBytes.toLocaleString('en-US')} bytes of storage (docs/cost-model.md)\n`;
+      process.stdout.write(formatReport(trace, config, result, seconds) + cost + (summary ? `\n${formatAttribution(summary)}` : ''));
     }
   });
 }
