@@ -69,7 +69,9 @@ function candidates(base: ModelConfig): Candidate[] {
   list.push({ id: 'salloc', change: 'selective allocation on', values: { salloc: true } });
   for (const factor of [2, 4, 8]) list.push(scaled('tq', factor, 'tq'));
   for (const entries of [16, 64]) list.push({ id: `prefetchBuffer=${entries}`, change: `prefetch buffer of ${entries} (${show(base.prefetch.bufferSize)} → ${entries})`, values: { prefetchBuffer: entries } });
-  for (const policy of IOTLB_POLICIES) list.push({ id: `iotlbPolicy=${policy}`, change: `IOTLB policy ${policy} (${base.iotlbPolicy} → ${policy})`, values: { iotlbPolicy: policy } });
+  // The table's short text of the current policy: a plugin policy is a file, not a word.
+  const policyNow = parameterByKey('iotlbPolicy').short(parameterByKey('iotlbPolicy').read(base));
+  for (const policy of IOTLB_POLICIES) list.push({ id: `iotlbPolicy=${policy}`, change: `IOTLB policy ${policy} (${policyNow} → ${policy})`, values: { iotlbPolicy: policy } });
   for (const key of IDEAL_KEYS) list.push({ id: key, change: `limit study: ${IDEAL_NAMES[key]}`, values: { [key]: true }, limitStudy: true });
   list.push({ id: 'ideal-all', change: 'limit study: ideal IOTLB, context cache and walk caches', values: Object.fromEntries(IDEAL_KEYS.map((k) => [k, true])), limitStudy: true });
   return list;
