@@ -1,4 +1,6 @@
 /** `explain --json`: one object with the limiter, the latency breakdown, the tenants and the ranked what-ifs. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { explainJson, tempDir, TRACE_8 } from './explain-helpers.js';
 
@@ -31,5 +33,13 @@ describe('explain --json', () => {
     }
     expect(json.skipped).toContainEqual(expect.objectContaining({ id: 'iotlbPolicy=lru', reason: 'same configuration as the base' }));
     expect(json.charts.map((c) => c.replace(/^.*\//, ''))).toEqual(['explain-latency.svg', 'explain-latency.png', 'explain-what-if.svg', 'explain-what-if.png']);
+    for (const chart of json.charts) {
+      const bytes = readFileSync(chart);
+      if (chart.endsWith('.png')) expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+      else expect(bytes.toString()).toMatch(/^<svg[^>]*>[\s\S]*<\/svg>$/);
+    }
+    // What --json printed is also the output folder's explanation.json.
+    const { outDir: _o, simulated: _s, charts: _c, ...explanation } = json;
+    expect(JSON.parse(readFileSync(join(dir.path, 'explanation.json'), 'utf8'))).toEqual(explanation);
   });
 });
