@@ -5,7 +5,7 @@
 import { readSmallTextFile } from './input-file.js';
 import { DEFAULT_COST_MODEL, parseCostModel, type CostModel } from './cost-model-core.js';
 
-export { configCostBytes, costBreakdown, DEFAULT_COST_MODEL, type CostBreakdown, type CostModel, type StructureCost } from './cost-model-core.js';
+export { configCostBytes, costBreakdown, DEFAULT_COST_MODEL, type CostModel } from './cost-model-core.js';
 
 /** Cost figures are a few hundred bytes of JSON: 1 MiB is far beyond any real file. */
 const MAX_COST_MODEL_BYTES = 1 << 20;

@@ -89,7 +89,7 @@ describe('advise --json', () => {
     expect(text.stdout).toMatch(/^Target: 60 % link utilization on every trace \(3 tnt, 8 tnt\)\n\nReached\. Cheapest configuration found: [\d,]+ bytes/);
     expect(text.stdout).toMatch(/\nPath \(\d+ steps?\)\n/);
     expect(text.stdout).toMatch(/\nCost vs\. utilization: Pareto frontier/);
-    expect(text.stdout).toMatch(/\nrun      hypersio run --trace /);
+    expect(text.stdout).toMatch(/\nrun {6}hypersio run --trace /);
     expect(text.stdout).toMatch(/0 simulations run now/);
   });
 });

@@ -11,7 +11,7 @@ import { baseConfig, formatCacheConfig, type ModelConfig } from '../config.js';
 import { configCostBytes, DEFAULT_COST_MODEL, type CostModel } from '../cost-model-core.js';
 import { InputError } from '../../core/errors.js';
 import { ensureOutputDir, writeFilesAtomically } from '../../core/atomic-write.js';
-import { MODEL_PARAMETERS, modelFlags, type ParameterValue } from '../parameters.js';
+import { MODEL_PARAMETERS, modelFlags } from '../parameters.js';
 import { runSweepJobs, writeCsv } from '../sweep/runner.js';
 import { makeJob, resolveTraces, type SweepJob } from '../sweep/spec.js';
 import type { SweepRecord } from '../sweep/results.js';
@@ -20,7 +20,6 @@ import { buildSearchSpace, type SearchLimits } from './space.js';
 import { evaluateOnSlurm, type AdviseSlurmSettings } from './slurm.js';
 
 export { ADVISE_KEYS, type SearchLimits } from './space.js';
-export { formatAdviseReport } from './report.js';
 export type { AdviseSlurmSettings } from './slurm.js';
 
 export const DEFAULT_ADVISE_OUT = 'build/advise';
@@ -154,6 +153,3 @@ export async function advise(options: AdviseOptions): Promise<AdviseResult> {
   ]);
   return adviseResult;
 }
-
-/** `from → to` of one step's change, as text. */
-export const changeText = (c: { key: string; from: ParameterValue; to: ParameterValue }) => `${c.key} ${String(c.from)} → ${String(c.to)}`;

@@ -1,6 +1,7 @@
 /** advise's text report: the answer first, then the path, the frontier and the files. */
 import { basename } from 'node:path';
 import { tenantsFromTraceName } from '../sweep/spec.js';
+import { table } from '../sweep/summary.js';
 import type { AdviseResult, AdvisedConfiguration } from './index.js';
 
 const pct = (u: number) => `${(u * 100).toFixed(1)} %`;
@@ -13,15 +14,12 @@ function traceName(trace: string, all: readonly string[]): string {
   return basename(trace).replace(/_iotlb_trace\.bin$/, '');
 }
 
-function table(header: string[], rows: string[][], right: (c: number) => boolean): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => (right(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].map((l) => `  ${l}`).join('\n') + '\n';
-}
+/** The summary's table, indented under its heading. */
+const indented = (header: string[], rows: string[][], right: (c: number) => boolean) =>
+  table(header, rows, right)
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
 
 /** Frontier rows shown in the text (all are in advise.json). */
 const FRONTIER_ROWS = 25;
@@ -35,10 +33,10 @@ export function formatAdviseReport(r: AdviseResult): string {
     ? `Reached. Cheapest configuration found: ${bytes(r.best.costBytes)} bytes (the start: ${bytes(r.start.costBytes)} bytes)\n`
     : `NOT reached within the limits. Best found (highest worst-trace utilization, then cheapest): ${bytes(r.best.costBytes)} bytes (the start: ${bytes(r.start.costBytes)} bytes)\n`;
   out += `  changes from the start: ${changes(r.best)}\n`;
-  out += table(['trace', 'link util', 'start'], names.map((name, t) => [name, utilizations(r.best)[t] ?? '', utilizations(r.start)[t] ?? '']), (c) => c > 0);
+  out += indented(['trace', 'link util', 'start'], names.map((name, t) => [name, utilizations(r.best)[t] ?? '', utilizations(r.start)[t] ?? '']), (c) => c > 0);
 
   out += `\nPath (${r.path.length - 1} step${r.path.length === 2 ? '' : 's'})\n`;
-  out += table(
+  out += indented(
     ['#', 'phase', 'change', 'cost (B)', ...names],
     r.path.map((step, i) => [
       String(i),
@@ -52,7 +50,7 @@ export function formatAdviseReport(r: AdviseResult): string {
 
   out += `\nCost vs. utilization: Pareto frontier (${r.frontier.length} of ${r.evaluated} configurations evaluated; worst trace ≥ target marked *)\n`;
   const rows = r.frontier.slice(0, FRONTIER_ROWS).map((c) => [c.worstLinkUtilization >= r.targetPercent / 100 - 1e-9 ? '*' : '', bytes(c.costBytes), ...utilizations(c), changes(c)]);
-  out += table(['', 'cost (B)', ...names, 'changes from the start'], rows, (c) => c >= 1 && c <= names.length + 1);
+  out += indented(['', 'cost (B)', ...names, 'changes from the start'], rows, (c) => c >= 1 && c <= names.length + 1);
   if (r.frontier.length > FRONTIER_ROWS) out += `  … ${r.frontier.length - FRONTIER_ROWS} more in ${r.files.json}\n`;
 
   out += `\nEvaluated ${r.evaluated} configurations × ${r.traces.length} trace${r.traces.length === 1 ? '' : 's'}: ${r.simulated} simulations run now, the rest found in ${r.files.results}\n`;

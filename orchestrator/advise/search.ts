@@ -14,7 +14,8 @@
  *  3. exchange: pairs of one move down and one move up (in different parameters) that
  *     cost less than the current configuration, ranked by cost among those a sum of the
  *     single moves' effects predicts to reach the target; the cheapest few are evaluated,
- *     the cheapest that reaches it is taken, then trimmed again.
+ *     the cheapest that reaches it is taken, then trimmed again (until three batches in a
+ *     row find nothing).
  */
 import { configCostBytes, type CostModel } from '../cost-model-core.js';
 import type { ModelConfig, ParameterValue } from '../parameters.js';
@@ -180,8 +181,10 @@ export async function searchCheapest(space: SearchSpace, evaluate: Evaluator, op
   };
   await trim();
   const tried = new Set<string>();
+  // Exchanges stop after this many batches in a row found nothing cheaper.
+  let fruitless = 0;
   for (;;) {
-    if (known.size >= budget) break;
+    if (known.size >= budget || fruitless >= 3) break;
     const singles = await evaluateAll(
       neighbours(space, current.point).map((m) => m.point),
       'exchange',
@@ -210,7 +213,11 @@ export async function searchCheapest(space: SearchSpace, evaluate: Evaluator, op
     if (batch.length === 0) break;
     for (const pair of batch) tried.add(JSON.stringify(pair.point));
     const feasible = (await evaluateAll(batch.map((p) => p.point), 'exchange')).filter(reaches);
-    if (feasible.length === 0) continue;
+    if (feasible.length === 0) {
+      fruitless++;
+      continue;
+    }
+    fruitless = 0;
     take(feasible.reduce((a, b) => (b.costBytes < a.costBytes ? b : a)), 'exchange');
     await trim();
   }

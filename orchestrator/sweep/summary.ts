@@ -49,7 +49,8 @@ export function traceLabel(record: SweepRecord, singleWorkload: boolean): string
 
 const percent = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)} %`);
 
-function table(header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {
+/** A plain-text table: columns padded to their widest cell, a dashed rule under the header. */
+export function table(header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? '').length)));
   const line = (cells: string[]) =>
     cells
