@@ -34,6 +34,7 @@ async function shownPanels(page: Page) {
       linkUtilization: Number(row.dataset['utilization']),
       text: row.querySelector('th')?.textContent ?? '',
     })),
+    notes: Array.from(document.querySelectorAll('#help-notes li')).map((li) => li.textContent),
   }));
 }
 
@@ -79,11 +80,12 @@ describe.skipIf(!browserPresent && !browserRequired)('browser: explain panels (w
     await page.screenshot({ path: EXPLAIN_SCREENSHOT_PATH, fullPage: true });
   });
 
-  it('"What would help" ranks the same changes with the same utilization and ranks as the CLI', async () => {
+  it('"What would help" ranks the same changes with the same utilization and ranks as the CLI, with its notes', async () => {
     const shown = await shownPanels(page);
     expect(shown.whatIf.map(({ id, rank, linkUtilization, text }) => ({ id, rank, linkUtilization, change: text }))).toEqual(
       cli.whatIf.map(({ id, rank, linkUtilization, change }) => ({ id, rank, linkUtilization, change })),
     );
+    expect(shown.notes).toEqual(cli.notes);
   });
 
   it('clicking Apply on a change sets the controls to it and the run shows its utilization', async () => {

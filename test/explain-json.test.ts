@@ -31,6 +31,7 @@ describe('explain --json', () => {
       if (after.rank === before.rank) expect([before.tied, after.tied]).toEqual([true, true]);
       else expect(after.linkUtilization).toBeLessThan(before.linkUtilization);
     }
+    expect(json.notes).toEqual(expect.any(Array));
     expect(json.skipped).toContainEqual(expect.objectContaining({ id: 'iotlbPolicy=lru', reason: 'same configuration as the base' }));
     expect(json.charts.map((c) => c.replace(/^.*\//, ''))).toEqual(['explain-latency.svg', 'explain-latency.png', 'explain-what-if.svg', 'explain-what-if.png']);
     for (const chart of json.charts) {

@@ -50,6 +50,8 @@ export interface Explanation {
   skipped: SkippedWhatIf[];
   /** Utilizations within this of each other share a rank. */
   tieTolerance: number;
+  /** What the figures above do not say by themselves (sets a larger IOTLB leaves unused). */
+  notes: string[];
 }
 
 export interface ExplanationInput {
@@ -63,6 +65,24 @@ export interface ExplanationInput {
   skipped: SkippedWhatIf[];
   /** Storage bytes of a configuration (the cost model); absent: costs are null. */
   costOf?: (config: ModelConfig) => number;
+  /** Per what-if id, its IOTLB's accesses per set (for the larger IOTLBs: setUseNote). */
+  iotlbSetAccesses?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** The what-ifs whose IOTLB's set use explain looks at. */
+export const SET_USE_WHAT_IFS = ['iotlbSize*2', 'iotlbSize*4'];
+
+/**
+ * A larger IOTLB with the same ways only adds sets, and a set is chosen by iova >> 21 (the
+ * 2 MiB region) within the did's group: a trace whose pages sit in few 2 MiB regions
+ * never uses some of them. Says how many, when any.
+ */
+export function setUseNote(whatIf: Pick<WhatIf, 'change' | 'config'>, setAccesses: readonly number[]): string | undefined {
+  const sets = setAccesses.length;
+  const unused = setAccesses.filter((n) => n === 0).length;
+  if (sets < 2 || unused === 0) return undefined;
+  const ways = whatIf.config.iotlb.assoc;
+  return `${whatIf.change}: ${sets - unused} of its ${sets} sets of ${ways} ways are used; ${unused} (${(unused * ways).toLocaleString('en-US')} entries) never are: a set is chosen by iova >> 21, the page's 2 MiB region, and this trace's pages sit in few of them`;
 }
 
 export function buildExplanation(input: ExplanationInput): Explanation {
@@ -95,6 +115,11 @@ export function buildExplanation(input: ExplanationInput): Explanation {
     whatIf: rankWhatIfs(evaluated, input.base.linkUtilization),
     skipped: input.skipped,
     tieTolerance: TIE_TOLERANCE,
+    notes: input.whatIfs.flatMap(({ whatIf }) => {
+      const accesses = input.iotlbSetAccesses?.[whatIf.id];
+      const note = accesses === undefined ? undefined : setUseNote(whatIf, accesses);
+      return note === undefined ? [] : [note];
+    }),
   };
 }
 
@@ -152,6 +177,11 @@ export function formatExplanation(e: Explanation, files: { outDir?: string; char
     lines.push('');
     lines.push(`best single change: ${best.change}${e.whatIf.some((x) => x !== best && x.rank === best.rank && !x.limitStudy) ? ' (tied)' : ''}`);
     lines.push(`  ${best.command}`);
+  }
+  if (e.notes.length > 0) {
+    lines.push('');
+    lines.push('notes');
+    for (const note of e.notes) lines.push(`  ${note}`);
   }
   if (e.skipped.length > 0) {
     lines.push('');

@@ -16,7 +16,7 @@ import { withDetail, type SweepRecord } from '../sweep/results.js';
 import { runSweepJobs, type SweepOptions } from '../sweep/runner.js';
 import { makeJob } from '../sweep/spec.js';
 import { summarizeAttribution } from '../attribution.js';
-import { buildExplanation, type Explanation, type RunFigures } from './explanation.js';
+import { buildExplanation, SET_USE_WHAT_IFS, type Explanation, type RunFigures } from './explanation.js';
 import { whatIfChanges, type SkippedWhatIf } from './what-if.js';
 
 export { formatExplanation, type Explanation } from './explanation.js';
@@ -93,6 +93,13 @@ export async function explain(options: ExplainOptions): Promise<ExplainOutcome> 
     failed.push({ id: whatIf.id, change: whatIf.change, reason: `failed: ${record?.error ?? 'no result'}` });
     return [];
   });
+  // The larger IOTLBs' accesses per set, from their records' detail.
+  const iotlbSetAccesses: Record<string, number[]> = {};
+  for (const [i, whatIf] of changes.entries()) {
+    const record = byId.get(jobs[i]!.id);
+    if (!SET_USE_WHAT_IFS.includes(whatIf.id) || record?.status !== 'ok') continue;
+    iotlbSetAccesses[whatIf.id] = (withDetail(outDir, record) as Pick<RunResult, 'caches'>).caches.IOTLB.setAccesses;
+  }
   const explanation = buildExplanation({
     // The commands it prints use the path as the user gave it (from the same folder, they run as shown).
     trace: shown,
@@ -103,6 +110,7 @@ export async function explain(options: ExplainOptions): Promise<ExplainOutcome> 
     whatIfs,
     skipped: [...skipped, ...failed],
     costOf: (config) => configCostBytes(config, options.costModel),
+    iotlbSetAccesses,
   });
   const explanationPath = join(outDir, EXPLANATION_FILE);
   const charts = options.charts === false ? [] : await (await import('./charts.js')).writeExplainCharts(outDir, explanation);

@@ -13,7 +13,7 @@ import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type 
 import { applyConfig, CFG_FILE_NAME, cliCommands, cliTracePath, controlsCanShow, describe, describeLong, readConfig, renderControls, updateControlLabels, withParameter, type TraceChoice } from './controls.js';
 import { configCostBytes } from '../../orchestrator/cost-model-core.js';
 import { summarizeAttribution } from '../../orchestrator/attribution.js';
-import { buildExplanation, type Explanation, type RunFigures } from '../../orchestrator/explain/explanation.js';
+import { buildExplanation, SET_USE_WHAT_IFS, type Explanation, type RunFigures } from '../../orchestrator/explain/explanation.js';
 import { whatIfChanges, type WhatIf } from '../../orchestrator/explain/what-if.js';
 import { renderHelpPanel, renderTimePanel } from './explain-panels.js';
 import { escapeHtml, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
@@ -548,7 +548,10 @@ const WHAT_IF_AUTO_BUDGET = 4_000_000;
 
 const figuresOf = (r: RunResult): RunFigures => ({ linkUtilization: r.linkUtilization, mbps: r.mbps, packetsDropped: r.packetsDropped, translations: r.translations, simTimeNs: r.simTimeNs });
 
-function explanationOf(config: ModelConfig, trace: TraceChoice, r: RunResult, whatIfs: { whatIf: WhatIf; result: RunFigures }[]): Explanation {
+/** A what-if's figures, and its IOTLB's accesses per set (for explain's note on unused sets). */
+type WhatIfRun = { whatIf: WhatIf; result: RunFigures; iotlbSetAccesses: number[] };
+
+function explanationOf(config: ModelConfig, trace: TraceChoice, r: RunResult, whatIfs: WhatIfRun[]): Explanation {
   const summary = summarizeAttribution(r);
   return buildExplanation({
     trace: cliTracePath(trace),
@@ -559,16 +562,18 @@ function explanationOf(config: ModelConfig, trace: TraceChoice, r: RunResult, wh
     whatIfs,
     skipped: whatIfChanges(config).skipped,
     costOf: (c) => configCostBytes(c),
+    iotlbSetAccesses: Object.fromEntries(whatIfs.filter((w) => SET_USE_WHAT_IFS.includes(w.whatIf.id)).map((w) => [w.whatIf.id, w.iotlbSetAccesses])),
   });
 }
 
 /** Draws both panels for the run shown; `whatIfs` empty: the ranking waits for its simulations. */
-function showExplanation(config: ModelConfig, trace: TraceChoice, r: RunResult, whatIfs: { whatIf: WhatIf; result: RunFigures }[]): void {
+function showExplanation(config: ModelConfig, trace: TraceChoice, r: RunResult, whatIfs: WhatIfRun[]): void {
   const explanation = explanationOf(config, trace, r, whatIfs);
   renderTimePanel({ limiter: ui.limiterSentence, bar: ui.latencyBar, table: ui.latencyTable, tenants: ui.worstTenants }, explanation);
   if (whatIfs.length === 0) {
     if (state.whatIf.key !== runKey(config, trace)) {
       ui.helpTable.innerHTML = '';
+      ui.helpNotes.innerHTML = '';
       ui.helpPanel.dataset['state'] = 'idle';
       const count = whatIfChanges(config).changes.length;
       ui.helpNote.textContent = `${count} single changes from this configuration, each to be simulated and ranked by the utilization it gains.`;
@@ -579,6 +584,7 @@ function showExplanation(config: ModelConfig, trace: TraceChoice, r: RunResult, 
     const change = state.whatIf.changes.get(w.id);
     return change !== undefined && controlsCanShow(change.config);
   });
+  ui.helpNotes.innerHTML = explanation.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('');
   const skipped = explanation.skipped.length;
   ui.helpNote.textContent = `${explanation.whatIf.length} single changes, each simulated, ranked by link utilization gained (ties within ${(explanation.tieTolerance * 100).toFixed(1)} point share a rank; storage from the cost model)${skipped > 0 ? `; ${skipped} skipped as invalid or the same as another` : ''}. Apply sets the controls.`;
 }
@@ -605,11 +611,11 @@ async function runWhatIfs(force = false): Promise<void> {
   ui.helpPanel.dataset['state'] = 'running';
   ui.helpButton.textContent = 'Stop';
   try {
-    const results: { whatIf: WhatIf; result: RunFigures }[] = [];
+    const results: WhatIfRun[] = [];
     for (const [i, whatIf] of changes.entries()) {
       ui.helpNote.textContent = `Simulating change ${i + 1} of ${changes.length}: ${whatIf.change}…`;
       const { result } = await client.run(whatIf.config, shown.trace.ref, { signal: controller.signal });
-      results.push({ whatIf, result: figuresOf(result) });
+      results.push({ whatIf, result: figuresOf(result), iotlbSetAccesses: result.caches.IOTLB.setAccesses });
     }
     showExplanation(shown.config, shown.trace, shown.result, results);
     ui.helpPanel.dataset['state'] = 'done';

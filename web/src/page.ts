@@ -53,5 +53,6 @@ export const ui = {
   helpNote: element('help-note'),
   helpButton: element<HTMLButtonElement>('help-button'),
   helpTable: element<HTMLTableElement>('help-table'),
+  helpNotes: element('help-notes'),
   downloadCfg: element<HTMLButtonElement>('download-cfg'),
 };
