@@ -20,7 +20,7 @@ describe('explain --json', () => {
     for (const w of json.whatIf) {
       expect(w).toMatchObject({ change: expect.any(String), flags: expect.any(Array), linkUtilization: expect.any(Number), gain: expect.any(Number), rank: expect.any(Number) });
       expect(w.costBytes).toEqual(expect.any(Number));
-      expect(w.deltaBytes).toBe(w.costBytes! - json.base.costBytes!);
+      expect(w.deltaBytes).toBe(w.costBytes - json.base.costBytes);
       expect(w.gain).toBeCloseTo(w.linkUtilization - json.base.linkUtilization, 12);
       expect(w.command).toBe(['hypersio', 'run', '--trace', json.trace, ...w.flags].join(' '));
     }

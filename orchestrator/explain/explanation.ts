@@ -30,10 +30,10 @@ export interface WhatIfResult {
   rank: number;
   tied: boolean;
   limitStudy: boolean;
-  /** Bytes of storage of the changed configuration (null without a cost model). */
-  costBytes: number | null;
+  /** Bytes of storage of the changed configuration (the cost model; a limit study costs what the base does). */
+  costBytes: number;
   /** costBytes − the base's. */
-  deltaBytes: number | null;
+  deltaBytes: number;
   mbps: number;
   packetsDropped: number;
 }
@@ -41,8 +41,8 @@ export interface WhatIfResult {
 export interface Explanation {
   trace: string;
   config: ModelConfig;
-  base: RunFigures & { flags: string[]; command: string; costBytes: number | null };
-  limiter: Pick<Limiter, 'id' | 'sentence'> & Omit<Limiter, 'id' | 'sentence'>;
+  base: RunFigures & { flags: string[]; command: string; costBytes: number };
+  limiter: Limiter;
   latency: LatencyBreakdown;
   /** Every tenant, worst first. */
   tenants: (TenantBreakdown & { why: string })[];
@@ -63,8 +63,8 @@ export interface ExplanationInput {
   tenants: TenantBreakdown[];
   whatIfs: { whatIf: WhatIf; result: RunFigures }[];
   skipped: SkippedWhatIf[];
-  /** Storage bytes of a configuration (the cost model); absent: costs are null. */
-  costOf?: (config: ModelConfig) => number;
+  /** Storage bytes of a configuration (the cost model). */
+  costOf: (config: ModelConfig) => number;
   /** Per what-if id, its IOTLB's accesses per set (for the larger IOTLBs: setUseNote). */
   iotlbSetAccesses?: Readonly<Record<string, readonly number[]>>;
 }
@@ -86,12 +86,11 @@ export function setUseNote(whatIf: Pick<WhatIf, 'change' | 'config'>, setAccesse
 }
 
 export function buildExplanation(input: ExplanationInput): Explanation {
-  const cost = (config: ModelConfig) => (input.costOf ? input.costOf(config) : null);
-  const baseCost = cost(input.config);
+  const baseCost = input.costOf(input.config);
   const limiter = findLimiter(input.config, { meanLatencyNs: input.latency.meanNs, mbps: input.base.mbps, packetsDropped: input.base.packetsDropped });
   const evaluated = input.whatIfs.map(({ whatIf, result }) => {
     // A limit study is not hardware: it costs what the base costs.
-    const costBytes = whatIf.limitStudy ? baseCost : cost(whatIf.config);
+    const costBytes = whatIf.limitStudy ? baseCost : input.costOf(whatIf.config);
     return {
       id: whatIf.id,
       change: whatIf.change,
@@ -100,7 +99,7 @@ export function buildExplanation(input: ExplanationInput): Explanation {
       linkUtilization: result.linkUtilization,
       limitStudy: whatIf.limitStudy,
       costBytes,
-      deltaBytes: costBytes !== null && baseCost !== null ? costBytes - baseCost : null,
+      deltaBytes: costBytes - baseCost,
       mbps: result.mbps,
       packetsDropped: result.packetsDropped,
     };
@@ -125,8 +124,8 @@ export function buildExplanation(input: ExplanationInput): Explanation {
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 const signedPct = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x * 100).toFixed(2)}`;
-const bytes = (b: number | null) => (b === null ? '-' : `${Math.round(b).toLocaleString('en-US')} B`);
-const signedBytes = (b: number | null) => (b === null ? '-' : `${b > 0 ? '+' : b < 0 ? '−' : '±'}${Math.abs(Math.round(b)).toLocaleString('en-US')} B`);
+const bytes = (b: number) => `${Math.round(b).toLocaleString('en-US')} B`;
+const signedBytes = (b: number) => `${b > 0 ? '+' : b < 0 ? '−' : '±'}${Math.abs(Math.round(b)).toLocaleString('en-US')} B`;
 
 /** Whether every tenant's Mb/s and mean latency are within 1 % of the others' (a round-robin synthetic trace). */
 export function evenlyServed(tenants: readonly TenantBreakdown[]): boolean {
@@ -142,7 +141,7 @@ export function formatExplanation(e: Explanation, files: { outDir?: string; char
   const lines: string[] = [];
   lines.push(`trace             ${e.trace}`);
   lines.push(`configuration     ${e.base.flags.length > 0 ? e.base.flags.join(' ') : 'the base architecture'}`);
-  lines.push(`link utilization  ${pct(e.base.linkUtilization)} (${Math.round(e.base.mbps).toLocaleString('en-US')} Mb/s)${e.base.costBytes !== null ? `, ${bytes(e.base.costBytes)} of translation storage` : ''}`);
+  lines.push(`link utilization  ${pct(e.base.linkUtilization)} (${Math.round(e.base.mbps).toLocaleString('en-US')} Mb/s), ${bytes(e.base.costBytes)} of translation storage`);
   lines.push('');
   lines.push(`limiter: ${e.limiter.sentence}`);
   lines.push('');

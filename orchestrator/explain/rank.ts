@@ -13,8 +13,8 @@ export const TIE_TOLERANCE = 0.001;
 
 export interface Evaluated {
   linkUtilization: number;
-  /** Bytes of storage of the changed configuration (the cost model), when known. */
-  costBytes?: number | null;
+  /** Bytes of storage of the changed configuration (the cost model): the cheaper of a tie first. */
+  costBytes?: number;
 }
 
 export type Ranked<T> = T & {

@@ -14,7 +14,7 @@ const ns = (x: number) => `${formatInteger(x)} ns`;
 const oneDecimal = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
 const signedPoints = (x: number) => `${x > 0 ? '+' : x < 0 ? '−' : '±'}${Math.abs(x * 100).toFixed(2)}`;
-const signedBytes = (b: number | null) => (b === null ? '—' : `${b > 0 ? '+' : b < 0 ? '−' : '±'}${formatInteger(Math.abs(b))} B`);
+const signedBytes = (b: number) => `${b > 0 ? '+' : b < 0 ? '−' : '±'}${formatInteger(Math.abs(b))} B`;
 
 /** Where the time goes: the limiter sentence, the stacked bar of components, the worst tenants. */
 export function renderTimePanel(elements: { limiter: HTMLElement; bar: HTMLElement; table: HTMLElement; tenants: HTMLElement }, e: Explanation): void {
