@@ -171,6 +171,11 @@ export function formatExplanation(e: Explanation, files: { outDir?: string; char
   const w = { rank: width('rank', 'rank'), change: width('change', 'change'), util: width('util', 'utilization'), gain: width('gain', 'gain'), cost: width('cost', 'cost'), delta: width('delta', 'vs base') };
   lines.push(`  ${'rank'.padEnd(w.rank)}  ${'change'.padEnd(w.change)}  ${'utilization'.padStart(w.util)}  ${'gain'.padStart(w.gain)}  ${'cost'.padStart(w.cost)}  ${'vs base'.padStart(w.delta)}`);
   for (const r of rows) lines.push(`  ${r.rank.padEnd(w.rank)}  ${r.change.padEnd(w.change)}  ${r.util.padStart(w.util)}  ${r.gain.padStart(w.gain)}  ${r.cost.padStart(w.cost)}  ${r.delta.padStart(w.delta)}`);
+  if (e.whatIf.length > 0) {
+    lines.push('');
+    lines.push(`each change as a command: hypersio run --trace ${e.trace} with`);
+    for (const x of e.whatIf) lines.push(`  ${`${x.rank}${x.tied ? '=' : ''}`.padEnd(w.rank)}  ${x.flags.join(' ')}`);
+  }
   const best = e.whatIf.find((x) => !x.limitStudy);
   if (best) {
     lines.push('');
