@@ -118,6 +118,12 @@ describe('limits', () => {
     expect(result.reached).toBe(false);
     expect(result.best.config.tq).toBe(2);
   });
+
+  it('--budget stops the search and says so', async () => {
+    const r = await hypersio(['advise', '--trace', TRACE_8, '--target', '99', '--vary', 'tq', 'iotlbSize', '--budget', '3', '--out-dir', join(dir.path, 'budget'), '--workers', '2', '--no-charts']);
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/NOT reached within the limits \(the search stopped at --budget: 3 configurations\)/);
+  });
 });
 
 describe('bad flags: one line, exit 2', () => {
@@ -134,6 +140,7 @@ describe('bad flags: one line, exit 2', () => {
     [['--target', '60', '--vary', 'queue'], /--vary queue: advise never changes queue \(the queue order costs nothing in the cost model\)/],
     [['--target', '60', '--vary', 'idealIotlb'], /--vary idealIotlb: advise never changes idealIotlb \(an ideal mode is a limit study, not hardware\)/],
     [['--target', '60', '--ideal-cc'], /advise: idealCc on: ideal modes are limit studies, and advise looks for real hardware/],
+    [['--target', '60', '--vary', 'ccWays', '--max', 'ccWays=16'], /advise: the starting configuration within the limits: CC has 96 sets \(size\/assoc\), not a power of two \(adjust --fix, --min or --max\)/],
     [['--target', 'abc'], /--target abc: not a number/],
     [['--target', '0'], /--target 0: must be between/],
     [[], /--target: required/],

@@ -59,6 +59,8 @@ export interface AdviseResult {
   targetPercent: number;
   traces: string[];
   reached: boolean;
+  /** The search stopped at --budget configurations (a cheaper answer may exist). */
+  budgetSpent: boolean;
   best: AdvisedConfiguration;
   start: AdvisedConfiguration;
   path: (Omit<Step, 'utilization'> & { linkUtilization: Record<string, number> })[];
@@ -138,6 +140,7 @@ export async function advise(options: AdviseOptions): Promise<AdviseResult> {
     targetPercent: options.targetPercent,
     traces,
     reached: result.reached,
+    budgetSpent: result.budgetSpent,
     best,
     start: present(startEvaluation),
     path,

@@ -31,7 +31,8 @@ export function formatAdviseReport(r: AdviseResult): string {
   let out = `Target: ${r.targetPercent} % link utilization on every trace (${names.join(', ')})\n\n`;
   out += r.reached
     ? `Reached. Cheapest configuration found: ${bytes(r.best.costBytes)} bytes (the start: ${bytes(r.start.costBytes)} bytes)\n`
-    : `NOT reached within the limits. Best found (highest worst-trace utilization, then cheapest): ${bytes(r.best.costBytes)} bytes (the start: ${bytes(r.start.costBytes)} bytes)\n`;
+    : `NOT reached within the limits${r.budgetSpent ? ` (the search stopped at --budget: ${r.evaluated} configurations)` : ''}. Best found (highest worst-trace utilization, then cheapest): ${bytes(r.best.costBytes)} bytes (the start: ${bytes(r.start.costBytes)} bytes)\n`;
+  if (r.reached && r.budgetSpent) out += `  (the search stopped at --budget, ${r.evaluated} configurations: a cheaper one may exist)\n`;
   out += `  changes from the start: ${changes(r.best)}\n`;
   out += indented(['trace', 'link util', 'start'], names.map((name, t) => [name, utilizations(r.best)[t] ?? '', utilizations(r.start)[t] ?? '']), (c) => c > 0);
 

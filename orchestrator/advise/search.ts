@@ -61,6 +61,8 @@ export interface SearchOptions {
 
 export interface SearchResult {
   reached: boolean;
+  /** The search stopped because it had evaluated `budget` configurations. */
+  budgetSpent: boolean;
   best: Evaluation;
   start: Evaluation;
   path: Step[];
@@ -157,7 +159,7 @@ export async function searchCheapest(space: SearchSpace, evaluate: Evaluator, op
   // The best so far when the target is out of reach: the most progress, then the lower cost.
   if (!reaches(current)) {
     const best = [...known.values()].reduce((a, b) => (progress(b) > progress(a) + EPSILON || (Math.abs(progress(b) - progress(a)) <= EPSILON && b.costBytes < a.costBytes) ? b : a));
-    return { reached: false, best, start, path, evaluated: [...known.values()] };
+    return { reached: false, budgetSpent: known.size >= budget, best, start, path, evaluated: [...known.values()] };
   }
 
   // 2 and 3. Trim, then exchange, until neither finds a cheaper configuration.
@@ -221,7 +223,7 @@ export async function searchCheapest(space: SearchSpace, evaluate: Evaluator, op
     take(feasible.reduce((a, b) => (b.costBytes < a.costBytes ? b : a)), 'exchange');
     await trim();
   }
-  return { reached: true, best: current, start, path, evaluated: [...known.values()] };
+  return { reached: true, budgetSpent: known.size >= budget, best: current, start, path, evaluated: [...known.values()] };
 }
 
 /**

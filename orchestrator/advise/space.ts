@@ -141,26 +141,27 @@ export function buildSearchSpace(base: ModelConfig, limits: SearchLimits = {}): 
     // A limit that is itself a value (--max iotlbSize=3000) is one too.
     for (const bound of [lo, hi]) if (bound !== undefined && !values.some((v) => sameValue(v, bound))) values.push(bound);
     if (isOrdered(p)) values.sort((a, b) => numericValue(a) - numericValue(b));
-    if (values.length === 0) throw new InputError(`--min/--max ${key}: no value left between the limits`);
     domains[key] = values;
-    // The start moves inside the limits: to the nearest allowed value.
-    const distance = (v: ParameterValue) => (sameValue(v, current) ? -1 : isOrdered(p) ? Math.abs(Math.log2(numericValue(v) + 1) - Math.log2(numericValue(current) + 1)) : 0);
+    // The start moves inside the limits: to the nearest allowed value (fully associative
+    // counting as its size: under --max ways=16 a 64-entry one starts at 16 ways).
+    const cacheSize = (value: ParameterValue) => (value === 'fa' ? (base[key.replace(/Ways$/, '') as 'cc'].size ?? 0) : numericValue(value));
+    const distance = (v: ParameterValue) => (sameValue(v, current) ? -1 : isOrdered(p) ? Math.abs(Math.log2(cacheSize(v) + 1) - Math.log2(cacheSize(current) + 1)) : 0);
     start[key] = values.reduce((best, v) => (distance(v) < distance(best) ? v : best), values[0] as ParameterValue);
   }
-  // Every other limit keeps its parameter in the space; --fix of the others is in `start`.
+  // A bound on a parameter that --vary leaves out would bound nothing.
   for (const key of [...max.keys(), ...min.keys()]) {
     if (!(key in domains)) throw new InputError(`--${max.has(key) ? 'max' : 'min'} ${key}: not among --vary's parameters`);
   }
-  return { base, domains, start };
+  const space = { base, domains, start };
+  try {
+    validateConfig(applyPoint(space, start), 'advise: the starting configuration within the limits');
+  } catch (err) {
+    throw new InputError(`${(err as Error).message} (adjust --fix, --min or --max)`);
+  }
+  return space;
 }
 
-/**
- * The configuration of `point`: the base with the point's values written in table
- * order; each cache's ways are at most its size (more ways than entries is the fully
- * associative cache), and a cache of size 0 is absent. Null when the configuration is
- * not one the model accepts (sets not a power of two, more groups than sets).
- */
-export function pointConfig(space: SearchSpace, point: Point): ModelConfig | null {
+function applyPoint(space: SearchSpace, point: Point): ModelConfig {
   const config = structuredClone(space.base);
   for (const p of MODEL_PARAMETERS) {
     const value = point[p.key];
@@ -170,8 +171,18 @@ export function pointConfig(space: SearchSpace, point: Point): ModelConfig | nul
     cache.assoc = cache.size === 0 ? 0 : Math.min(cache.assoc, cache.size);
     if (cache.size === 0) cache.groups = 1;
   }
+  return config;
+}
+
+/**
+ * The configuration of `point`: the base with the point's values written in table
+ * order; each cache's ways are at most its size (more ways than entries is the fully
+ * associative cache), and a cache of size 0 is absent. Null when the configuration is
+ * not one the model accepts (sets not a power of two, more groups than sets).
+ */
+export function pointConfig(space: SearchSpace, point: Point): ModelConfig | null {
   try {
-    return validateConfig(config);
+    return validateConfig(applyPoint(space, point));
   } catch {
     return null;
   }

@@ -52,7 +52,7 @@ function slurmSettings(flags: Record<string, unknown>): AdviseSlurmSettings | un
 export function registerAdvise(program: Command): void {
   const command = program
     .command('advise')
-    .description('find the cheapest hardware (under the cost model) that reaches a target link utilization on every trace given')
+    .description('find the cheapest hardware (under the cost model) that reaches a target link utilization on every trace given; exit status 3 when the target is not reached (the report gives the best found)')
     .option('--trace <file...>', 'translation trace(s), PREFIX_iotlb_trace.bin (required): the target must hold on each')
     .option('--target <percent>', 'link utilization to reach on every trace, in percent (required), e.g. 90')
     .option('--fix <param=value...>', `hold a parameter at a value (e.g. tq=32); parameters: ${ADVISE_KEYS.join(', ')}`)
