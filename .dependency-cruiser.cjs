@@ -39,6 +39,13 @@ module.exports = {
       to: { path: '^(tracegen|qemu)/', pathNot: '^(tracegen|qemu)/index\\.ts$' },
     },
     {
+      name: 'explain-shared-code-runs-in-the-browser',
+      comment: "explain's computations (what-ifs, ranking, limiter, breakdown, the explanation) are the web page's too: no Node APIs",
+      severity: 'error',
+      from: { path: '^orchestrator/explain/(what-if|rank|limiter|breakdown|explanation)\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'no-upward-imports-into-tests-or-benches',
       severity: 'error',
       from: { path: '^(core|orchestrator|tracegen|qemu|web)/' },

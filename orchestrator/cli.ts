@@ -20,6 +20,7 @@ const COMMAND_MODULES: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['trace-gen'], load: async () => (await import('./commands/trace-gen.js')).registerTraceGen },
   { names: ['trace-info'], load: async () => (await import('./commands/trace-info.js')).registerTraceInfo },
   { names: ['synth'], load: async () => (await import('./commands/synth.js')).registerSynth },
+  { names: ['explain'], load: async () => (await import('./commands/explain.js')).registerExplain },
   { names: ['sweep'], load: async () => (await import('./commands/sweep.js')).registerSweep },
   { names: ['advise', 'advise-task'], load: async () => (await import('./commands/advise.js')).registerAdvise },
   { names: ['merge'], load: async () => (await import('./commands/merge.js')).registerMerge },

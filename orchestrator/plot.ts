@@ -18,7 +18,7 @@ const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 const PNG_SCALE = 2;
 
 /** Paper-like defaults: white background, no chart border, light grid, readable sizes. */
-const CHART_CONFIG = {
+export const CHART_CONFIG = {
   background: 'white',
   font: FONT,
   view: { stroke: null },

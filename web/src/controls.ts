@@ -72,6 +72,8 @@ interface Control {
   spec: ControlSpec;
   /** The control's value as the parameter's value. */
   read(): ParameterValue;
+  /** Sets the control to `value`; false when it cannot show it (a slider between its steps). */
+  show(value: ParameterValue): boolean;
 }
 
 const controls: Control[] = [];
@@ -99,7 +101,17 @@ export function renderControls(form: HTMLFormElement): void {
           <input type="range" id="${id}" min="${spec.from}" max="${spec.to}" step="1" value="${exponent}" />
         </div>`;
         const input = form.querySelector<HTMLInputElement>(`#${id}`)!;
-        controls.push({ parameter: p, spec, read: () => 2 ** Number(input.value) });
+        controls.push({
+          parameter: p,
+          spec,
+          read: () => 2 ** Number(input.value),
+          show: (value) => {
+            const exponent = Math.log2(Number(value));
+            if (!Number.isInteger(exponent) || exponent < spec.from || exponent > spec.to) return false;
+            input.value = String(exponent);
+            return true;
+          },
+        });
         break;
       }
       case 'select': {
@@ -108,7 +120,22 @@ export function renderControls(form: HTMLFormElement): void {
         // The label apart from the select: a label around it would add the selected option to the select's name.
         slot.outerHTML = `<div class="field"><label class="label" for="${id}" title="${help}">${label}</label><select id="${id}">${options}</select></div>`;
         const select = form.querySelector<HTMLSelectElement>(`#${id}`)!;
-        controls.push({ parameter: p, spec, read: () => (typeof p.default === 'number' && /^\d/.test(select.value) ? Number(select.value) : select.value) });
+        controls.push({
+          parameter: p,
+          spec,
+          read: () => (typeof p.default === 'number' && /^\d/.test(select.value) ? Number(select.value) : select.value),
+          show: (value) => {
+            // A value the list does not offer (a what-if's IOTLB ways ×2, CC ×4) is added to it, in order.
+            if (![...select.options].some((o) => o.value === String(value))) {
+              parseParameter(p, String(value));
+              const option = new Option(valueText(p, value), String(value));
+              const after = [...select.options].find((o) => /^\d/.test(o.value) && typeof value === 'number' && Number(o.value) > value);
+              select.add(option, after ?? null);
+            }
+            select.value = String(value);
+            return true;
+          },
+        });
         break;
       }
       case 'segmented': {
@@ -117,13 +144,30 @@ export function renderControls(form: HTMLFormElement): void {
           .map((v) => `<label><input type="radio" name="${key}" value="${v}"${v === initial ? ' checked' : ''} /><span>${escapeHtml(valueText(p, v))}</span></label>`)
           .join('');
         slot.outerHTML = `<fieldset class="field"><legend class="label" title="${help}">${label}</legend><div class="segmented">${buttons}</div></fieldset>`;
-        controls.push({ parameter: p, spec, read: () => form.querySelector<HTMLInputElement>(`input[name="${key}"]:checked`)?.value ?? String(p.default) });
+        controls.push({
+          parameter: p,
+          spec,
+          read: () => form.querySelector<HTMLInputElement>(`input[name="${key}"]:checked`)?.value ?? String(p.default),
+          show: (value) => {
+            const radio = form.querySelector<HTMLInputElement>(`input[name="${key}"][value="${String(value)}"]`);
+            if (radio) radio.checked = true;
+            return radio !== null;
+          },
+        });
         break;
       }
       case 'checkbox': {
         slot.outerHTML = `<label class="check"><input type="checkbox" id="${id}"${initial === true ? ' checked' : ''} /><span>${label} <span class="hint">(${help})</span></span></label>`;
         const box = form.querySelector<HTMLInputElement>(`#${id}`)!;
-        controls.push({ parameter: p, spec, read: () => box.checked });
+        controls.push({
+          parameter: p,
+          spec,
+          read: () => box.checked,
+          show: (value) => {
+            box.checked = value === true;
+            return true;
+          },
+        });
         break;
       }
     }
@@ -143,6 +187,38 @@ export function readConfig(): ModelConfig {
     p.write(config, value);
   }
   return config;
+}
+
+/**
+ * Whether the controls can be set to `config`: every parameter it changes from what they
+ * show has a control that can show its value (parameters the page offers no control for,
+ * such as walk-cache ways or groups, cannot).
+ */
+export function controlsCanShow(config: ModelConfig): boolean {
+  const shown = readConfig();
+  return MODEL_PARAMETERS.every((p) => {
+    const value = p.read(config);
+    if (value === p.read(shown)) return true;
+    const control = controls.find((c) => c.parameter === p);
+    if (!control) return false;
+    if (control.spec.kind !== 'slider') return true;
+    const exponent = Math.log2(Number(value));
+    return Number.isInteger(exponent) && exponent >= control.spec.from && exponent <= control.spec.to;
+  });
+}
+
+/** Sets the controls to `config` (see controlsCanShow); true when they now read it back exactly. */
+export function applyConfig(config: ModelConfig): boolean {
+  if (!controlsCanShow(config)) return false;
+  for (const control of controls) {
+    const value = control.parameter.read(config);
+    // Ways equal to the entries show as fully associative.
+    const sizeKey = control.parameter.key.replace(/Ways$/, 'Size');
+    const fa = control.parameter.unit === 'ways' && value === parameterByKey(sizeKey).read(config);
+    control.show(fa ? 'fa' : value);
+  }
+  updateControlLabels();
+  return JSON.stringify(readConfig()) === JSON.stringify(config);
 }
 
 /**
@@ -203,16 +279,20 @@ export const CFG_FILE_NAME = 'hypersio-demo.cfg';
 export function cliCommands(config: ModelConfig, trace: TraceChoice): string[][] {
   const lines: string[][] = [];
   const s = trace.sample;
-  let tracePath = trace.ref.name;
   if (s?.origin === 'synthetic') {
     // The bundled samples are exactly what `hypersio synth` writes for these options.
     const packets = s.translations / 3 / s.tenants;
     lines.push(['hypersio', 'synth', `--tenants ${s.tenants}`, `--packets ${packets}`, '--order rand', '--out-dir traces']);
-    tracePath = `traces/${s.name}`;
-  } else if (s) {
-    // The repository's golden copy, as the test suite unpacks it (test/golden-setup.ts).
-    tracePath = `build/golden/traces/${s.name}`;
   }
-  lines.push(['hypersio', 'run', `--trace ${tracePath}`, ...modelFlags(config, baseConfig())]);
+  lines.push(['hypersio', 'run', `--trace ${cliTracePath(trace)}`, ...modelFlags(config, baseConfig())]);
   return lines;
+}
+
+/** The trace's path in the commands the page shows (a sample where `cliCommands` makes or finds it). */
+export function cliTracePath(trace: TraceChoice): string {
+  const s = trace.sample;
+  if (s?.origin === 'synthetic') return `traces/${s.name}`;
+  // The repository's golden copy, as the test suite unpacks it (test/golden-setup.ts).
+  if (s) return `build/golden/traces/${s.name}`;
+  return trace.ref.name;
 }

@@ -10,7 +10,12 @@ import { CACHE_NAMES, type CacheName, type RunResult } from '../../orchestrator/
 import { TRACE_RECORD_BYTES, traceSizeProblem } from '../../core/trace-format.js';
 import type { SampleInfo } from '../samples-plugin.js';
 import { jainIndex, renderLineChart, renderTenantBars, UNDERSERVED_MARGIN, type Series, type TenantBar } from './charts.js';
-import { CFG_FILE_NAME, cliCommands, describe, describeLong, readConfig, renderControls, updateControlLabels, withParameter, type TraceChoice } from './controls.js';
+import { applyConfig, CFG_FILE_NAME, cliCommands, cliTracePath, controlsCanShow, describe, describeLong, readConfig, renderControls, updateControlLabels, withParameter, type TraceChoice } from './controls.js';
+import { configCostBytes } from '../../orchestrator/cost-model-core.js';
+import { summarizeAttribution } from '../../orchestrator/attribution.js';
+import { buildExplanation, SET_USE_WHAT_IFS, type Explanation, type RunFigures } from '../../orchestrator/explain/explanation.js';
+import { whatIfChanges, type WhatIf } from '../../orchestrator/explain/what-if.js';
+import { renderHelpPanel, renderTimePanel } from './explain-panels.js';
 import { escapeHtml, formatDuration, formatInteger, formatMbps, formatPercent } from './format.js';
 import { ModelClient, RunCancelled } from './model-client.js';
 import { ui } from './page.js';
@@ -53,8 +58,17 @@ interface PageState {
     finished: number;
     timer?: number;
   };
+  /** The what-ifs of the run shown ("What would help"). */
+  whatIf: {
+    current?: AbortController;
+    /** Key of the run whose what-ifs are shown (or being simulated). */
+    key: string;
+    finished: number;
+    /** The changes shown, by id (Apply sets the controls to one). */
+    changes: Map<string, WhatIf>;
+  };
   /** The run shown in the results (the sweep chart marks it; a resize redraws its bars). */
-  shown?: { config: ModelConfig; trace: TraceChoice; bars: TenantBar[] };
+  shown?: { config: ModelConfig; trace: TraceChoice; bars: TenantBar[]; result: RunResult };
   /** The last run or sweep was cancelled with the Cancel button (the status says so until the next run). */
   cancelled: boolean;
   /** Delays the running indicator so that quick runs do not make it flicker. */
@@ -69,6 +83,7 @@ const state: PageState = {
   filesLoaded: 0,
   run: { shownKey: '', finished: 0 },
   sweep: { key: '', finished: 0 },
+  whatIf: { key: '', finished: 0, changes: new Map() },
   cancelled: false,
   chartWidth: 0,
 };
@@ -238,6 +253,8 @@ async function runNow(): Promise<RunStatus> {
     const outcome = await client.run(config, trace.ref, {
       signal: controller.signal,
       onProgress: (done, total) => showProgress(done / total),
+      // "Where the time goes" needs the latency attribution (the attribution build).
+      attribution: true,
     });
     clearError();
     showResult(config, trace, outcome.result, outcome.elapsedMs);
@@ -304,7 +321,8 @@ function showResult(config: ModelConfig, trace: TraceChoice, r: RunResult, elaps
   ui.factDropped.textContent = formatInteger(r.packetsDropped);
   ui.factElapsed.textContent = `${elapsedMs < 10 ? elapsedMs.toFixed(1) : Math.round(elapsedMs)} ms`;
 
-  state.shown = { config, trace, bars };
+  state.shown = { config, trace, bars, result: r };
+  showExplanation(config, trace, r, []);
   drawTenantBars();
   const jain = jainIndex(bars.map((f) => f.mbps));
   const sorted = bars.map((f) => f.mbps).sort((a, b) => a - b);
@@ -396,7 +414,10 @@ async function runSweep(force = false): Promise<void> {
   const configB = variantOf(configA, variant);
   const trace = currentTrace();
   const key = JSON.stringify([axis, configA, configB, axis === 'iotlb' ? trace.ref : null]);
-  if (!force && key === state.sweep.key) return;
+  if (!force && key === state.sweep.key) {
+    if (!state.sweep.current) void runWhatIfs();
+    return;
+  }
   try {
     validateConfig(configB);
   } catch (err) {
@@ -449,6 +470,10 @@ async function runSweep(force = false): Promise<void> {
     }
     ui.sweepChart.dataset['state'] = 'done';
     document.body.dataset['sweeps'] = String(++state.sweep.finished);
+    state.sweep.current = undefined;
+    showSweepRunning(false);
+    updateActivity();
+    void runWhatIfs();
   } catch (err) {
     if (!(err instanceof RunCancelled)) {
       state.sweep.key = '';
@@ -470,6 +495,7 @@ function samplesByTenants(): SampleInfo[] {
 }
 
 function cancelSweep(): void {
+  cancelWhatIfs();
   window.clearTimeout(state.sweep.timer);
   const running = state.sweep.current;
   if (!running) return;
@@ -512,6 +538,116 @@ function drawSweep(): void {
     highlightX: sweepHighlight(chart.axis),
     height: 300,
   });
+}
+
+// ---------------------------------------------------------------------------
+// Where the time goes, and what would help: the CLI's explain code on the page's runs
+
+/** Simulations the what-ifs may cost without asking (translations × changes): a few seconds at most. */
+const WHAT_IF_AUTO_BUDGET = 4_000_000;
+
+const figuresOf = (r: RunResult): RunFigures => ({ linkUtilization: r.linkUtilization, mbps: r.mbps, packetsDropped: r.packetsDropped, translations: r.translations, simTimeNs: r.simTimeNs });
+
+/** A what-if's figures, and its IOTLB's accesses per set (for explain's note on unused sets). */
+type WhatIfRun = { whatIf: WhatIf; result: RunFigures; iotlbSetAccesses: number[] };
+
+function explanationOf(config: ModelConfig, trace: TraceChoice, r: RunResult, whatIfs: WhatIfRun[]): Explanation {
+  const summary = summarizeAttribution(r);
+  return buildExplanation({
+    trace: cliTracePath(trace),
+    config,
+    base: figuresOf(r),
+    latency: summary.latency,
+    tenants: summary.tenants,
+    whatIfs,
+    skipped: whatIfChanges(config).skipped,
+    costOf: (c) => configCostBytes(c),
+    iotlbSetAccesses: Object.fromEntries(whatIfs.filter((w) => SET_USE_WHAT_IFS.includes(w.whatIf.id)).map((w) => [w.whatIf.id, w.iotlbSetAccesses])),
+  });
+}
+
+/** Draws both panels for the run shown; `whatIfs` empty: the ranking waits for its simulations. */
+function showExplanation(config: ModelConfig, trace: TraceChoice, r: RunResult, whatIfs: WhatIfRun[]): void {
+  const explanation = explanationOf(config, trace, r, whatIfs);
+  renderTimePanel({ limiter: ui.limiterSentence, bar: ui.latencyBar, table: ui.latencyTable, tenants: ui.worstTenants }, explanation);
+  if (whatIfs.length === 0) {
+    if (state.whatIf.key !== runKey(config, trace)) {
+      ui.helpTable.innerHTML = '';
+      ui.helpNotes.innerHTML = '';
+      ui.helpPanel.dataset['state'] = 'idle';
+      const count = whatIfChanges(config).changes.length;
+      ui.helpNote.textContent = `${count} single changes from this configuration, each to be simulated and ranked by the utilization it gains.`;
+    }
+    return;
+  }
+  renderHelpPanel(ui.helpTable, explanation, (w) => {
+    const change = state.whatIf.changes.get(w.id);
+    return change !== undefined && controlsCanShow(change.config);
+  });
+  ui.helpNotes.innerHTML = explanation.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('');
+  const skipped = explanation.skipped.length;
+  ui.helpNote.textContent = `${explanation.whatIf.length} single changes, each simulated, ranked by link utilization gained (ties within ${(explanation.tieTolerance * 100).toFixed(1)} point share a rank; storage from the cost model)${skipped > 0 ? `; ${skipped} skipped as invalid or the same as another` : ''}. Apply sets the controls.`;
+}
+
+/**
+ * Simulates the single changes of the run shown, one after another in the worker, then
+ * ranks them. Small traces go at once; a large one waits for the button.
+ */
+async function runWhatIfs(force = false): Promise<void> {
+  const shown = state.shown;
+  if (!shown || state.run.current) return;
+  const key = runKey(shown.config, shown.trace);
+  if (!force && key === state.whatIf.key) return;
+  const { changes } = whatIfChanges(shown.config);
+  if (!force && shown.trace.translations * changes.length > WHAT_IF_AUTO_BUDGET) {
+    ui.helpNote.textContent = `${changes.length} single changes from this configuration; on this trace they take a while to simulate: press the button.`;
+    return;
+  }
+  cancelWhatIfs();
+  const controller = new AbortController();
+  state.whatIf.current = controller;
+  state.whatIf.key = key;
+  state.whatIf.changes = new Map(changes.map((c) => [c.id, c]));
+  ui.helpPanel.dataset['state'] = 'running';
+  ui.helpButton.textContent = 'Stop';
+  try {
+    const results: WhatIfRun[] = [];
+    for (const [i, whatIf] of changes.entries()) {
+      ui.helpNote.textContent = `Simulating change ${i + 1} of ${changes.length}: ${whatIf.change}…`;
+      const { result } = await client.run(whatIf.config, shown.trace.ref, { signal: controller.signal });
+      results.push({ whatIf, result: figuresOf(result), iotlbSetAccesses: result.caches.IOTLB.setAccesses });
+    }
+    showExplanation(shown.config, shown.trace, shown.result, results);
+    ui.helpPanel.dataset['state'] = 'done';
+    document.body.dataset['whatIfs'] = String(++state.whatIf.finished);
+  } catch (err) {
+    if (!(err instanceof RunCancelled)) {
+      state.whatIf.key = '';
+      ui.helpNote.textContent = `Stopped: ${(err as Error).message}`;
+    }
+  } finally {
+    if (state.whatIf.current === controller) {
+      state.whatIf.current = undefined;
+      ui.helpButton.textContent = 'Simulate the changes';
+    }
+  }
+}
+
+function cancelWhatIfs(): void {
+  const running = state.whatIf.current;
+  if (!running) return;
+  state.whatIf.current = undefined;
+  running.abort();
+  state.whatIf.key = '';
+  ui.helpPanel.dataset['state'] = 'cancelled';
+  ui.helpButton.textContent = 'Simulate the changes';
+}
+
+/** Apply: the controls take the change's configuration (and, re-running on change, run it). */
+function applyWhatIf(id: string): void {
+  const change = state.whatIf.changes.get(id);
+  if (!change || !applyConfig(change.config)) return;
+  onControlsChanged();
 }
 
 // ---------------------------------------------------------------------------
@@ -564,6 +700,14 @@ async function start(): Promise<void> {
   });
   ui.sweepVariant.addEventListener('change', () => void runSweep());
   ui.downloadCfg.addEventListener('click', downloadCfg);
+  ui.helpButton.addEventListener('click', () => {
+    if (state.whatIf.current) cancelWhatIfs();
+    else void runWhatIfs(true);
+  });
+  ui.helpTable.addEventListener('click', (event) => {
+    const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-apply]');
+    if (button?.dataset['apply']) applyWhatIf(button.dataset['apply']);
+  });
   // Charts are drawn at the container's width: redraw when it changes (not when content grows taller).
   new ResizeObserver(() => {
     if (ui.results.clientWidth === state.chartWidth) return;

@@ -12,6 +12,8 @@ export interface RunOptions {
   onProgress?: (recordsDone: number, totalRecords: number) => void;
   /** Aborting cancels the run in the worker and rejects with RunCancelled at once. */
   signal?: AbortSignal;
+  /** Attribute the latencies (result.attribution), with the attribution build. */
+  attribution?: boolean;
 }
 
 /** A run stopped by its AbortSignal. */
@@ -73,7 +75,7 @@ export class ModelClient {
     try {
       const reply = await this.request((id) => {
         requestId = id;
-        return { type: 'run', requestId, config, trace };
+        return { type: 'run', requestId, config, trace, ...(options.attribution ? { attribution: true } : {}) };
       }, options.onProgress);
       if (reply.type !== 'result') throw new Error(`unexpected reply '${reply.type}' from the model worker`);
       return { result: reply.result, elapsedMs: reply.elapsedMs };

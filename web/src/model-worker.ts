@@ -1,9 +1,11 @@
 /**
- * Runs the model off the page's main thread. It uses the same WebAssembly build
- * (dist/hypersio.wasm) and the same driver (orchestrator/model-core.ts) as the CLI, and
- * streams each trace through it in chunks of 4096 records as the CLI does.
+ * Runs the model off the page's main thread. It uses the same WebAssembly builds
+ * (dist/hypersio.wasm, and dist/hypersio-attribution.wasm for a run that attributes its
+ * latencies) and the same driver (orchestrator/model-core.ts) as the CLI, and streams
+ * each trace through it in chunks of 4096 records as the CLI does.
  */
 import wasmUrl from '../../dist/hypersio.wasm?url';
+import attributionWasmUrl from '../../dist/hypersio-attribution.wasm?url';
 import { validateConfig } from '../../orchestrator/config.js';
 import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES, type RecordSource } from '../../orchestrator/model-core.js';
 import type { TraceRef, WorkerReply, WorkerRequest } from './protocol.js';
@@ -21,17 +23,19 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-let compiledModel: Promise<WebAssembly.Module> | undefined;
-/** Compiled once per worker; every run instantiates it afresh (model-core.ts). */
-function modelModule(): Promise<WebAssembly.Module> {
+const compiledModels = new Map<string, Promise<WebAssembly.Module>>();
+/** Each build compiled once per worker (on first use); every run instantiates it afresh (model-core.ts). */
+function modelModule(url = wasmUrl): Promise<WebAssembly.Module> {
+  let compiled = compiledModels.get(url);
   // fetch + compile (not compileStreaming): works even where a host serves .wasm with a generic type.
-  compiledModel ??= fetch(wasmUrl)
+  compiled ??= fetch(url)
     .then((response) => {
       if (!response.ok) throw new Error(`cannot load the model (${response.status} ${response.statusText})`);
       return response.arrayBuffer();
     })
     .then((bytes) => WebAssembly.compile(bytes));
-  return compiledModel;
+  compiledModels.set(url, compiled);
+  return compiled;
 }
 
 /** Bundled samples by URL, fetched once. */
@@ -97,11 +101,11 @@ function cancellable(source: RecordSource, requestId: number): RecordSource {
 }
 
 async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<void> {
-  const { requestId, config, trace } = request;
+  const { requestId, config, trace, attribution } = request;
   try {
     if (cancelled.has(requestId)) return;
     validateConfig(config);
-    const [module, bytes] = await Promise.all([modelModule(), traceBytes(trace)]);
+    const [module, bytes] = await Promise.all([modelModule(attribution ? attributionWasmUrl : wasmUrl), traceBytes(trace)]);
     const problem = traceSizeProblem(trace.name, bytes.byteLength);
     if (problem) throw new Error(problem);
     const totalRecords = bytes.byteLength / TRACE_RECORD_BYTES;
@@ -111,6 +115,7 @@ async function run(request: Extract<WorkerRequest, { type: 'run' }>): Promise<vo
       chunkRecords: CHUNK_RECORDS,
       // Next-access indices checked as the CLI checks them (core/trace-check.ts).
       totalRecords,
+      attribution: attribution === true,
       onProgress: (recordsDone) => {
         const now = performance.now();
         if (now - lastProgress < PROGRESS_INTERVAL_MS) return;

@@ -9,7 +9,8 @@ export type WorkerRequest =
   | { type: 'warm-up'; requestId: number }
   | { type: 'add-file'; key: string; name: string; bytes: ArrayBuffer }
   | { type: 'remove-file'; key: string }
-  | { type: 'run'; requestId: number; config: ModelConfig; trace: TraceRef }
+  /** `attribution`: with the attribution build, the result carries where each translation's time went. */
+  | { type: 'run'; requestId: number; config: ModelConfig; trace: TraceRef; attribution?: boolean }
   /** Stops run `requestId` at its next chunk (or before it starts); the worker sends no reply for it. */
   | { type: 'cancel'; requestId: number };
 
