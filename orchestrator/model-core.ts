@@ -10,6 +10,7 @@ import type { ModelConfig } from './config.js';
 import { interArrivalNs } from './config.js';
 import { NextAccessCheck } from '../core/trace-check.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
+import { configPlugins, describePlugins, isPluginFile, PLUGIN_KIND_KEYS, type PluginKind } from './plugins/plugin-file.js';
 
 export { TRACE_RECORD_BYTES };
 
@@ -27,6 +28,7 @@ interface ModelExports {
   setModelOptions(tq: number, outOfOrder: number, selectiveAlloc: number, policy: number, interArrivalNs: bigint): void;
   setPrefetcherOptions(historyLength: number, distance: number): void;
   setSeed(seed: number): void;
+  linkedPlugins(): number;
   setStepEveryCycle(on: number): void;
   start(): void;
   inputBufferPointer(): number;
@@ -173,16 +175,22 @@ export async function simulate(
   options: SimulateOptions = {},
 ): Promise<RunResult> {
   let memory: WebAssembly.Memory | undefined;
+  const plugins = configPlugins(config);
+  const pluginNames = describePlugins(plugins);
   const instance = await WebAssembly.instantiate(module, {
     env: {
       abort: (messagePointer: number) => {
-        const message = memory === undefined ? '' : `: ${readModuleString(memory, messagePointer)}`;
-        throw new Error(`the model aborted${message} (internal error)`);
+        const message = memory === undefined ? '' : readModuleString(memory, messagePointer);
+        // While the model runs with plugins, an abort is a plugin's own throw or the model's
+        // check of what a plugin returned (the model itself aborts only on configuration).
+        if (pluginNames !== '' && pluginCodeRunning) throw new PluginTrap(`${pluginNames}: ${message.replace(/^plugin: /, '')}`);
+        throw new Error(`the model aborted${message === '' ? '' : `: ${message}`} (internal error)`);
       },
     },
   });
   const m = instance.exports as unknown as ModelExports;
   memory = m.memory;
+  checkLinkedPlugins(m, plugins);
   configure(m, config);
   m.setStepEveryCycle(options.stepEveryCycle ? 1 : 0);
   const chunk = Math.max(1, Math.min(options.chunkRecords ?? m.inputCapacity(), m.inputCapacity()));
@@ -195,13 +203,43 @@ export async function simulate(
     const n = await source(target, chunk);
     const problem = natCheck?.check(target, n);
     if (problem !== undefined) throw new BadRecordError(problem, m.recordsConsumed());
-    status = n > 0 ? m.feed(n) : m.finish();
+    status = pluginNames === '' ? (n > 0 ? m.feed(n) : m.finish()) : runPluginCode(pluginNames, () => (n > 0 ? m.feed(n) : m.finish()));
     checkStatus(m, status);
     options.onProgress?.(m.recordsConsumed());
     if (n === 0) break;
   }
   if (status !== contractValue(m, 'STATUS_DONE')) throw new Error(`the model did not finish (status ${status})`);
   return readResults(m, config);
+}
+
+/**
+ * A plugin failed at run time: it trapped (out of bounds, `unreachable`), threw, or
+ * returned a way or set out of range. The message names the plugin file(s).
+ */
+export class PluginTrap extends Error {}
+
+let pluginCodeRunning = false;
+
+/** `run()`, with a WebAssembly trap or an abort reported as the plugins' failure. */
+function runPluginCode<T>(pluginNames: string, run: () => T): T {
+  pluginCodeRunning = true;
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof WebAssembly.RuntimeError) throw new PluginTrap(`${pluginNames}: trapped: ${err.message}`);
+    throw err;
+  } finally {
+    pluginCodeRunning = false;
+  }
+}
+
+const LINK_BITS: Record<PluginKind, number> = { iotlbPolicy: 1, prefetchScheme: 2, setIndex: 4 };
+
+/** The module must link exactly the configuration's plugins (plugins/compile.ts builds it). */
+function checkLinkedPlugins(m: ModelExports, plugins: Partial<Record<PluginKind, unknown>>): void {
+  const wanted = PLUGIN_KIND_KEYS.reduce((bits, kind) => bits | (plugins[kind] ? LINK_BITS[kind] : 0), 0);
+  const linked = m.linkedPlugins();
+  if (linked !== wanted) throw new Error(`the model module links plugins ${linked}, the configuration needs ${wanted} (load it with loadModelFor(config))`);
 }
 
 function configure(m: ModelExports, config: ModelConfig): void {
@@ -215,12 +253,12 @@ function configure(m: ModelExports, config: ModelConfig): void {
     config.tq,
     config.outOfOrder ? 1 : 0,
     config.selectiveAlloc ? 1 : 0,
-    contractValue(m, `POLICY_${config.iotlbPolicy.toUpperCase()}`),
+    contractValue(m, isPluginFile(config.iotlbPolicy) ? 'POLICY_PLUGIN' : `POLICY_${config.iotlbPolicy.toUpperCase()}`),
     BigInt(interArrivalNs(config.linkGbps)),
   );
   m.setPrefetcherOptions(config.prefetch.historyLength, config.prefetch.distance);
   m.setSeed(config.seed);
-  m.start();
+  runPluginCode(describePlugins(configPlugins(config)), () => m.start()); // a policy plugin's init() runs here
 }
 
 function checkStatus(m: ModelExports, status: number): void {

@@ -9,6 +9,8 @@ import { projectPath } from '../core/paths.js';
 import { validateConfig, type ModelConfig } from './config.js';
 import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES, type RecordSource, type RunResult, type SimulateOptions } from './model-core.js';
 import { openTrace, readFully } from '../core/trace-file.js';
+import { compileVariant } from './plugins/compile.js';
+import { configPlugins } from './plugins/plugin-file.js';
 
 export type { RunResult } from './model-core.js';
 export { openTrace, readFully } from '../core/trace-file.js';
@@ -35,8 +37,31 @@ export function loadModelModule(): WebAssembly.Module {
   return compiled;
 }
 
+/** Plugin variants compiled in this process, by file. */
+const variants = new Map<string, WebAssembly.Module>();
+
+/**
+ * The model module a configuration needs: the default build, or the plugin variant
+ * linking its plugin files (compiled once, cached in build/models/).
+ */
+export async function loadModelFor(config: ModelConfig, log?: (line: string) => void): Promise<WebAssembly.Module> {
+  const plugins = configPlugins(config);
+  if (Object.keys(plugins).length === 0) return loadModelModule();
+  return loadVariantModule(await compileVariant(plugins, log));
+}
+
+/** A compiled plugin variant from its file (build/models/<key>.wasm). */
+export function loadVariantModule(path: string): WebAssembly.Module {
+  let module = variants.get(path);
+  if (!module) {
+    module = new WebAssembly.Module(new Uint8Array(readFileSync(path)));
+    variants.set(path, module);
+  }
+  return module;
+}
+
 export interface RunTraceOptions extends SimulateOptions {
-  /** The compiled model (a worker receives it once); default: loadModelModule(). */
+  /** The compiled model (a worker receives it once); default: loadModelFor(config). */
   module?: WebAssembly.Module;
 }
 
@@ -74,7 +99,7 @@ export function runTraceBytes(path: string, bytes: Uint8Array, config: ModelConf
 async function runTrace(path: string, config: ModelConfig, source: RecordSource, options: RunTraceOptions): Promise<RunResult> {
   validateConfig(config);
   try {
-    return await simulate(options.module ?? loadModelModule(), config, source, options);
+    return await simulate(options.module ?? (await loadModelFor(config)), config, source, options);
   } catch (err) {
     if (err instanceof BadRecordError) throw new InputError(`${path}: ${err.message}`);
     throw err;

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
-import { helpText, MODEL_PARAMETERS, parameterByKey, parseParameter, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
+import { helpText, MODEL_PARAMETERS, parameterByKey, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
+import { parseModelValue } from '../plugins/resolve.js';
 import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../../core/errors.js';
 import { flagKey } from '../flags.js';
@@ -49,7 +50,7 @@ export function modelConfigFromFlags(flags: Record<string, unknown>): ModelConfi
   if (typeof configPath === 'string') readCacheConfigFile(config, configPath);
   const given = parameterFlagValues(flags);
   for (const p of MODEL_PARAMETERS) {
-    for (const text of given.get(p) ?? []) p.write(config, parseParameter(p, text));
+    for (const text of given.get(p) ?? []) p.write(config, parseModelValue(p, text));
   }
   return validateConfig(config, typeof configPath === 'string' ? configPath : 'config');
 }
