@@ -10,6 +10,7 @@ import type { ModelConfig } from './config.js';
 import { interArrivalNs } from './config.js';
 import { NextAccessCheck } from '../core/trace-check.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
+import { InputError } from '../core/errors.js';
 import { configPlugins, describePlugins, isPluginFile, PLUGIN_KIND_KEYS, type PluginKind } from './plugins/plugin-file.js';
 
 export { TRACE_RECORD_BYTES };
@@ -216,7 +217,7 @@ export async function simulate(
  * A plugin failed at run time: it trapped (out of bounds, `unreachable`), threw, or
  * returned a way or set out of range. The message names the plugin file(s).
  */
-export class PluginTrap extends Error {}
+export class PluginTrap extends InputError {}
 
 let pluginCodeRunning = false;
 

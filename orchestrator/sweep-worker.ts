@@ -12,11 +12,15 @@ import { runTraceBytes, runTraceFile } from './model.js';
 
 export interface SweepWorkerData {
   module: WebAssembly.Module;
+  /** Plugin variants of the model (plugins/compile.ts), by file. */
+  variants: Record<string, WebAssembly.Module>;
 }
 
 export interface SweepTask {
   trace: string;
   config: ModelConfig;
+  /** The plugin variant the configuration needs (a key of workerData.variants); absent: the default build. */
+  variant?: string;
   /** The whole trace, shared by all workers; absent: stream the file. */
   shared?: SharedArrayBuffer;
   /** Test hook: make this task's worker die ('exit') or throw, as a crash would. */
@@ -28,11 +32,13 @@ export interface SweepTaskResult {
   elapsedMs: number;
 }
 
-const { module } = workerData as SweepWorkerData;
+const { module: defaultModule, variants } = workerData as SweepWorkerData;
 
 export default async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
   if (task.crash === 'exit') process.exit(70); // ends this worker thread only
   if (task.crash === 'throw') throw new Error('injected worker failure');
+  const module = task.variant === undefined ? defaultModule : variants[task.variant];
+  if (!module) throw new Error(`the sweep worker has no model variant ${task.variant}`);
   const started = performance.now();
   const result = task.shared
     ? await runTraceBytes(task.trace, new Uint8Array(task.shared), task.config, { module })
