@@ -176,7 +176,10 @@ export function startModel(): void {
 
 /** The set of `cache` (id `id`) for `r`: the group-bits index of `x`, or a set-index plugin's. */
 @inline function setOf(cache: Cache, id: i32, r: usize, x: u64): i32 {
-  if (SET_INDEX_PLUGIN_LINKED) return pluginSet(id, cache.sets, didOf(r), sidOf(r), iovaOf(r));
+  if (SET_INDEX_PLUGIN_LINKED) {
+    setCurrentRequest(r); // the plugin may read the page level
+    return pluginSet(id, cache.sets, didOf(r), sidOf(r), iovaOf(r));
+  }
   return cache.setIndex(didOf(r), x);
 }
 

@@ -39,8 +39,16 @@ const HOOKS: Record<PluginKind, readonly { name: string; type: string; shown: st
 
 const SLOT_FLAGS: Record<PluginKind, string> = { iotlbPolicy: 'POLICY_PLUGIN_LINKED', prefetchScheme: 'PREFETCHER_PLUGIN_LINKED', setIndex: 'SET_INDEX_PLUGIN_LINKED' };
 const CHECK_MODULE = 'sim-as/plugin-check.ts';
-/** The release target of asconfig.json, as `npm run build:wasm` builds dist/hypersio.wasm. */
-const TARGET = 'release';
+/**
+ * What a variant is built as: the model (asconfig.json's release target, as `npm run
+ * build:wasm` builds dist/hypersio.wasm) or the testing build (one cache, for the unit
+ * tests of a policy: dist/hypersio-testing.wasm).
+ */
+export type VariantBuild = 'model' | 'testing';
+const BUILDS: Record<VariantBuild, { entry: string; target: string }> = {
+  model: { entry: 'sim-as/index.ts', target: 'release' },
+  testing: { entry: 'sim-as/testing.ts', target: 'testing' },
+};
 // AssemblyScript's DiagnosticCategory.Error.
 const ERROR_CATEGORY = 3;
 
@@ -63,9 +71,10 @@ function modelSources(): { name: string; text: string }[] {
 }
 
 /** The cache key of a variant: every input of the compile. */
-function variantKey(plugins: readonly Plugin[], compilerVersion: string): string {
+function variantKey(plugins: readonly Plugin[], compilerVersion: string, build: VariantBuild): string {
   const parts = [
     `asc ${compilerVersion}`,
+    build,
     readFileSync(projectPath('asconfig.json'), 'utf8'),
     ...modelSources().map((s) => `${s.name}\n${s.text}`),
     ...plugins.map((p) => `${p.kind}\n${p.text}`),
@@ -96,15 +105,15 @@ export function variantPath(key: string): string {
  * The variant of the model linking `plugins` (compiled, or found in build/models/):
  * its file. A compile error is a PluginCompileError naming the user's file.
  */
-export async function compileVariant(plugins: VariantPlugins, log: (line: string) => void = () => {}): Promise<string> {
+export async function compileVariant(plugins: VariantPlugins, log: (line: string) => void = () => {}, build: VariantBuild = 'model'): Promise<string> {
   const loaded = loadPlugins(plugins);
   const version = compilerVersion();
-  const path = variantPath(variantKey(loaded, version));
+  const path = variantPath(variantKey(loaded, version, build));
   if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
   log(`compiling a model variant with ${loaded.map((p) => relative(process.cwd(), p.path)).join(', ')} (AssemblyScript ${version})…`);
   const { default: asc } = await import('assemblyscript/asc');
   await runCompile(asc, loaded, 'check');
-  const binary = await runCompile(asc, loaded, 'model');
+  const binary = await runCompile(asc, loaded, build);
   if (binary === undefined) throw new Error('the AssemblyScript compiler wrote no module');
   mkdirSync(projectPath('build', 'models'), { recursive: true });
   writeFilesAtomically([{ path, data: binary }]);
@@ -114,7 +123,7 @@ export async function compileVariant(plugins: VariantPlugins, log: (line: string
 type Asc = typeof import('assemblyscript/asc').default;
 
 /** One compile: the check module (errors only) or the model (its binary). */
-async function runCompile(asc: Asc, plugins: readonly Plugin[], what: 'check' | 'model'): Promise<Uint8Array | undefined> {
+async function runCompile(asc: Asc, plugins: readonly Plugin[], what: 'check' | VariantBuild): Promise<Uint8Array | undefined> {
   const root = projectRoot();
   const served = new Map<string, { text: string; shownAs?: string }>();
   for (const p of plugins) served.set(p.slot, { text: p.text, shownAs: p.path });
@@ -125,7 +134,10 @@ async function runCompile(asc: Asc, plugins: readonly Plugin[], what: 'check' | 
   const errors: string[] = [];
   const output = { write: () => {} };
   const outFile = 'build/models/variant.wasm'; // never written: writeFile keeps the bytes
-  const argv = [what === 'check' ? CHECK_MODULE : 'sim-as/index.ts', '--baseDir', root, '--target', TARGET, '--noColors', ...(what === 'check' ? ['--optimizeLevel', '0'] : ['--outFile', outFile])];
+  const argv =
+    what === 'check'
+      ? [CHECK_MODULE, '--baseDir', root, '--target', BUILDS.model.target, '--noColors', '--optimizeLevel', '0']
+      : [BUILDS[what].entry, '--baseDir', root, '--target', BUILDS[what].target, '--noColors', '--outFile', outFile];
   const result = await asc.main(argv, {
     stdout: output,
     stderr: output,
