@@ -246,7 +246,7 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
 }
 
 /** The plugin variant file of each job that links plugins (compiled or found in build/models/), by job id. */
-async function compileJobVariants(jobs: readonly SweepJob[], log?: (line: string) => void): Promise<Map<string, string>> {
+export async function compileJobVariants(jobs: readonly SweepJob[], log?: (line: string) => void): Promise<Map<string, string>> {
   const byPlugins = new Map<string, string>();
   const variantOf = new Map<string, string>();
   for (const job of jobs) {
