@@ -35,11 +35,6 @@ export function pluginFileParts(value: PluginFile): { path: string; hash: string
   return { path: match[1] as string, hash: match[2] as string };
 }
 
-/** The file's name, for labels (`my-policy.ts`). */
-export function pluginName(value: PluginFile): string {
-  return pluginFileParts(value).path.replace(/^.*[\\/]/, '');
-}
-
 /** The plugins a configuration links, by kind (empty: the default build serves it). */
 export function configPlugins(config: Record<PluginKind, string>): Partial<Record<PluginKind, PluginFile>> {
   const plugins: Partial<Record<PluginKind, PluginFile>> = {};
