@@ -7,6 +7,7 @@
 // They are plain loads from the request's slot (requests.ts), no copies.
 
 import { FIELD_DID, FIELD_IOVA, FIELD_LEVEL, FIELD_NAT, FIELD_SID } from './constants';
+import { configuredDistance, configuredHistoryLength } from './prefetcher';
 
 export { CACHE_CC, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, NO_NEXT_ACCESS } from './constants';
 
@@ -45,6 +46,8 @@ export const MAX_PREFETCHES: i32 = 64;
 
 const prefetchIovas = new StaticArray<u64>(MAX_PREFETCHES);
 const prefetchLevels = new StaticArray<i32>(MAX_PREFETCHES);
+const prefetchDids = new StaticArray<u32>(MAX_PREFETCHES);
+const prefetchSids = new StaticArray<u32>(MAX_PREFETCHES);
 let prefetchCount: i32 = 0;
 
 /**
@@ -53,11 +56,27 @@ let prefetchCount: i32 = 0;
  * prefetch buffer, as it does for the built-in prefetcher's requests.
  */
 export function prefetch(iova: u64, level: i32): void {
+  prefetchFor(did(), sid(), iova, level);
+}
+
+/** prefetch() for another tenant's page (the sid-successor prefetcher walks the predicted sid's). */
+export function prefetchFor(forDid: u32, forSid: u32, iova: u64, level: i32): void {
   if (level < 1 || level > 3) throw new RangeError('prefetch(): page level ' + level.toString() + ' is not 1, 2 or 3');
   if (prefetchCount >= MAX_PREFETCHES) throw new RangeError('prefetch(): more than ' + MAX_PREFETCHES.toString() + ' prefetches for one request');
   unchecked((prefetchIovas[prefetchCount] = iova));
   unchecked((prefetchLevels[prefetchCount] = level));
+  unchecked((prefetchDids[prefetchCount] = forDid));
+  unchecked((prefetchSids[prefetchCount] = forSid));
   prefetchCount++;
+}
+
+/** The run's --prefetch-history: pages a prefetcher is asked to remember per sid. */
+export function prefetchHistoryLength(): i32 {
+  return configuredHistoryLength();
+}
+/** The run's --prefetch-distance: requests between a sid and the successor it learns. */
+export function prefetchDistance(): i32 {
+  return configuredDistance();
 }
 
 /** (The model's.) Prefetches asked for since the last takePrefetches(). */
@@ -69,6 +88,12 @@ export function prefetch(iova: u64, level: i32): void {
 }
 @inline export function prefetchLevel(i: i32): i32 {
   return unchecked(prefetchLevels[i]);
+}
+@inline export function prefetchDid(i: i32): u32 {
+  return unchecked(prefetchDids[i]);
+}
+@inline export function prefetchSid(i: i32): u32 {
+  return unchecked(prefetchSids[i]);
 }
 @inline export function clearPrefetches(): void {
   prefetchCount = 0;

@@ -3,8 +3,8 @@
 // build compiles none of it, and the checks that turn a plugin's out-of-range answer into
 // a message naming the hook instead of a corrupted run.
 
-import { FIELD_IOVA, FIELD_LEVEL, FIELD_MASK, DDR, PAGE_MASK_1G, PAGE_MASK_2M, PCIE, QUEUE_WALK_LOOKUP, TRACE_RECORD_BYTES } from './constants';
-import { clearPrefetches, prefetchesAsked, prefetchIova, prefetchLevel, setCurrentRequest } from './plugin-api';
+import { FIELD_DID, FIELD_IOVA, FIELD_LEVEL, FIELD_MASK, FIELD_SID, DDR, PAGE_MASK_1G, PAGE_MASK_2M, PCIE, QUEUE_WALK_LOOKUP, TRACE_RECORD_BYTES } from './constants';
+import { clearPrefetches, prefetchDid, prefetchesAsked, prefetchIova, prefetchLevel, prefetchSid, setCurrentRequest } from './plugin-api';
 import { init as policyInit, hit as policyHit, fill as policyFill, victim as policyVictim } from './plugin-policy';
 import { init as prefetcherInit, contextFill as prefetcherContextFill } from './plugin-prefetcher';
 import { setIndex as pluginSetIndex } from './plugin-set-index';
@@ -56,7 +56,7 @@ export function initPrefetcherPlugin(): void {
   if (PREFETCHER_PLUGIN_LINKED) prefetcherInit();
 }
 
-/** A record built per prefetch: the request's, with the prefetched page in place of its own. */
+/** A record built per prefetch: the request's, with the prefetched page, did and sid in place of its own. */
 const prefetchRecord: usize = memory.data(TRACE_RECORD_BYTES, 16);
 
 @inline function levelMask(level: i32): u64 {
@@ -74,10 +74,13 @@ export function pluginPrefetch(r: usize, now: i64): void {
   const count = prefetchesAsked();
   for (let i = 0; i < count; i++) {
     const level = prefetchLevel(i);
-    const mask = levelMask(level);
     copyRecord(prefetchRecord, r);
-    store<u64>(prefetchRecord, prefetchIova(i) & mask, FIELD_IOVA);
-    store<u64>(prefetchRecord, mask, FIELD_MASK);
+    store<u16>(prefetchRecord, <u16>prefetchSid(i), FIELD_SID);
+    store<u16>(prefetchRecord, <u16>prefetchDid(i), FIELD_DID);
+    // The address as given (a trace record's own), so that every cache's set is the one a
+    // demand request for it uses.
+    store<u64>(prefetchRecord, prefetchIova(i), FIELD_IOVA);
+    store<u64>(prefetchRecord, levelMask(level), FIELD_MASK);
     store<u64>(prefetchRecord, <u64>level, FIELD_LEVEL);
     push(QUEUE_WALK_LOOKUP, now + PCIE + DDR, <u32>allocPrefetch(prefetchRecord));
   }
