@@ -174,13 +174,13 @@ export function startModel(): void {
   store<i64>(r, load<i64>(r, REQUEST_END) + latency, REQUEST_END);
 }
 
-/** The set of `cache` (id `id`) for `r`: the group-bits index of `x`, or a set-index plugin's. */
-@inline function setOf(cache: Cache, id: i32, r: usize, x: u64): i32 {
+/** The set of `cache` (id `id`) for `r` (of domain `did`): the group-bits index of `x`, or a set-index plugin's. */
+@inline function setOf(cache: Cache, id: i32, r: usize, did: u32, x: u64): i32 {
   if (SET_INDEX_PLUGIN_LINKED) {
     setCurrentRequest(r); // the plugin may read the page level
-    return pluginSet(id, cache.sets, didOf(r), sidOf(r), iovaOf(r));
+    return pluginSet(id, cache.sets, did, sidOf(r), iovaOf(r));
   }
-  return cache.setIndex(didOf(r), x);
+  return cache.setIndex(did, x);
 }
 
 // The context cache is keyed by sid alone (the spec's "Caches"): tenants whose sids
@@ -188,14 +188,14 @@ export function startModel(): void {
 @inline function contextAccess(r: usize, alloc: bool): bool {
   const sid = sidOf(r);
   const did = didOf(r);
-  return contextCache.accessKey(setOf(contextCache, CACHE_CC, r, <u64>sid), <u64>sid, did, natOf(r), alloc);
+  return contextCache.accessKey(setOf(contextCache, CACHE_CC, r, did, <u64>sid), <u64>sid, did, natOf(r), alloc);
 }
 
 /** A cache keyed by the request's iova masked with `mask`, its set chosen by iova >> `setShift`. */
 @inline function pageAccess(cache: Cache, id: i32, r: usize, setShift: u64, mask: u64, alloc: bool): bool {
   const iova = iovaOf(r);
   const did = didOf(r);
-  return cache.access(setOf(cache, id, r, iova >> setShift), iova & mask, did, natOf(r), alloc);
+  return cache.access(setOf(cache, id, r, did, iova >> setShift), iova & mask, did, natOf(r), alloc);
 }
 
 // The IOTLB and the prefetch buffer hold the request's page; the walk caches its 2 MiB
