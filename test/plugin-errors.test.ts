@@ -31,6 +31,12 @@ function policyFile(name: string, hooks: Partial<Record<keyof typeof POLICY_HOOK
 
 const run = (...flags: string[]) => runCli(['run', '--trace', TRACE_3, ...flags]);
 
+it('a plugin file that does not exist: one line naming the flag and the file', () => {
+  const r = run('--iotlb-policy', join(dir.path, 'nowhere.ts'));
+  expect(r.status).toBe(2);
+  expect(r.stderr.trim()).toBe(`hypersio: --iotlb-policy: ${join(dir.path, 'nowhere.ts')}: no such plugin file`);
+});
+
 describe('a plugin that does not compile', () => {
   const bad = policyFile('syntax.ts', { init: 'export function init(sets: i32, ways: i32): void {\n  let x: i32 = undefinedThing;\n}', fill: 'export function fill(set: i32, way: i32, replaced: bool): void { foo(); }' });
 

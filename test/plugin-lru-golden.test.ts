@@ -4,26 +4,14 @@
  * on LRU, whatever policy the case names), and equal to the reference's own on the exact
  * LRU cases.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { baseConfig, type ModelConfig } from '../orchestrator/config.js';
-import { readCacheConfigFile } from '../orchestrator/config-file.js';
 import { loadModelFor, runTraceFile } from '../orchestrator/model.js';
-import type { RunResult } from '../orchestrator/model-core.js';
 import { pluginFileValue } from '../orchestrator/plugins/resolve.js';
-import { GOLDEN_DIR, PROJECT_ROOT } from './helpers.js';
+import { GOLDEN_CASES, goldenConfig, goldenTrace, type GoldenCase } from './golden-cases.js';
+import { PROJECT_ROOT } from './helpers.js';
 
-interface GoldenCase {
-  trace: string;
-  config: string;
-  cacheConfigFile: string;
-  options: Partial<ModelConfig>;
-  match: 'exact' | 'oracle' | 'lfu';
-  expected: Pick<RunResult, 'simTimeNs' | 'translations' | 'packetsDropped' | 'mbps' | 'flows' | 'caches' | 'prefetcher'>;
-}
-
-const golden = JSON.parse(readFileSync(resolve(GOLDEN_DIR, 'expected.json'), 'utf8')) as { cases: GoldenCase[] };
 const LRU_PLUGIN = pluginFileValue(resolve(PROJECT_ROOT, 'examples/lru.ts'), 'test');
 
 let variant: WebAssembly.Module;
@@ -31,15 +19,12 @@ beforeAll(async () => {
   variant = await loadModelFor({ ...baseConfig(), iotlbPolicy: LRU_PLUGIN });
 }, 120_000);
 
-function caseConfig(c: GoldenCase): ModelConfig {
-  const config = readCacheConfigFile(baseConfig(), resolve(GOLDEN_DIR, c.cacheConfigFile));
-  return Object.assign(config, c.options, { iotlbPolicy: 'lru' });
-}
+const caseConfig = (c: GoldenCase): ModelConfig => ({ ...goldenConfig(c), iotlbPolicy: 'lru' });
 
 describe('examples/lru.ts as the IOTLB policy', () => {
-  for (const c of golden.cases) {
+  for (const c of GOLDEN_CASES) {
     it(`${c.trace} / ${c.config}: identical to the built-in lru`, async () => {
-      const trace = resolve(GOLDEN_DIR, 'traces', `${c.trace}_iotlb_trace.bin`);
+      const trace = goldenTrace(c);
       const config = caseConfig(c);
       const builtIn = await runTraceFile(trace, config);
       const plugin = await runTraceFile(trace, { ...config, iotlbPolicy: LRU_PLUGIN }, { module: variant });

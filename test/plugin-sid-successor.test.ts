@@ -4,24 +4,15 @@
  * built-in's on every golden case, but for the built-in's own prediction counters (a
  * plugin keeps its statistics to itself).
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { baseConfig, type ModelConfig } from '../orchestrator/config.js';
-import { readCacheConfigFile } from '../orchestrator/config-file.js';
+import { baseConfig } from '../orchestrator/config.js';
 import { loadModelFor, runTraceFile } from '../orchestrator/model.js';
 import type { RunResult } from '../orchestrator/model-core.js';
 import { pluginFileValue } from '../orchestrator/plugins/resolve.js';
-import { GOLDEN_DIR, PROJECT_ROOT } from './helpers.js';
+import { GOLDEN_CASES, goldenConfig, goldenTrace } from './golden-cases.js';
+import { PROJECT_ROOT } from './helpers.js';
 
-interface GoldenCase {
-  trace: string;
-  config: string;
-  cacheConfigFile: string;
-  options: Partial<ModelConfig>;
-}
-
-const golden = JSON.parse(readFileSync(resolve(GOLDEN_DIR, 'expected.json'), 'utf8')) as { cases: GoldenCase[] };
 const SID_SUCCESSOR = pluginFileValue(resolve(PROJECT_ROOT, 'examples/sid-successor.ts'), 'test');
 
 let variant: WebAssembly.Module;
@@ -36,10 +27,10 @@ function withoutPredictorCounters(r: RunResult) {
 }
 
 describe('examples/sid-successor.ts as the prefetcher', () => {
-  for (const c of golden.cases) {
+  for (const c of GOLDEN_CASES) {
     it(`${c.trace} / ${c.config}: identical to the built-in sid-successor`, async () => {
-      const trace = resolve(GOLDEN_DIR, 'traces', `${c.trace}_iotlb_trace.bin`);
-      const config = Object.assign(readCacheConfigFile(baseConfig(), resolve(GOLDEN_DIR, c.cacheConfigFile)), c.options);
+      const trace = goldenTrace(c);
+      const config = goldenConfig(c);
       const builtIn = await runTraceFile(trace, config);
       const plugin = await runTraceFile(trace, { ...config, prefetchScheme: SID_SUCCESSOR }, { module: variant });
       expect(withoutPredictorCounters(plugin)).toEqual(withoutPredictorCounters(builtIn));
