@@ -192,7 +192,7 @@ export async function simulate(
   const m = instance.exports as unknown as ModelExports;
   memory = m.memory;
   checkLinkedPlugins(m, plugins);
-  configure(m, config);
+  configure(m, config, pluginNames);
   m.setStepEveryCycle(options.stepEveryCycle ? 1 : 0);
   const chunk = Math.max(1, Math.min(options.chunkRecords ?? m.inputCapacity(), m.inputCapacity()));
   const pointer = m.inputBufferPointer();
@@ -204,7 +204,7 @@ export async function simulate(
     const n = await source(target, chunk);
     const problem = natCheck?.check(target, n);
     if (problem !== undefined) throw new BadRecordError(problem, m.recordsConsumed());
-    status = pluginNames === '' ? (n > 0 ? m.feed(n) : m.finish()) : runPluginCode(pluginNames, () => (n > 0 ? m.feed(n) : m.finish()));
+    status = runPluginCode(pluginNames, () => (n > 0 ? m.feed(n) : m.finish()));
     checkStatus(m, status);
     options.onProgress?.(m.recordsConsumed());
     if (n === 0) break;
@@ -221,8 +221,9 @@ export class PluginTrap extends InputError {}
 
 let pluginCodeRunning = false;
 
-/** `run()`, with a WebAssembly trap or an abort reported as the plugins' failure. */
+/** `run()`, with a WebAssembly trap or an abort reported as the plugins' failure (if there are plugins). */
 function runPluginCode<T>(pluginNames: string, run: () => T): T {
+  if (pluginNames === '') return run();
   pluginCodeRunning = true;
   try {
     return run();
@@ -244,7 +245,7 @@ function checkLinkedPlugins(m: ModelExports, plugins: Partial<Record<PluginKind,
   if (linked !== wanted) throw new Error(`the model module links plugins ${linked}, the configuration needs ${wanted} (load it with loadModelFor(config))`);
 }
 
-function configure(m: ModelExports, config: ModelConfig): void {
+function configure(m: ModelExports, config: ModelConfig, pluginNames: string): void {
   const geometry = { CC: config.cc, IOTLB: config.iotlb, L2PAGE: config.l2page, L3PAGE: config.l3page };
   for (const name of CACHE_NAMES) {
     const g = geometry[name];
@@ -260,7 +261,7 @@ function configure(m: ModelExports, config: ModelConfig): void {
   );
   m.setPrefetcherOptions(config.prefetch.historyLength, config.prefetch.distance);
   m.setSeed(config.seed);
-  runPluginCode(describePlugins(configPlugins(config)), () => m.start()); // a policy plugin's init() runs here
+  runPluginCode(pluginNames, () => m.start()); // a policy plugin's init() runs here
 }
 
 function checkStatus(m: ModelExports, status: number): void {

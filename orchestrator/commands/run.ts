@@ -6,7 +6,7 @@ import { parseModelValue } from '../plugins/resolve.js';
 import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../../core/errors.js';
 import { flagKey } from '../flags.js';
-import { runTraceFile } from '../model.js';
+import { loadModelFor, runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
 import { createRunProgress } from '../run-progress.js';
 
@@ -69,7 +69,9 @@ export function registerRun(program: Command): void {
     const progress = createRunProgress(statSync(trace, { throwIfNoEntry: false })?.size ?? 0, process.stderr);
     // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
     const started = Date.now();
-    const result = await runTraceFile(trace, config, { onProgress: progress.update });
+    // A plugin configuration's model variant (compiled the first time, then cached).
+    const module = await loadModelFor(config, (line) => process.stderr.write(`run: ${line}\n`));
+    const result = await runTraceFile(trace, config, { module, onProgress: progress.update });
     progress.finish();
     const seconds = (Date.now() - started) / 1000;
     if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, ...result }) + '\n');

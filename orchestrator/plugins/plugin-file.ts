@@ -45,7 +45,7 @@ export function configPlugins(config: Record<PluginKind, string>): Partial<Recor
   return plugins;
 }
 
-/** How a message names a configuration's plugins: `my-policy.ts (IOTLB replacement policy, #0123…)`. */
+/** How a message names a configuration's plugins: `plugin /home/me/my-policy.ts (IOTLB replacement policy)`. */
 export function describePlugins(plugins: Partial<Record<PluginKind, PluginFile>>): string {
   return Object.entries(plugins)
     .map(([kind, value]) => `plugin ${pluginFileParts(value).path} (${PLUGIN_KINDS[kind as PluginKind].what})`)
