@@ -110,7 +110,7 @@ export async function compileVariant(plugins: VariantPlugins, log: (line: string
   const version = compilerVersion();
   const path = variantPath(variantKey(loaded, version, build));
   if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
-  log(`compiling a model variant with ${loaded.map((p) => relative(process.cwd(), p.path)).join(', ')} (AssemblyScript ${version})…`);
+  log(`compiling a model variant with ${loaded.map((p) => shownPath(p.path)).join(', ')} (AssemblyScript ${version})…`);
   const { default: asc } = await import('assemblyscript/asc');
   await runCompile(asc, loaded, 'check');
   const binary = await runCompile(asc, loaded, build);
@@ -219,7 +219,13 @@ function describeDiagnostic(d: Diagnostic, served: Map<string, { text: string; s
     const hookMessage = checkLines[line - 1];
     if (hookMessage !== undefined) return hookMessage;
   }
-  return `${source?.shownAs ?? relative(process.cwd(), file)}:${line}:${column}: error TS${d.code}: ${d.message}`;
+  return `${source?.shownAs ?? shownPath(file)}:${line}:${column}: error TS${d.code}: ${d.message}`;
+}
+
+/** A path relative to the working directory when it is under it, else absolute. */
+function shownPath(path: string): string {
+  const shown = relative(process.cwd(), path);
+  return shown.startsWith('..') ? path : shown;
 }
 
 function readFileOrEmpty(file: string): string {
