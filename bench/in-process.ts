@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { projectPath } from '../core/paths.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 import type { ModelConfig } from '../orchestrator/config.js';
-import { bufferSource, simulate, type RunResult } from '../orchestrator/model-core.js';
+import { bufferSource, simulate, type RunResult, type SimulateOptions } from '../orchestrator/model-core.js';
 import { synthesizeTrace } from '../tracegen/synth.js';
 
 export const benchDir = projectPath('build', 'bench');
@@ -47,10 +47,10 @@ export interface Timed {
 }
 
 /** One simulation of `bytes` in this process, timed. */
-export async function timeSimulation(module: WebAssembly.Module, config: ModelConfig, bytes: Uint8Array): Promise<Timed> {
+export async function timeSimulation(module: WebAssembly.Module, config: ModelConfig, bytes: Uint8Array, options: SimulateOptions = {}): Promise<Timed> {
   const started = performance.now();
   const cpu = process.cpuUsage();
-  const result = await simulate(module, config, bufferSource(bytes));
+  const result = await simulate(module, config, bufferSource(bytes), options);
   const used = process.cpuUsage(cpu);
   return { seconds: (used.user + used.system) / 1e6, wallSeconds: (performance.now() - started) / 1000, result };
 }

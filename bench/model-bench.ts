@@ -5,10 +5,13 @@
  *   - the simulation's own cost, in ns per translation: in this process, on the trace in
  *     memory, best of BENCH_REPEATS (default 5) after a warm-up run;
  *   - `hypersio run` as a whole process (best of BENCH_RUNS, default 3) and its peak RSS.
- * Then the fixed cost of a run (the same command on a 96-translation trace) and Node's
- * own start-up (`node -e 0`) as the yardstick for this machine, and the cost of a plugin
- * policy: examples/lru.ts (in its plugin variant) against the built-in lru, alternated,
- * which must give the same results. No ratio against numbers
+ * Then what latency attribution costs when on: the attribution build
+ * (dist/hypersio-attribution.wasm, `attribution: true`) against the release build on the
+ * same trace, timed alternately, best of BENCH_REPEATS each. Then the fixed cost of a run
+ * (the same command on a 96-translation trace) and Node's own start-up (`node -e 0`) as
+ * the yardstick for this machine, and the cost of a plugin policy: examples/lru.ts (in its
+ * plugin variant) against the built-in lru, alternated, which must give the same results.
+ * No ratio against numbers
  * measured elsewhere: a ratio means something only when both sides run side by side.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +21,7 @@ import { baseConfig } from '../orchestrator/config.js';
 import { projectPath } from '../core/paths.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 import { isDeepStrictEqual } from 'node:util';
-import { loadModelFor, readFully, WASM_PATH } from '../orchestrator/model.js';
+import { ATTRIBUTION_WASM_PATH, loadModelFor, readFully, WASM_PATH } from '../orchestrator/model.js';
 import { pluginFileValue } from '../orchestrator/plugins/resolve.js';
 import { benchDir, benchTrace, bestSimulation, compileModel, nsPerTranslation, readTrace, timeSimulation, type Timed } from './in-process.js';
 
@@ -63,6 +66,26 @@ for (const tq of [1, 32]) {
   figures.push({ tq, nsPerTranslation: ns, simulationSeconds: inProcess.seconds, processSeconds: whole.seconds, peakRssMb: whole.maxRssKb / 1024, mbps });
 }
 
+// Attribution on: the attribution build against the release build, alternated so that a
+// busy machine slows both alike.
+const attributionModule = compileModel(ATTRIBUTION_WASM_PATH);
+const attributionFigures: Record<string, unknown>[] = [];
+for (const tq of [1, 32]) {
+  const config = { ...baseConfig(), tq };
+  const best = (a: Timed | undefined, b: Timed) => (a === undefined || b.seconds < a.seconds ? b : a);
+  let off: Timed | undefined;
+  let on: Timed | undefined;
+  await timeSimulation(attributionModule, config, bytes, { attribution: true });
+  for (let i = 0; i < repeats; i++) {
+    off = best(off, await timeSimulation(module, config, bytes));
+    on = best(on, await timeSimulation(attributionModule, config, bytes, { attribution: true }));
+  }
+  const offNs = nsPerTranslation(off!);
+  const onNs = nsPerTranslation(on!);
+  console.log(`tq ${String(tq).padStart(2)}: attribution on ${onNs.toFixed(0)} ns/translation, release ${offNs.toFixed(0)} (${((onNs / offNs - 1) * 100).toFixed(1)} % more; alternated, best of ${repeats} each)`);
+  attributionFigures.push({ tq, attributionNsPerTranslation: onNs, releaseNsPerTranslation: offNs });
+}
+
 // The fixed cost: what start-up, loading the model and printing take whatever the trace.
 const TINY_RECORDS = 96;
 const tinyPath = resolve(benchDir, 'bench-sid24_tiny_iotlb_trace.bin');
@@ -104,4 +127,4 @@ for (const tq of [1, 32]) {
   );
   pluginFigures.push({ tq, pluginNsPerTranslation: nsPerTranslation(plugin), builtInNsPerTranslation: nsPerTranslation(builtIn), ratio });
 }
-console.log(JSON.stringify({ bench: 'model', figures, fixedCostSeconds: tiny.seconds, nodeSeconds: bare.seconds, pluginPolicy: pluginFigures }));
+console.log(JSON.stringify({ bench: 'model', figures, attribution: attributionFigures, fixedCostSeconds: tiny.seconds, nodeSeconds: bare.seconds, pluginPolicy: pluginFigures }));

@@ -28,6 +28,9 @@ export function baseConfig(): ModelConfig {
     prefetchScheme: 'sid-successor',
     linkGbps: 0,
     seed: 0,
+    idealIotlb: false,
+    idealCc: false,
+    idealWalkCaches: false,
   };
   for (const p of MODEL_PARAMETERS) p.write(config, p.default);
   return config;

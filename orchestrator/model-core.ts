@@ -6,6 +6,7 @@
  * Each simulation gets a fresh instance (cheap: the module is compiled once), so no state
  * leaks between configurations.
  */
+import { hasAttribution, readAttribution, type LatencyAttribution } from './attribution.js';
 import type { ModelConfig } from './config.js';
 import { interArrivalNs } from './config.js';
 import { NextAccessCheck } from '../core/trace-check.js';
@@ -19,7 +20,7 @@ export { TRACE_RECORD_BYTES };
  * The ids and status codes the module exports by name, as immutable globals
  * (sim-as/index.ts); read with contractValue(), never copied here as numbers.
  */
-type ContractName = `${'CACHE' | 'POLICY' | 'STATUS' | 'CACHE_STAT' | 'PREFETCH_STAT'}_${string}`;
+type ContractName = `${'CACHE' | 'POLICY' | 'STATUS' | 'CACHE_STAT' | 'PREFETCH_STAT' | 'ATTRIBUTION'}_${string}`;
 
 /** The module's exports (sim-as/api.ts). */
 interface ModelExports {
@@ -31,6 +32,7 @@ interface ModelExports {
   setSeed(seed: number): void;
   linkedPlugins?(): number;
   setStepEveryCycle(on: number): void;
+  setIdealModes(iotlb: number, cc: number, walkCaches: number): void;
   start(): void;
   inputBufferPointer(): number;
   inputCapacity(): number;
@@ -129,6 +131,8 @@ export interface RunResult {
   latencyHistogram: Record<string, number>;
   caches: Record<CacheName, CacheStats>;
   prefetcher: PrefetcherStats;
+  /** Where each translation's time went (docs/attribution.md); only with `attribution: true`. */
+  attribution?: LatencyAttribution;
 }
 
 /**
@@ -156,6 +160,12 @@ export interface SimulateOptions {
   stepEveryCycle?: boolean;
   /** Records in the whole trace: when given, next-access indices are checked (trace-check.ts). */
   totalRecords?: number;
+  /**
+   * Attribute each translation's latency to its components (RunResult.attribution). The
+   * module must be the attribution build (dist/hypersio-attribution.wasm); the release
+   * build has none of the bookkeeping.
+   */
+  attribution?: boolean;
 }
 
 /** A record source over records already in memory (a file read whole, a SharedArrayBuffer). */
@@ -191,6 +201,7 @@ export async function simulate(
   });
   const m = instance.exports as unknown as ModelExports;
   memory = m.memory;
+  if (options.attribution && !hasAttribution(m)) throw new Error('attribution needs the attribution build of the model (dist/hypersio-attribution.wasm), not this module');
   checkLinkedPlugins(m, plugins);
   configure(m, config, pluginNames);
   m.setStepEveryCycle(options.stepEveryCycle ? 1 : 0);
@@ -210,7 +221,9 @@ export async function simulate(
     if (n === 0) break;
   }
   if (status !== contractValue(m, 'STATUS_DONE')) throw new Error(`the model did not finish (status ${status})`);
-  return readResults(m, config);
+  const result = readResults(m, config);
+  if (options.attribution && hasAttribution(m)) result.attribution = readAttribution(m, (name) => contractValue(m, name as ContractName));
+  return result;
 }
 
 /**
@@ -260,6 +273,12 @@ function configure(m: ModelExports, config: ModelConfig, pluginNames: string): v
     BigInt(interArrivalNs(config.linkGbps)),
   );
   m.setPrefetcherOptions(config.prefetch.historyLength, config.prefetch.distance);
+  // Only when one is on: a fresh instance has them off, and builds from before them
+  // (bench:compare's OLD.wasm) still run every other configuration.
+  if (config.idealIotlb || config.idealCc || config.idealWalkCaches) {
+    if (typeof m.setIdealModes !== 'function') throw new Error("the model module has no ideal modes (a stale build? run 'npm run build')");
+    m.setIdealModes(config.idealIotlb ? 1 : 0, config.idealCc ? 1 : 0, config.idealWalkCaches ? 1 : 0);
+  }
   m.setSeed(config.seed);
   runPluginCode(pluginNames, () => m.start()); // a policy plugin's init() runs here
 }

@@ -21,33 +21,47 @@ export function wasmPath(name: string): string {
 }
 
 export const WASM_PATH = wasmPath('hypersio.wasm');
+/** The attribution build: the same model with latency attribution's bookkeeping (docs/attribution.md). */
+export const ATTRIBUTION_WASM_PATH = wasmPath('hypersio-attribution.wasm');
 
-let compiled: WebAssembly.Module | undefined;
+const compiled = new Map<string, WebAssembly.Module>();
 
-export function loadModelModule(): WebAssembly.Module {
-  if (!compiled) {
+function compileOnce(path: string): WebAssembly.Module {
+  let module = compiled.get(path);
+  if (!module) {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(WASM_PATH);
+      bytes = readFileSync(path);
     } catch {
-      throw new Error(`${WASM_PATH} is missing: run 'npm run build'`);
+      throw new Error(`${path} is missing: run 'npm run build'`);
     }
-    compiled = new WebAssembly.Module(new Uint8Array(bytes));
+    module = new WebAssembly.Module(new Uint8Array(bytes));
+    compiled.set(path, module);
   }
-  return compiled;
+  return module;
+}
+
+export function loadModelModule(): WebAssembly.Module {
+  return compileOnce(WASM_PATH);
+}
+
+/** The attribution build, compiled once per process (on first use). */
+export function loadAttributionModule(): WebAssembly.Module {
+  return compileOnce(ATTRIBUTION_WASM_PATH);
 }
 
 /** Plugin variants compiled in this process, by file. */
 const variants = new Map<string, WebAssembly.Module>();
 
 /**
- * The model module a configuration needs: the default build, or the plugin variant
- * linking its plugin files (compiled once, cached in build/models/).
+ * The model module a configuration needs: the default build (or the attribution build),
+ * or the plugin variant of that build linking its plugin files (compiled once, cached in
+ * build/models/). `log` hears when a variant is compiled.
  */
-export async function loadModelFor(config: ModelConfig, log?: (line: string) => void): Promise<WebAssembly.Module> {
+export async function loadModelFor(config: ModelConfig, options: { attribution?: boolean; log?: (line: string) => void } = {}): Promise<WebAssembly.Module> {
   const plugins = configPlugins(config);
-  if (Object.keys(plugins).length === 0) return loadModelModule();
-  return loadVariantModule(await compileVariant(plugins, log));
+  if (Object.keys(plugins).length === 0) return options.attribution ? loadAttributionModule() : loadModelModule();
+  return loadVariantModule(await compileVariant(plugins, options.log, options.attribution ? 'attribution' : 'model'));
 }
 
 /** A compiled plugin variant from its file (build/models/<key>.wasm). */
@@ -61,7 +75,7 @@ export function loadVariantModule(path: string): WebAssembly.Module {
 }
 
 export interface RunTraceOptions extends SimulateOptions {
-  /** The compiled model (a worker receives it once); default: loadModelFor(config). */
+  /** The compiled model (a worker receives it once); default: loadModelFor(config, attribution). */
   module?: WebAssembly.Module;
 }
 
@@ -99,7 +113,7 @@ export function runTraceBytes(path: string, bytes: Uint8Array, config: ModelConf
 async function runTrace(path: string, config: ModelConfig, source: RecordSource, options: RunTraceOptions): Promise<RunResult> {
   validateConfig(config);
   try {
-    return await simulate(options.module ?? (await loadModelFor(config)), config, source, options);
+    return await simulate(options.module ?? (await loadModelFor(config, { attribution: options.attribution === true })), config, source, options);
   } catch (err) {
     if (err instanceof BadRecordError) throw new InputError(`${path}: ${err.message}`);
     throw err;

@@ -63,6 +63,12 @@ export interface ModelConfig {
   linkGbps: number;
   /** Seed of the LFU policy's random tie-breaking. */
   seed: number;
+  /** Limit studies, not hardware: every IOTLB lookup hits. */
+  idealIotlb: boolean;
+  /** Every context-cache lookup hits. */
+  idealCc: boolean;
+  /** Every L2PAGE and L3PAGE lookup hits. */
+  idealWalkCaches: boolean;
 }
 
 export type CfgSection = 'CC' | 'IOTLB' | 'L2PAGE' | 'L3PAGE' | 'PREFETCH';
@@ -377,11 +383,33 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     read: (c) => c.seed,
     write: (c, v) => (c.seed = Number(v)),
   },
+  idealSwitch('idealIotlb', 'ideal-iotlb', 'ideal IOTLB', 'every IOTLB lookup hits (IOTLB_HIT, 2 ns)'),
+  idealSwitch('idealCc', 'ideal-cc', 'ideal context cache', 'every context-cache lookup hits (CC_HIT, 1 ns)'),
+  idealSwitch('idealWalkCaches', 'ideal-walk-caches', 'ideal walk caches', 'every L2PAGE and L3PAGE lookup hits'),
 ];
 
 /** A plugin file by its name (`my-policy.ts`), a built-in as it is. */
 function pluginShort(value: ParameterValue): string {
   return isPluginFile(value) ? value.replace(/#.*$/, '').replace(/^.*[\\/]/, '') : String(value);
+}
+
+/**
+ * A limit study: an ideal cache is never consulted and every lookup hits; it stores and
+ * counts nothing (its statistics stay 0). Not hardware.
+ */
+function idealSwitch(key: 'idealIotlb' | 'idealCc' | 'idealWalkCaches', flag: string, label: string, what: string): SwitchParameter {
+  return {
+    kind: 'switch',
+    key,
+    flag,
+    aliases: [],
+    label,
+    help: `limit study: ${what}; the cache stores and counts nothing`,
+    default: false,
+    short: (v) => (v === true ? label : `no ${label}`),
+    read: (c) => c[key],
+    write: (c, v) => (c[key] = v === true),
+  };
 }
 
 /**

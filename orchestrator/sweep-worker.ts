@@ -8,7 +8,7 @@
 import { workerData } from 'node:worker_threads';
 import type { ModelConfig } from './config.js';
 import type { RunResult } from './model-core.js';
-import { runTraceBytes, runTraceFile } from './model.js';
+import { loadAttributionModule, runTraceBytes, runTraceFile } from './model.js';
 
 export interface SweepWorkerData {
   module: WebAssembly.Module;
@@ -23,6 +23,8 @@ export interface SweepTask {
   variant?: string;
   /** The whole trace, shared by all workers; absent: stream the file. */
   shared?: SharedArrayBuffer;
+  /** Attribute latencies (result.attribution), with the attribution build, compiled in the worker on first use. */
+  attribution?: boolean;
   /** Test hook: make this task's worker die ('exit') or throw, as a crash would. */
   crash?: 'exit' | 'throw';
 }
@@ -37,11 +39,13 @@ const { module: defaultModule, variants } = workerData as SweepWorkerData;
 export default async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
   if (task.crash === 'exit') process.exit(70); // ends this worker thread only
   if (task.crash === 'throw') throw new Error('injected worker failure');
-  const module = task.variant === undefined ? defaultModule : variants[task.variant];
+  // A plugin variant is of the build the task needs (the runner compiled the attribution build's with `attribution`).
+  const module = task.variant !== undefined ? variants[task.variant] : task.attribution ? loadAttributionModule() : defaultModule;
   if (!module) throw new Error(`the sweep worker has no model variant ${task.variant}`);
   const started = performance.now();
+  const options = task.attribution ? { module, attribution: true } : { module };
   const result = task.shared
-    ? await runTraceBytes(task.trace, new Uint8Array(task.shared), task.config, { module })
-    : await runTraceFile(task.trace, task.config, { module });
+    ? await runTraceBytes(task.trace, new Uint8Array(task.shared), task.config, options)
+    : await runTraceFile(task.trace, task.config, options);
   return { result, elapsedMs: performance.now() - started };
 }

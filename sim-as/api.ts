@@ -21,7 +21,7 @@ import * as prefetcher from './prefetcher';
 import { POLICY_PLUGIN_LINKED, PREFETCHER_PLUGIN_LINKED, SET_INDEX_PLUGIN_LINKED } from './plugin-slots';
 import { seedRandom } from './random';
 
-export { setPrefetcherOptions, setStepEveryCycle } from './model';
+export { setIdealModes, setPrefetcherOptions, setStepEveryCycle } from './model';
 
 export function setCacheGeometry(cache: i32, size: i32, assoc: i32, groups: i32): void {
   if (<u32>cache >= <u32>CACHE_COUNT) throw new RangeError('setCacheGeometry: unknown cache id');

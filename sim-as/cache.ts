@@ -34,6 +34,7 @@ const FINGERPRINT_LANES: i32 = 16; // one v128 of fingerprints
 }
 
 export class Cache {
+  /** Looked up at all: false for an absent cache (0 sets) and for an ideal one (model.ts). */
   readonly present: bool;
   readonly sets: i32;
   readonly assoc: i32;
@@ -62,9 +63,11 @@ export class Cache {
   private readonly tableMask: i32;
   private readonly tableShift: u64;
 
-  constructor(size: i32, assoc: i32, groups: i32, policy: i32) {
+  constructor(size: i32, assoc: i32, groups: i32, policy: i32, ideal: bool = false) {
     const sets = assoc > 0 ? size / assoc : 0;
-    this.present = sets > 0;
+    // An ideal cache keeps its geometry (sets, statistics) but is never looked up: every
+    // access misses here and the model turns the miss into a hit.
+    this.present = sets > 0 && !ideal;
     this.sets = sets;
     this.assoc = assoc;
     this.policy = policy;

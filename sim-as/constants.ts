@@ -53,6 +53,10 @@ export const STATUS_BAD_PAGE_LEVEL: i32 = -2; // page level outside 1..3
 // INPUT_CAPACITY_RECORDS records of TRACE_RECORD_BYTES, then calls feed(n); and the
 // queues' state (queue.ts), read by the clock every cycle. Everything else (caches, queue
 // entries, request slots, histories) is allocated at start() and grows only by doubling.
+// The attribution build adds, never zero-filled (fresh memory is zero): the component
+// histograms (ATTRIBUTION_COMPONENTS + 1 rows of ATTRIBUTION_BUCKETS u32), a per-did
+// index of tenant blocks (u32 each), and one block per did that completed something,
+// allocated at its first completion (attribution.ts). JS reads them through getters.
 export const TRACE_RECORD_BYTES: i32 = 48;
 export const INPUT_CAPACITY_RECORDS: i32 = 4096;
 // Record field offsets (../shared/spec/formats.md).
@@ -62,4 +66,11 @@ export const FIELD_DID: usize = 6; // u16
 export const FIELD_IOVA: usize = 8; // u64
 export const FIELD_MASK: usize = 16; // u64
 export const FIELD_LEVEL: usize = 24; // u64
-export const FIELD_NAT: usize = 40; // u64 (slpte at 32 plays no part in timing)
+export const FIELD_SLPTE: usize = 32; // u64: plays no part in timing (the attribution build keeps its bookkeeping here)
+export const FIELD_NAT: usize = 40; // u64
+
+// Compile-time switch: true only in the attribution build (asconfig.json's `attribution`
+// target passes `--use ATTRIBUTION_BUILD=1`). Every `if (ATTRIBUTION)` folds away in the
+// release build, so latency attribution costs it nothing (sim-as/attribution.ts).
+// @ts-ignore: ATTRIBUTION_BUILD is defined only by that target
+export const ATTRIBUTION: bool = isDefined(ATTRIBUTION_BUILD);

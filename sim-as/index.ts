@@ -40,6 +40,7 @@ export {
   setModelOptions,
   setPrefetcherOptions,
   setStepEveryCycle,
+  setIdealModes,
   setSeed,
   linkedPlugins,
   start,

@@ -7,8 +7,10 @@
 // The trace is streamed: feed() consumes records from the input buffer until they run
 // out (mid-packet if need be) and returns; the loop resumes where it stopped.
 
+import { initAttribution, noteCompletion, noteHit, noteIssue, notePcie, noteWait, noteWalk } from './attribution';
 import { Cache } from './cache';
 import {
+  ATTRIBUTION,
   CACHE_CC,
   CACHE_COUNT,
   CACHE_IOTLB,
@@ -69,6 +71,12 @@ let interArrival: i64 = 61; // ns between packet slots
 let historyLength: i32 = 2;
 let predictionDistance: i32 = 32;
 let stepEveryCycle: bool = false;
+// Limit studies (idealIotlb, idealCc, idealWalkCaches): the cache is built without
+// lookups (it stores and counts nothing), and a lookup's miss is taken for a hit, so
+// the switch is tested only on the miss path and costs the default path nothing.
+let idealIotlb: bool = false;
+let idealCc: bool = false;
+let idealWalkCaches: bool = false;
 
 export function setCacheGeometry(cache: i32, size: i32, assoc: i32, groups: i32): void {
   unchecked((cacheSize[cache] = size));
@@ -82,6 +90,12 @@ export function setModelOptions(tq: i32, ooo: bool, salloc: bool, policy: i32, i
   selectiveAlloc = salloc;
   iotlbPolicy = policy;
   interArrival = interArrivalNs;
+}
+
+export function setIdealModes(iotlb: bool, cc: bool, walkCaches: bool): void {
+  idealIotlb = iotlb;
+  idealCc = cc;
+  idealWalkCaches = walkCaches;
 }
 
 /**
@@ -130,16 +144,16 @@ let inputCount: i32 = 0;
 let inputPosition: i32 = 0;
 let inputFinal: bool = false;
 
-function configuredCache(id: i32, policy: i32): Cache {
-  return new Cache(cacheSize[id], cacheAssoc[id], cacheGroups[id], policy);
+function configuredCache(id: i32, policy: i32, ideal: bool): Cache {
+  return new Cache(cacheSize[id], cacheAssoc[id], cacheGroups[id], policy, ideal);
 }
 
 /** Builds the caches and queues from the configuration. Call once. */
 export function startModel(): void {
-  contextCache = configuredCache(CACHE_CC, POLICY_LFU);
-  iotlb = configuredCache(CACHE_IOTLB, iotlbPolicy);
-  l2PageCache = configuredCache(CACHE_L2PAGE, POLICY_LRU);
-  l3PageCache = configuredCache(CACHE_L3PAGE, POLICY_LRU);
+  contextCache = configuredCache(CACHE_CC, POLICY_LFU, idealCc);
+  iotlb = configuredCache(CACHE_IOTLB, iotlbPolicy, idealIotlb);
+  l2PageCache = configuredCache(CACHE_L2PAGE, POLICY_LRU, idealWalkCaches);
+  l3PageCache = configuredCache(CACHE_L3PAGE, POLICY_LRU, idealWalkCaches);
   // The prefetch buffer is fully associative, one group: size = assoc = entries.
   const bufferEntries = cacheSize[CACHE_PREFETCH_BUFFER];
   prefetchBuffer = new Cache(bufferEntries, bufferEntries, 1, POLICY_LRU);
@@ -149,6 +163,7 @@ export function startModel(): void {
   initQueues(outOfOrder, 64);
   initRequests(maxInFlight + 64);
   initPrefetcher(historyLength, predictionDistance);
+  initAttribution();
   initPrefetcherPlugin();
 }
 
@@ -234,10 +249,11 @@ function issueNextRecord(now: i64): i32 {
   if (level < 1 || level > 3) return STATUS_BAD_PAGE_LEVEL;
   inputPosition++;
   const r = allocRequest(record);
-  const hit = contextAccess(r, false);
+  const hit = contextAccess(r, false) || idealCc;
   const latency = hit ? CC_HIT : PCIE_RTT + CE_READ;
   store<i64>(r, now, REQUEST_START);
   store<i64>(r, now + latency, REQUEST_END);
+  noteIssue(r, hit);
   push(QUEUE_CONTEXT_FILL, now + latency, <u32>r);
   translated++;
   inFlight++;
@@ -249,18 +265,21 @@ function issueNextRecord(now: i64): i32 {
 /** Stage 1: the context is known; look up the IOTLB and prefetch buffer, and prefetch. */
 function contextFillStage(r: usize, now: i64): void {
   contextAccess(r, true);
-  const iotlbHit = iotlbAccess(r, false);
+  const iotlbHit = iotlbAccess(r, false) || idealIotlb;
   const bufferHit = prefetchBufferAccess(r, false);
   if (bufferHit) bufferHits++;
   else bufferMisses++;
   if (iotlbHit) {
     addLatency(r, IOTLB_HIT);
+    noteHit(r, true);
     push(QUEUE_IOTLB_FILL, now + IOTLB_HIT - 1, <u32>r);
   } else if (bufferHit) {
     addLatency(r, PREFETCH_HIT);
+    noteHit(r, false);
     push(QUEUE_IOTLB_FILL, now + PREFETCH_HIT - 1, <u32>r);
   } else {
     addLatency(r, PCIE);
+    notePcie(r);
     push(QUEUE_WALK_LOOKUP, now + PCIE, <u32>r);
   }
   if (PREFETCHER_PLUGIN_LINKED) {
@@ -278,8 +297,8 @@ function contextFillStage(r: usize, now: i64): void {
 
 /** Stage 2: look up both walk caches; the outcome and page level decide the walk's cost. */
 @inline function walkLookupStage(r: usize, now: i64): void {
-  const l2Hit = l2Access(r, false);
-  const l3Hit = l3Access(r, false);
+  const l2Hit = l2Access(r, false) || idealWalkCaches;
+  const l3Hit = l3Access(r, false) || idealWalkCaches;
   const level = levelOf(r);
   let latency: i64;
   let toIotlbFill = false;
@@ -288,18 +307,24 @@ function contextFillStage(r: usize, now: i64): void {
     if (level == 2) {
       latency = PCACHE_HIT + PCIE;
       toIotlbFill = true;
+      noteWalk(r, 0, true);
+      notePcie(r);
     } else {
       latency = DDR * (2 - level);
+      noteWalk(r, 2 - level, false);
     }
   } else if (l3Hit) {
     if (level == 3) {
       latency = PCACHE_HIT;
       toIotlbFill = true;
+      noteWalk(r, 0, true);
     } else {
       latency = DDR * (3 - level);
+      noteWalk(r, 3 - level, false);
     }
   } else {
     latency = DDR * level;
+    noteWalk(r, level, false);
   }
   addLatency(r, latency);
   if (toIotlbFill) push(QUEUE_IOTLB_FILL, now + latency - 1, <u32>r);
@@ -312,11 +337,12 @@ function contextFillStage(r: usize, now: i64): void {
   l2Access(r, mayAllocateL2(did));
   l3Access(r, mayAllocateL3(did));
   addLatency(r, PCIE);
+  notePcie(r);
   push(QUEUE_IOTLB_FILL, now + PCIE, <u32>r);
 }
 
 /** Stage 4: fill the IOTLB (or the prefetch buffer); a demand request completes. */
-@inline function iotlbFillStage(r: usize): void {
+@inline function iotlbFillStage(r: usize, now: i64): void {
   if (load<i32>(r, FIELD_TYPE) == KIND_PREFETCH) {
     bufferFills++;
     if (prefetchBufferAccess(r, true)) bufferFillsPresent++;
@@ -325,17 +351,29 @@ function contextFillStage(r: usize, now: i64): void {
     iotlbAccess(r, mayAllocateIotlb(did));
     inFlight--;
     recordCompletion(did, load<i64>(r, REQUEST_START), load<i64>(r, REQUEST_END));
+    noteCompletion(r, did, now + 1);
   }
   freeRequest(r);
+}
+
+/** The head of queue `q`, ready at or before `now`; the attribution build counts its wait. */
+@inline function takeReady(q: i32, now: i64): usize {
+  if (ATTRIBUTION) {
+    const ready = headTime(q);
+    const r = <usize>take(q);
+    noteWait(r, q, now - ready);
+    return r;
+  }
+  return <usize>take(q);
 }
 
 /** One cycle: each stage takes at most one ready request from its queue, in this order. */
 @inline function runCycle(now: i64): void {
   // Most cycles have a single ready queue, so look before calling a stage.
-  if (headTime(QUEUE_CONTEXT_FILL) <= now) contextFillStage(<usize>take(QUEUE_CONTEXT_FILL), now);
-  if (headTime(QUEUE_WALK_LOOKUP) <= now) walkLookupStage(<usize>take(QUEUE_WALK_LOOKUP), now);
-  if (headTime(QUEUE_WALK_FILL) <= now) walkFillStage(<usize>take(QUEUE_WALK_FILL), now);
-  if (headTime(QUEUE_IOTLB_FILL) <= now) iotlbFillStage(<usize>take(QUEUE_IOTLB_FILL));
+  if (headTime(QUEUE_CONTEXT_FILL) <= now) contextFillStage(takeReady(QUEUE_CONTEXT_FILL, now), now);
+  if (headTime(QUEUE_WALK_LOOKUP) <= now) walkLookupStage(takeReady(QUEUE_WALK_LOOKUP, now), now);
+  if (headTime(QUEUE_WALK_FILL) <= now) walkFillStage(takeReady(QUEUE_WALK_FILL, now), now);
+  if (headTime(QUEUE_IOTLB_FILL) <= now) iotlbFillStage(takeReady(QUEUE_IOTLB_FILL, now), now);
 }
 
 // ---- the clock ----

@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ATTRIBUTION_COMPONENTS, hasAttribution } from '../orchestrator/attribution.js';
 import { IOTLB_POLICIES } from '../orchestrator/config.js';
 import { CACHE_NAMES, contractValue } from '../orchestrator/model-core.js';
-import { WASM_PATH } from '../orchestrator/model.js';
+import { ATTRIBUTION_WASM_PATH, WASM_PATH } from '../orchestrator/model.js';
 
 interface Surface {
   setCacheGeometry(cache: number, size: number, assoc: number, groups: number): void;
@@ -17,16 +18,20 @@ interface Surface {
   start(): void;
 }
 
+const instantiate = async (path: string) =>
+  (
+    await WebAssembly.instantiate(readFileSync(path), {
+      env: {
+        abort: () => {
+          throw new Error('aborted');
+        },
+      },
+    })
+  ).instance.exports;
+
 let exports: WebAssembly.Exports;
 beforeAll(async () => {
-  const { instance } = await WebAssembly.instantiate(readFileSync(WASM_PATH), {
-    env: {
-      abort: () => {
-        throw new Error('aborted');
-      },
-    },
-  });
-  exports = instance.exports;
+  exports = await instantiate(WASM_PATH);
 });
 
 describe('the WebAssembly contract', () => {
@@ -62,5 +67,19 @@ describe('the WebAssembly contract', () => {
     expect(() => m.cacheStat(99, contractValue(exports, 'CACHE_STAT_HITS'))).toThrow('aborted');
     expect(() => m.cacheStat(iotlb, 99)).toThrow('aborted');
     expect(() => m.prefetchStat(99)).toThrow('aborted');
+  });
+
+  it('keeps attribution out of the release build; the attribution build names each component once', async () => {
+    expect(hasAttribution(exports)).toBe(false);
+    const attribution = await instantiate(ATTRIBUTION_WASM_PATH);
+    expect(hasAttribution(attribution)).toBe(true);
+    const names = (c: string) => `ATTRIBUTION_${c.replace(/([a-z])([A-Z0-9])/g, '$1_$2').toUpperCase()}` as const;
+    const ids = ATTRIBUTION_COMPONENTS.map((c) => contractValue(attribution, names(c) as `ATTRIBUTION_${string}`));
+    expect(ids).toEqual(Array.from({ length: contractValue(attribution, 'ATTRIBUTION_COMPONENTS') }, (_, i) => i));
+    const m = attribution as unknown as { start(): void; attributionComponentSum(c: number): number; attributionTenantStat(did: number, stat: number): number };
+    m.start();
+    expect(m.attributionComponentSum(0)).toBe(0);
+    expect(() => m.attributionComponentSum(ids.length)).toThrow('aborted');
+    expect(() => m.attributionTenantStat(0, 0)).toThrow('aborted'); // no tenant completed anything
   });
 });

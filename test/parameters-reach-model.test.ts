@@ -91,6 +91,9 @@ const CASES: Record<string, Case> = {
       c.seed = 7;
     },
   },
+  idealIotlb: { flags: ['--ideal-iotlb'], expected: (c) => (c.idealIotlb = true) },
+  idealCc: { flags: ['--ideal-cc'], expected: (c) => (c.idealCc = true) },
+  idealWalkCaches: { flags: ['--ideal-walk-caches'], expected: (c) => (c.idealWalkCaches = true) },
 };
 
 const runConfig = runFlagsConfig;

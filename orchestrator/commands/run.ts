@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { formatAttribution, summarizeAttribution } from '../attribution.js';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
 import { helpText, MODEL_PARAMETERS, parameterByKey, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
 import { parseModelValue } from '../plugins/resolve.js';
@@ -60,7 +61,8 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('simulate one configuration on one trace and report link utilization and cache statistics')
     .option('--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin or PREFIX (required)')
-    .option('--json', 'print one JSON object instead of the report');
+    .option('--json', 'print one JSON object instead of the report')
+    .option('--attribution', "also attribute each translation's latency to its components (the attribution build; docs/attribution.md): a table, or with --json `attribution` and `attributionSummary`");
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
     const trace = flags['trace'];
@@ -69,12 +71,14 @@ export function registerRun(program: Command): void {
     const progress = createRunProgress(statSync(trace, { throwIfNoEntry: false })?.size ?? 0, process.stderr);
     // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
     const started = Date.now();
+    const attribution = flags['attribution'] === true;
     // A plugin configuration's model variant (compiled the first time, then cached).
-    const module = await loadModelFor(config, (line) => process.stderr.write(`run: ${line}\n`));
-    const result = await runTraceFile(trace, config, { module, onProgress: progress.update });
+    const module = await loadModelFor(config, { attribution, log: (line) => process.stderr.write(`run: ${line}\n`) });
+    const result = await runTraceFile(trace, config, { module, onProgress: progress.update, attribution });
     progress.finish();
     const seconds = (Date.now() - started) / 1000;
-    if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, ...result }) + '\n');
-    else process.stdout.write(formatReport(trace, config, result, seconds));
+    const summary = attribution ? summarizeAttribution(result) : undefined;
+    if (flags['json']) process.stdout.write(JSON.stringify({ trace, config, ...result, ...(summary ? { attributionSummary: summary } : {}) }) + '\n');
+    else process.stdout.write(formatReport(trace, config, result, seconds) + (summary ? `\n${formatAttribution(summary)}` : ''));
   });
 }

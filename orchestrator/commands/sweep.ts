@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { flagKey, listFlag } from '../flags.js';
-import { SWITCH_ALIASES } from '../parameters.js';
+import { MODEL_PARAMETERS, SWITCH_ALIASES } from '../parameters.js';
 import { SWEEP_AXES } from '../sweep/axes.js';
 import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_FIELDS, type RawSweepInput } from '../sweep/spec.js';
 import { runSweep } from '../sweep/runner.js';
@@ -19,7 +19,7 @@ export function addSweepOptions(command: Command): void {
   }
   for (const axis of SWEEP_AXES) {
     // A switch alone means on (as in `run`); other axes need values.
-    const value = axis.key === 'salloc' ? `[${axis.valueName}]` : `<${axis.valueName}>`;
+    const value = MODEL_PARAMETERS.some((p) => p.key === axis.key && p.kind === 'switch') ? `[${axis.valueName}]` : `<${axis.valueName}>`;
     command.option(`--${axis.flag} ${value}`, axis.description);
     for (const legacy of axis.legacyFlags) command.addOption(new Option(`--${legacy} ${value}`).hideHelp());
   }

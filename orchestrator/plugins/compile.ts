@@ -41,12 +41,14 @@ const SLOT_FLAGS: Record<PluginKind, string> = { iotlbPolicy: 'POLICY_PLUGIN_LIN
 const CHECK_MODULE = 'sim-as/plugin-check.ts';
 /**
  * What a variant is built as: the model (asconfig.json's release target, as `npm run
- * build:wasm` builds dist/hypersio.wasm) or the testing build (one cache, for the unit
- * tests of a policy: dist/hypersio-testing.wasm).
+ * build:wasm` builds dist/hypersio.wasm), the attribution build (dist/hypersio-attribution.wasm,
+ * docs/attribution.md) or the testing build (one cache, for the unit tests of a policy:
+ * dist/hypersio-testing.wasm).
  */
-export type VariantBuild = 'model' | 'testing';
+export type VariantBuild = 'model' | 'attribution' | 'testing';
 const BUILDS: Record<VariantBuild, { entry: string; target: string }> = {
   model: { entry: 'sim-as/index.ts', target: 'release' },
+  attribution: { entry: 'sim-as/index-attribution.ts', target: 'attribution' },
   testing: { entry: 'sim-as/testing.ts', target: 'testing' },
 };
 // AssemblyScript's DiagnosticCategory.Error.

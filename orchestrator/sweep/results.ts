@@ -54,7 +54,7 @@ export interface SweepRecord extends Partial<Omit<RunResult, DetailKey>> {
 }
 
 /** What a record leaves to its side file. */
-type DetailKey = 'flows' | 'latencyHistogram' | 'caches' | 'prefetcher';
+type DetailKey = 'flows' | 'latencyHistogram' | 'caches' | 'prefetcher' | 'attribution';
 export const DETAIL_DIR = 'details';
 
 /** A configuration's detail: the parts of `run --json` that grow with tenants, sets or sids. */
@@ -77,7 +77,7 @@ function flowSummary(flows: RunResult['flows']) {
 export function okRecord(job: SweepJob, result: RunResult, elapsedMs: number): { record: SweepRecord; detail: RecordDetail } {
   // Tenants from the trace name when it follows the reference's naming, else the flows seen.
   const tenants = job.tenants ?? Object.keys(result.flows).length;
-  const { flows, latencyHistogram, caches, prefetcher, ...scalars } = result;
+  const { flows, latencyHistogram, caches, prefetcher, attribution, ...scalars } = result;
   const { history: _perSid, ...prefetcherScalars } = prefetcher;
   const cacheTotals = Object.fromEntries(Object.entries(caches).map(([name, { setAccesses: _perSet, ...totals }]) => [name, totals])) as SweepRecord['caches'];
   const record: SweepRecord = {
@@ -92,7 +92,7 @@ export function okRecord(job: SweepJob, result: RunResult, elapsedMs: number): {
     ...flowSummary(flows),
     detail: detailPath(job.id),
   };
-  return { record, detail: { flows, latencyHistogram, caches, prefetcher } };
+  return { record, detail: { flows, latencyHistogram, caches, prefetcher, ...(attribution ? { attribution } : {}) } };
 }
 
 /**

@@ -9,7 +9,7 @@ import { closeSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelModule, loadVariantModule, readFully } from '../model.js';
-import { compileVariant } from '../plugins/compile.js';
+import { compileVariant, type VariantBuild } from '../plugins/compile.js';
 import { configPlugins } from '../plugins/plugin-file.js';
 import type { SweepTask, SweepTaskResult, SweepWorkerData } from '../sweep-worker.js';
 import { formatCsv } from './csv.js';
@@ -42,6 +42,12 @@ export interface SweepOptions {
   trapSignals?: boolean;
   /** Test hook: configurations (by id) whose worker is made to crash. */
   crashIds?: readonly string[];
+  /**
+   * Attribute every configuration's latencies (docs/attribution.md): each record's detail
+   * keeps `attribution`. Configurations already in the folder are not run again, with
+   * or without it.
+   */
+  attribution?: boolean;
 }
 
 export interface SweepSummary {
@@ -115,7 +121,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
 export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Promise<SweepSummary> {
   const started = performance.now();
   // Plugin variants first: a plugin that does not compile stops the sweep before it writes anything.
-  const variantOf = await compileJobVariants(jobs, options.progress === 'none' ? undefined : (line) => process.stderr.write(`sweep: ${line}\n`));
+  const variantOf = await compileJobVariants(jobs, options.progress === 'none' ? undefined : (line) => process.stderr.write(`sweep: ${line}\n`), options.attribution ? 'attribution' : 'model');
   ensureOutputDir(options.out, '--out-dir');
   // One sweep per folder at a time: two would run everything twice and interleave lines.
   const lock = acquireFolderLock(options.out, 'sweep', '--out-dir');
@@ -186,6 +192,7 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
         const task: SweepTask = { trace: job.trace, config: job.config };
         const variant = variantOf.get(job.id);
         if (variant !== undefined) task.variant = variant;
+        if (options.attribution) task.attribution = true;
         const buffer = shared.get(job.trace);
         if (buffer) task.shared = buffer;
         if (crashIds.has(job.id)) task.crash = 'exit';
@@ -246,7 +253,7 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
 }
 
 /** The plugin variant file of each job that links plugins (compiled or found in build/models/), by job id. */
-export async function compileJobVariants(jobs: readonly SweepJob[], log?: (line: string) => void): Promise<Map<string, string>> {
+export async function compileJobVariants(jobs: readonly SweepJob[], log?: (line: string) => void, build: VariantBuild = 'model'): Promise<Map<string, string>> {
   const byPlugins = new Map<string, string>();
   const variantOf = new Map<string, string>();
   for (const job of jobs) {
@@ -256,7 +263,7 @@ export async function compileJobVariants(jobs: readonly SweepJob[], log?: (line:
     const key = JSON.stringify(plugins);
     let path = byPlugins.get(key);
     if (path === undefined) {
-      path = await compileVariant(plugins, log);
+      path = await compileVariant(plugins, log, build);
       byPlugins.set(key, path);
     }
     variantOf.set(job.id, path);

@@ -42,6 +42,9 @@ const PAGE_CONTROLS: Readonly<Record<string, ControlSpec>> = {
   linkGbps: { kind: 'select', values: [10, 25, 40, 100, 200, 400] },
   prefetchBuffer: { kind: 'select', values: [0, 8, 16, 32, 64, 128] },
   salloc: { kind: 'checkbox' },
+  idealIotlb: { kind: 'checkbox' },
+  idealCc: { kind: 'checkbox' },
+  idealWalkCaches: { kind: 'checkbox' },
 };
 
 /** The page's defaults where they differ from the base architecture: a window of 8 shows the queue at work. */
