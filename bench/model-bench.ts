@@ -9,7 +9,9 @@
  * (dist/hypersio-attribution.wasm, `attribution: true`) against the release build on the
  * same trace, timed alternately, best of BENCH_REPEATS each. Then the fixed cost of a run
  * (the same command on a 96-translation trace) and Node's own start-up (`node -e 0`) as
- * the yardstick for this machine. No ratio against numbers
+ * the yardstick for this machine, and the cost of a plugin policy: examples/lru.ts (in its
+ * plugin variant) against the built-in lru, alternated, which must give the same results.
+ * No ratio against numbers
  * measured elsewhere: a ratio means something only when both sides run side by side.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +20,9 @@ import { resolve } from 'node:path';
 import { baseConfig } from '../orchestrator/config.js';
 import { projectPath } from '../core/paths.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
-import { ATTRIBUTION_WASM_PATH, readFully, WASM_PATH } from '../orchestrator/model.js';
+import { isDeepStrictEqual } from 'node:util';
+import { ATTRIBUTION_WASM_PATH, loadModelFor, readFully, WASM_PATH } from '../orchestrator/model.js';
+import { pluginFileValue } from '../orchestrator/plugins/resolve.js';
 import { benchDir, benchTrace, bestSimulation, compileModel, nsPerTranslation, readTrace, timeSimulation, type Timed } from './in-process.js';
 
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 5);
@@ -98,4 +102,29 @@ console.log(
   `fixed cost: ${tiny.seconds.toFixed(3)} s whole process for the first ${TINY_RECORDS} translations (best of ${runs}), ` +
     `peak RSS ${(tiny.maxRssKb / 1024).toFixed(0)} MB; node -e 0: ${bare.seconds.toFixed(3)} s`,
 );
-console.log(JSON.stringify({ bench: 'model', figures, attribution: attributionFigures, fixedCostSeconds: tiny.seconds, nodeSeconds: bare.seconds }));
+
+// A plugin policy against the equivalent built-in, alternated so both see the same load.
+const lruPlugin = { ...baseConfig(), iotlbPolicy: pluginFileValue(projectPath('examples', 'lru.ts'), 'examples/lru.ts') };
+const variant = await loadModelFor(lruPlugin);
+const pluginFigures: Record<string, unknown>[] = [];
+for (const tq of [1, 32]) {
+  const sides = [
+    { module, config: { ...baseConfig(), tq }, best: undefined as Timed | undefined },
+    { module: variant, config: { ...lruPlugin, tq }, best: undefined as Timed | undefined },
+  ];
+  for (let round = -1; round < repeats; round++) {
+    for (const side of sides) {
+      const t = await timeSimulation(side.module, side.config, bytes);
+      if (round >= 0 && (!side.best || t.seconds < side.best.seconds)) side.best = t; // round -1: warm-up
+    }
+  }
+  const [builtIn, plugin] = sides.map((side) => side.best!) as [Timed, Timed];
+  if (!isDeepStrictEqual(builtIn.result, plugin.result)) throw new Error(`tq ${tq}: examples/lru.ts and the built-in lru disagree`);
+  const ratio = plugin.seconds / builtIn.seconds;
+  console.log(
+    `tq ${String(tq).padStart(2)}: plugin policy examples/lru.ts ${nsPerTranslation(plugin).toFixed(0)} ns/translation, built-in lru ${nsPerTranslation(builtIn).toFixed(0)} ` +
+      `(best of ${repeats}, alternated): ${((ratio - 1) * 100).toFixed(1)} % more; same results`,
+  );
+  pluginFigures.push({ tq, pluginNsPerTranslation: nsPerTranslation(plugin), builtInNsPerTranslation: nsPerTranslation(builtIn), ratio });
+}
+console.log(JSON.stringify({ bench: 'model', figures, attribution: attributionFigures, fixedCostSeconds: tiny.seconds, nodeSeconds: bare.seconds, pluginPolicy: pluginFigures }));

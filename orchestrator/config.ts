@@ -24,6 +24,8 @@ export function baseConfig(): ModelConfig {
     outOfOrder: true,
     selectiveAlloc: false,
     iotlbPolicy: 'lru',
+    setIndex: 'group-bits',
+    prefetchScheme: 'sid-successor',
     linkGbps: 0,
     seed: 0,
     idealIotlb: false,

@@ -11,6 +11,8 @@ import type { ModelConfig } from './config.js';
 import { interArrivalNs } from './config.js';
 import { NextAccessCheck } from '../core/trace-check.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
+import { InputError } from '../core/errors.js';
+import { configPlugins, describePlugins, isPluginFile, PLUGIN_KIND_KEYS, type PluginKind } from './plugins/plugin-file.js';
 
 export { TRACE_RECORD_BYTES };
 
@@ -28,6 +30,7 @@ interface ModelExports {
   setModelOptions(tq: number, outOfOrder: number, selectiveAlloc: number, policy: number, interArrivalNs: bigint): void;
   setPrefetcherOptions(historyLength: number, distance: number): void;
   setSeed(seed: number): void;
+  linkedPlugins?(): number;
   setStepEveryCycle(on: number): void;
   setIdealModes(iotlb: number, cc: number, walkCaches: number): void;
   start(): void;
@@ -183,18 +186,24 @@ export async function simulate(
   options: SimulateOptions = {},
 ): Promise<RunResult> {
   let memory: WebAssembly.Memory | undefined;
+  const plugins = configPlugins(config);
+  const pluginNames = describePlugins(plugins);
   const instance = await WebAssembly.instantiate(module, {
     env: {
       abort: (messagePointer: number) => {
-        const message = memory === undefined ? '' : `: ${readModuleString(memory, messagePointer)}`;
-        throw new Error(`the model aborted${message} (internal error)`);
+        const message = memory === undefined ? '' : readModuleString(memory, messagePointer);
+        // While the model runs with plugins, an abort is a plugin's own throw or the model's
+        // check of what a plugin returned (the model itself aborts only on configuration).
+        if (pluginNames !== '' && pluginCodeRunning) throw new PluginTrap(`${pluginNames}: ${message.replace(/^plugin: /, '')}`);
+        throw new Error(`the model aborted${message === '' ? '' : `: ${message}`} (internal error)`);
       },
     },
   });
   const m = instance.exports as unknown as ModelExports;
   memory = m.memory;
   if (options.attribution && !hasAttribution(m)) throw new Error('attribution needs the attribution build of the model (dist/hypersio-attribution.wasm), not this module');
-  configure(m, config);
+  checkLinkedPlugins(m, plugins);
+  configure(m, config, pluginNames);
   m.setStepEveryCycle(options.stepEveryCycle ? 1 : 0);
   const chunk = Math.max(1, Math.min(options.chunkRecords ?? m.inputCapacity(), m.inputCapacity()));
   const pointer = m.inputBufferPointer();
@@ -206,7 +215,7 @@ export async function simulate(
     const n = await source(target, chunk);
     const problem = natCheck?.check(target, n);
     if (problem !== undefined) throw new BadRecordError(problem, m.recordsConsumed());
-    status = n > 0 ? m.feed(n) : m.finish();
+    status = runPluginCode(pluginNames, () => (n > 0 ? m.feed(n) : m.finish()));
     checkStatus(m, status);
     options.onProgress?.(m.recordsConsumed());
     if (n === 0) break;
@@ -217,7 +226,39 @@ export async function simulate(
   return result;
 }
 
-function configure(m: ModelExports, config: ModelConfig): void {
+/**
+ * A plugin failed at run time: it trapped (out of bounds, `unreachable`), threw, or
+ * returned a way or set out of range. The message names the plugin file(s).
+ */
+export class PluginTrap extends InputError {}
+
+let pluginCodeRunning = false;
+
+/** `run()`, with a WebAssembly trap or an abort reported as the plugins' failure (if there are plugins). */
+function runPluginCode<T>(pluginNames: string, run: () => T): T {
+  if (pluginNames === '') return run();
+  pluginCodeRunning = true;
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof WebAssembly.RuntimeError) throw new PluginTrap(`${pluginNames}: trapped: ${err.message}`);
+    throw err;
+  } finally {
+    pluginCodeRunning = false;
+  }
+}
+
+const LINK_BITS: Record<PluginKind, number> = { iotlbPolicy: 1, prefetchScheme: 2, setIndex: 4 };
+
+/** The module must link exactly the configuration's plugins (plugins/compile.ts builds it). */
+function checkLinkedPlugins(m: ModelExports, plugins: Partial<Record<PluginKind, unknown>>): void {
+  const wanted = PLUGIN_KIND_KEYS.reduce((bits, kind) => bits | (plugins[kind] ? LINK_BITS[kind] : 0), 0);
+  // (A build from before the extension points, as bench:compare may load, links none.)
+  const linked = typeof m.linkedPlugins === 'function' ? m.linkedPlugins() : 0;
+  if (linked !== wanted) throw new Error(`the model module links plugins ${linked}, the configuration needs ${wanted} (load it with loadModelFor(config))`);
+}
+
+function configure(m: ModelExports, config: ModelConfig, pluginNames: string): void {
   const geometry = { CC: config.cc, IOTLB: config.iotlb, L2PAGE: config.l2page, L3PAGE: config.l3page };
   for (const name of CACHE_NAMES) {
     const g = geometry[name];
@@ -228,7 +269,7 @@ function configure(m: ModelExports, config: ModelConfig): void {
     config.tq,
     config.outOfOrder ? 1 : 0,
     config.selectiveAlloc ? 1 : 0,
-    contractValue(m, `POLICY_${config.iotlbPolicy.toUpperCase()}`),
+    contractValue(m, isPluginFile(config.iotlbPolicy) ? 'POLICY_PLUGIN' : `POLICY_${config.iotlbPolicy.toUpperCase()}`),
     BigInt(interArrivalNs(config.linkGbps)),
   );
   m.setPrefetcherOptions(config.prefetch.historyLength, config.prefetch.distance);
@@ -239,7 +280,7 @@ function configure(m: ModelExports, config: ModelConfig): void {
     m.setIdealModes(config.idealIotlb ? 1 : 0, config.idealCc ? 1 : 0, config.idealWalkCaches ? 1 : 0);
   }
   m.setSeed(config.seed);
-  m.start();
+  runPluginCode(pluginNames, () => m.start()); // a policy plugin's init() runs here
 }
 
 function checkStatus(m: ModelExports, status: number): void {

@@ -9,6 +9,8 @@ import { projectPath } from '../core/paths.js';
 import { validateConfig, type ModelConfig } from './config.js';
 import { BadRecordError, bufferSource, simulate, TRACE_RECORD_BYTES, type RecordSource, type RunResult, type SimulateOptions } from './model-core.js';
 import { openTrace, readFully } from '../core/trace-file.js';
+import { compileVariant } from './plugins/compile.js';
+import { configPlugins } from './plugins/plugin-file.js';
 
 export type { RunResult } from './model-core.js';
 export { openTrace, readFully } from '../core/trace-file.js';
@@ -48,8 +50,32 @@ export function loadAttributionModule(): WebAssembly.Module {
   return compileOnce(ATTRIBUTION_WASM_PATH);
 }
 
+/** Plugin variants compiled in this process, by file. */
+const variants = new Map<string, WebAssembly.Module>();
+
+/**
+ * The model module a configuration needs: the default build (or the attribution build),
+ * or the plugin variant of that build linking its plugin files (compiled once, cached in
+ * build/models/). `log` hears when a variant is compiled.
+ */
+export async function loadModelFor(config: ModelConfig, options: { attribution?: boolean; log?: (line: string) => void } = {}): Promise<WebAssembly.Module> {
+  const plugins = configPlugins(config);
+  if (Object.keys(plugins).length === 0) return options.attribution ? loadAttributionModule() : loadModelModule();
+  return loadVariantModule(await compileVariant(plugins, options.log, options.attribution ? 'attribution' : 'model'));
+}
+
+/** A compiled plugin variant from its file (build/models/<key>.wasm). */
+export function loadVariantModule(path: string): WebAssembly.Module {
+  let module = variants.get(path);
+  if (!module) {
+    module = new WebAssembly.Module(new Uint8Array(readFileSync(path)));
+    variants.set(path, module);
+  }
+  return module;
+}
+
 export interface RunTraceOptions extends SimulateOptions {
-  /** The compiled model (a worker receives it once); default: loadModelModule(), or loadAttributionModule() with `attribution`. */
+  /** The compiled model (a worker receives it once); default: loadModelFor(config, attribution). */
   module?: WebAssembly.Module;
 }
 
@@ -87,7 +113,7 @@ export function runTraceBytes(path: string, bytes: Uint8Array, config: ModelConf
 async function runTrace(path: string, config: ModelConfig, source: RecordSource, options: RunTraceOptions): Promise<RunResult> {
   validateConfig(config);
   try {
-    return await simulate(options.module ?? (options.attribution ? loadAttributionModule() : loadModelModule()), config, source, options);
+    return await simulate(options.module ?? (await loadModelFor(config, { attribution: options.attribution === true })), config, source, options);
   } catch (err) {
     if (err instanceof BadRecordError) throw new InputError(`${path}: ${err.message}`);
     throw err;

@@ -8,6 +8,7 @@
  * "Adding a parameter"). No Node APIs: the browser uses it too.
  */
 import { InputError } from '../core/errors.js';
+import { isPluginFile, looksLikePluginPath, type PluginFile } from './plugins/plugin-file.js';
 
 export type ParameterValue = number | string | boolean;
 
@@ -17,6 +18,12 @@ export const PACKET_BYTES = 1542;
 /** The replacement policies the IOTLB can use (each one is a `POLICY_<NAME>` of the model module). */
 export const IOTLB_POLICIES = ['lru', 'lfu', 'oracle'] as const;
 export type IotlbPolicy = (typeof IOTLB_POLICIES)[number];
+/** The built-in prefetcher (spec model.md, "Prefetcher") and set index; a plugin file may replace each. */
+export const PREFETCH_SCHEMES = ['sid-successor'] as const;
+export type PrefetchScheme = (typeof PREFETCH_SCHEMES)[number];
+export const SET_INDEXES = ['group-bits'] as const;
+export type SetIndex = (typeof SET_INDEXES)[number];
+export type { PluginFile };
 
 /** The model's configuration: what MODEL_PARAMETERS read and write. */
 export interface CacheGeometry {
@@ -47,7 +54,12 @@ export interface ModelConfig {
   tq: number;
   outOfOrder: boolean;
   selectiveAlloc: boolean;
-  iotlbPolicy: IotlbPolicy;
+  /** A built-in policy, or a plugin file (docs/extending.md). */
+  iotlbPolicy: IotlbPolicy | PluginFile;
+  /** Which set each request uses: the reference's group bits, or a plugin file. */
+  setIndex: SetIndex | PluginFile;
+  /** Which prefetcher issues the prefetch requests: the built-in, or a plugin file. */
+  prefetchScheme: PrefetchScheme | PluginFile;
   linkGbps: number;
   /** Seed of the LFU policy's random tie-breaking. */
   seed: number;
@@ -109,6 +121,8 @@ export interface ChoiceParameter extends ParameterBase {
   valueLabels: Readonly<Record<string, string>>;
   /** What a value is, in the message for an unknown one (`unknown policy 'mru'`). */
   noun: string;
+  /** A value may also be a plugin file (`./my-policy.ts`, docs/extending.md). */
+  plugin?: boolean;
 }
 /** On or off; the bare flag means on (`--salloc`), `on`/`off` (or `true`/`false`) otherwise. */
 export interface SwitchParameter extends ParameterBase {
@@ -204,14 +218,31 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     flag: 'iotlb-policy',
     aliases: ['iotlbrepl'],
     label: 'IOTLB replacement',
-    help: 'IOTLB replacement policy',
+    help: 'IOTLB replacement policy, or a plugin file (docs/extending.md)',
     default: 'lru',
     values: IOTLB_POLICIES,
     noun: 'policy',
     valueLabels: { lru: 'LRU', lfu: 'LFU', oracle: 'oracle' } satisfies Record<IotlbPolicy, string>,
-    short: (v) => String(v),
+    plugin: true,
+    short: (v) => pluginShort(v),
     read: (c) => c.iotlbPolicy,
-    write: (c, v) => (c.iotlbPolicy = v as IotlbPolicy),
+    write: (c, v) => (c.iotlbPolicy = v as IotlbPolicy | PluginFile),
+  },
+  {
+    kind: 'choice',
+    key: 'setIndex',
+    flag: 'set-index',
+    aliases: [],
+    label: 'set index',
+    help: "how a request's set is chosen in every cache: group-bits (the reference's: the did's low bits pick the group, the address's low bits the set in it) or a plugin file (docs/extending.md)",
+    default: 'group-bits',
+    values: SET_INDEXES,
+    noun: 'set index',
+    valueLabels: { 'group-bits': 'group bits' } satisfies Record<SetIndex, string>,
+    plugin: true,
+    short: (v) => (v === 'group-bits' ? 'group-bits index' : `index ${pluginShort(v)}`),
+    read: (c) => c.setIndex,
+    write: (c, v) => (c.setIndex = v as SetIndex | PluginFile),
   },
   ...cacheParameters('cc', 'CC', 'context cache (CC)', 'CC', { size: 1536, assoc: 1536, groups: 1 }),
   ...cacheParameters('l2page', 'L2PAGE', 'L2PAGE walk cache', 'L2', { size: 512, assoc: 16, groups: 1 }),
@@ -275,6 +306,22 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     short: (v) => `distance ${String(v)}`,
     read: (c) => c.prefetch.distance,
     write: (c, v) => (c.prefetch.distance = Number(v)),
+  },
+  {
+    kind: 'choice',
+    key: 'prefetchScheme',
+    flag: 'prefetcher',
+    aliases: [],
+    label: 'prefetcher',
+    help: "the prefetcher: sid-successor (the reference's) or a plugin file (docs/extending.md)",
+    default: 'sid-successor',
+    values: PREFETCH_SCHEMES,
+    noun: 'prefetcher',
+    valueLabels: { 'sid-successor': 'sid successor' } satisfies Record<PrefetchScheme, string>,
+    plugin: true,
+    short: (v) => (v === 'sid-successor' ? 'sid-successor' : `prefetcher ${pluginShort(v)}`),
+    read: (c) => c.prefetchScheme,
+    write: (c, v) => (c.prefetchScheme = v as PrefetchScheme | PluginFile),
   },
   {
     kind: 'integer',
@@ -341,6 +388,11 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
   idealSwitch('idealWalkCaches', 'ideal-walk-caches', 'ideal walk caches', 'every L2PAGE and L3PAGE lookup hits'),
 ];
 
+/** A plugin file by its name (`my-policy.ts`), a built-in as it is. */
+function pluginShort(value: ParameterValue): string {
+  return isPluginFile(value) ? value.replace(/#.*$/, '').replace(/^.*[\\/]/, '') : String(value);
+}
+
 /**
  * A limit study: an ideal cache is never consulted and every lookup hits; it stores and
  * counts nothing (its statistics stay 0). Not hardware.
@@ -383,7 +435,7 @@ export function valueName(p: ModelParameter): string {
     case 'number':
       return p.unit === 'Gb/s' ? 'gbps' : 'x';
     case 'choice':
-      return p.values.join('|');
+      return [...p.values, ...(p.plugin ? ['file.ts'] : [])].join('|');
     case 'switch':
       return 'on|off';
   }
@@ -418,9 +470,12 @@ export function parseParameter(p: ModelParameter, text: string): ParameterValue 
       return checkRange(p, value, flag, `'${text}'`);
     }
     case 'choice': {
+      if (p.plugin && isPluginFile(t)) return t;
+      // A path is resolved (read, hashed) by the command line: orchestrator/plugins/resolve.ts.
+      if (p.plugin && looksLikePluginPath(t)) throw new InputError(`${flag}: plugin files need the command line (${text})`);
       const word = t.toLowerCase();
       const value = p.synonyms?.[word] ?? word;
-      if (!p.values.includes(value)) throw new InputError(`${flag}: unknown ${p.noun} '${text}' (expected ${p.values.join(', ')})`);
+      if (!p.values.includes(value)) throw new InputError(`${flag}: unknown ${p.noun} '${text}' (expected ${p.values.join(', ')}${p.plugin ? ', or a plugin file.ts' : ''})`);
       return value;
     }
     case 'switch': {
@@ -459,6 +514,7 @@ export function checkParameterValue(p: ModelParameter, config: ModelConfig, sour
       if (typeof value !== 'number' || !(value >= p.min && value <= p.max)) throw new InputError(`${where} must be a number from ${p.min} to ${p.max}, got ${String(value)}`);
       return;
     case 'choice':
+      if (p.plugin && isPluginFile(value)) return;
       if (!p.values.includes(String(value))) throw new InputError(`${where} unknown ${p.noun} '${String(value)}' (expected ${p.values.join(', ')})`);
       return;
     case 'switch':

@@ -12,11 +12,15 @@ import { loadAttributionModule, runTraceBytes, runTraceFile } from './model.js';
 
 export interface SweepWorkerData {
   module: WebAssembly.Module;
+  /** Plugin variants of the model (plugins/compile.ts), by file. */
+  variants: Record<string, WebAssembly.Module>;
 }
 
 export interface SweepTask {
   trace: string;
   config: ModelConfig;
+  /** The plugin variant the configuration needs (a key of workerData.variants); absent: the default build. */
+  variant?: string;
   /** The whole trace, shared by all workers; absent: stream the file. */
   shared?: SharedArrayBuffer;
   /** Attribute latencies (result.attribution), with the attribution build, compiled in the worker on first use. */
@@ -30,13 +34,16 @@ export interface SweepTaskResult {
   elapsedMs: number;
 }
 
-const { module } = workerData as SweepWorkerData;
+const { module: defaultModule, variants } = workerData as SweepWorkerData;
 
 export default async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
   if (task.crash === 'exit') process.exit(70); // ends this worker thread only
   if (task.crash === 'throw') throw new Error('injected worker failure');
+  // A plugin variant is of the build the task needs (the runner compiled the attribution build's with `attribution`).
+  const module = task.variant !== undefined ? variants[task.variant] : task.attribution ? loadAttributionModule() : defaultModule;
+  if (!module) throw new Error(`the sweep worker has no model variant ${task.variant}`);
   const started = performance.now();
-  const options = task.attribution ? { module: loadAttributionModule(), attribution: true } : { module };
+  const options = task.attribution ? { module, attribution: true } : { module };
   const result = task.shared
     ? await runTraceBytes(task.trace, new Uint8Array(task.shared), task.config, options)
     : await runTraceFile(task.trace, task.config, options);

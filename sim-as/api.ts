@@ -14,10 +14,11 @@
 // an id outside them aborts with a message instead of reading another statistic.
 
 import { Cache } from './cache';
-import { CACHE_CC, CACHE_COUNT, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, CACHE_PREFETCH_BUFFER, ID_COUNT, POLICY_COUNT, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
+import { CACHE_CC, CACHE_COUNT, CACHE_IOTLB, CACHE_L2PAGE, CACHE_L3PAGE, CACHE_PREFETCH_BUFFER, ID_COUNT, POLICY_COUNT, POLICY_PLUGIN, INPUT_CAPACITY_RECORDS, PACKET_BITS, TRANSLATIONS_PER_PACKET } from './constants';
 import { Flow, flowDidEnd, flowOf, LATENCY_HISTOGRAM_NS, latencyCounts } from './flows';
 import * as model from './model';
 import * as prefetcher from './prefetcher';
+import { POLICY_PLUGIN_LINKED, PREFETCHER_PLUGIN_LINKED, SET_INDEX_PLUGIN_LINKED } from './plugin-slots';
 import { seedRandom } from './random';
 
 export { setIdealModes, setPrefetcherOptions, setStepEveryCycle } from './model';
@@ -29,7 +30,16 @@ export function setCacheGeometry(cache: i32, size: i32, assoc: i32, groups: i32)
 
 export function setModelOptions(tq: i32, ooo: bool, salloc: bool, policy: i32, interArrivalNs: i64): void {
   if (<u32>policy >= <u32>POLICY_COUNT) throw new RangeError('setModelOptions: unknown replacement policy id');
+  if (policy == POLICY_PLUGIN && !POLICY_PLUGIN_LINKED) throw new RangeError('setModelOptions: this build links no replacement-policy plugin');
   model.setModelOptions(tq, ooo, salloc, policy, interArrivalNs);
+}
+
+/**
+ * The plugins linked into this build (plugin-slots.ts): bit 0 replacement policy, bit 1
+ * prefetcher, bit 2 set index. JS checks it against the configuration.
+ */
+export function linkedPlugins(): i32 {
+  return (POLICY_PLUGIN_LINKED ? 1 : 0) | (PREFETCHER_PLUGIN_LINKED ? 2 : 0) | (SET_INDEX_PLUGIN_LINKED ? 4 : 0);
 }
 
 export function setSeed(seed: f64): void {

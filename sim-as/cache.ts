@@ -1,7 +1,7 @@
 // One set-associative cache (context cache, IOTLB, walk caches, prefetch buffer):
 // lookup and fill, with the replacement policy in its own module (policy-lru.ts,
-// policy-lfu.ts, policy-oracle.ts, all with the same hooks) and the statistics apart
-// (cache-stats.ts).
+// policy-lfu.ts, policy-oracle.ts, all with the same hooks, or a user's plugin linked at
+// plugin-policy.ts) and the statistics apart (cache-stats.ts).
 //
 // Entries live in ways `set * assoc + way`; a set fills its ways in order and never
 // empties one (entries are only replaced). Sets of at most SCAN_MAX_WAYS ways are
@@ -12,11 +12,13 @@
 // costs O(1) whatever the associativity. LRU caches with narrow sets (the walk caches,
 // the IOTLB) take an access path inlined at each call site.
 
-import { POLICY_LFU, POLICY_LRU } from './constants';
+import { POLICY_LFU, POLICY_LRU, POLICY_ORACLE, POLICY_PLUGIN } from './constants';
 import { CacheStats } from './cache-stats';
 import { LfuPolicy } from './policy-lfu';
 import { LruPolicy } from './policy-lru';
 import { OraclePolicy } from './policy-oracle';
+import { initPolicyPlugin, policyPluginFill, policyPluginHit, policyPluginVictim } from './plugin-hooks';
+import { POLICY_PLUGIN_LINKED } from './plugin-slots';
 
 const EMPTY: i32 = -1;
 const SCAN_MAX_WAYS: i32 = 64;
@@ -72,7 +74,9 @@ export class Cache {
     this.stats = new CacheStats(sets);
     this.lru = policy == POLICY_LRU ? new LruPolicy(sets, assoc) : new LruPolicy(0, 0);
     this.lfu = policy == POLICY_LFU ? new LfuPolicy(sets, assoc) : new LfuPolicy(0, 0);
-    this.oracle = policy != POLICY_LRU && policy != POLICY_LFU ? new OraclePolicy(sets, assoc) : new OraclePolicy(0, 0);
+    this.oracle = policy == POLICY_ORACLE ? new OraclePolicy(sets, assoc) : new OraclePolicy(0, 0);
+    // A plugin's state is its module's own: one cache (the IOTLB) may use it.
+    if (POLICY_PLUGIN_LINKED && policy == POLICY_PLUGIN) initPolicyPlugin(sets, assoc);
     this.hashed = assoc > SCAN_MAX_WAYS;
     this.scannedLru = assoc <= SCAN_MAX_WAYS && policy == POLICY_LRU;
     const bitsIndex = sets > 0 ? log2(sets) : 0;
@@ -231,11 +235,13 @@ export class Cache {
   }
 
   // ---- the replacement policy's hooks, dispatched on the per-cache constant ----
+  // (The plugin branch is compiled only into a plugin variant: POLICY_PLUGIN_LINKED.)
 
   @inline private policyHit(set: i32, way: i32, nat: u64): void {
     const policy = this.policy;
     if (policy == POLICY_LRU) this.lru.hit(set, way, nat);
     else if (policy == POLICY_LFU) this.lfu.hit(set, way, nat);
+    else if (POLICY_PLUGIN_LINKED && policy == POLICY_PLUGIN) policyPluginHit(set, way, this.assoc);
     else this.oracle.hit(set, way, nat);
   }
 
@@ -243,6 +249,7 @@ export class Cache {
     const policy = this.policy;
     if (policy == POLICY_LRU) this.lru.fill(set, way, nat, replaced);
     else if (policy == POLICY_LFU) this.lfu.fill(set, way, nat, replaced);
+    else if (POLICY_PLUGIN_LINKED && policy == POLICY_PLUGIN) policyPluginFill(set, way, this.assoc, replaced);
     else this.oracle.fill(set, way, nat, replaced);
   }
 
@@ -250,6 +257,7 @@ export class Cache {
     const policy = this.policy;
     if (policy == POLICY_LRU) return this.lru.victim(set);
     if (policy == POLICY_LFU) return this.lfu.victim(set);
+    if (POLICY_PLUGIN_LINKED && policy == POLICY_PLUGIN) return policyPluginVictim(set, this.assoc);
     return this.oracle.victim(set);
   }
 

@@ -37,7 +37,8 @@ export const QUEUE_COUNT: i32 = 4;
 export const POLICY_LRU: i32 = 0;
 export const POLICY_LFU: i32 = 1;
 export const POLICY_ORACLE: i32 = 2;
-export const POLICY_COUNT: i32 = 3; // one more than the last policy id
+export const POLICY_PLUGIN: i32 = 3; // a user's policy file linked into a plugin variant (plugin-policy.ts)
+export const POLICY_COUNT: i32 = 4; // one more than the last policy id
 
 // LFU: when a counter reaches this value, every counter of its set is halved.
 export const LFU_SATURATION: u32 = 15;

@@ -49,6 +49,9 @@ import {
   TRANSLATIONS_PER_PACKET,
 } from './constants';
 import { recordCompletion } from './flows';
+import { setCurrentRequest } from './plugin-api';
+import { initPrefetcherPlugin, pluginPrefetch, pluginSet } from './plugin-hooks';
+import { POLICY_PLUGIN_LINKED, PREFETCHER_PLUGIN_LINKED, SET_INDEX_PLUGIN_LINKED } from './plugin-slots';
 import { historyRecord, historySize, initPrefetcher, probe } from './prefetcher';
 import { headTime, initQueues, push, take } from './queue';
 import { allocPrefetch, allocRequest, freeRequest, initRequests, KIND_DEMAND, KIND_PREFETCH, REQUEST_END, REQUEST_START } from './requests';
@@ -161,6 +164,7 @@ export function startModel(): void {
   initRequests(maxInFlight + 64);
   initPrefetcher(historyLength, predictionDistance);
   initAttribution();
+  initPrefetcherPlugin();
 }
 
 // ---- cache accesses, keyed as the reference keys each cache ----
@@ -185,34 +189,44 @@ export function startModel(): void {
   store<i64>(r, load<i64>(r, REQUEST_END) + latency, REQUEST_END);
 }
 
+/** The set of `cache` (id `id`) for `r` (of domain `did`): the group-bits index of `x`, or a set-index plugin's. */
+@inline function setOf(cache: Cache, id: i32, r: usize, did: u32, x: u64): i32 {
+  if (SET_INDEX_PLUGIN_LINKED) {
+    setCurrentRequest(r); // the plugin may read the page level
+    return pluginSet(id, cache.sets, did, sidOf(r), iovaOf(r));
+  }
+  return cache.setIndex(did, x);
+}
+
 // The context cache is keyed by sid alone (the spec's "Caches"): tenants whose sids
 // coincide (logs shifted by 128 sids each) share one entry. The did picks the group.
 @inline function contextAccess(r: usize, alloc: bool): bool {
   const sid = sidOf(r);
   const did = didOf(r);
-  return contextCache.accessKey(contextCache.setIndex(did, <u64>sid), <u64>sid, did, natOf(r), alloc);
+  return contextCache.accessKey(setOf(contextCache, CACHE_CC, r, did, <u64>sid), <u64>sid, did, natOf(r), alloc);
 }
 
 /** A cache keyed by the request's iova masked with `mask`, its set chosen by iova >> `setShift`. */
-@inline function pageAccess(cache: Cache, r: usize, setShift: u64, mask: u64, alloc: bool): bool {
+@inline function pageAccess(cache: Cache, id: i32, r: usize, setShift: u64, mask: u64, alloc: bool): bool {
   const iova = iovaOf(r);
   const did = didOf(r);
-  return cache.access(cache.setIndex(did, iova >> setShift), iova & mask, did, natOf(r), alloc);
+  return cache.access(setOf(cache, id, r, did, iova >> setShift), iova & mask, did, natOf(r), alloc);
 }
 
 // The IOTLB and the prefetch buffer hold the request's page; the walk caches its 2 MiB
 // and 1 GiB regions.
 @inline function iotlbAccess(r: usize, alloc: bool): bool {
-  return pageAccess(iotlb, r, 21, load<u64>(r, FIELD_MASK), alloc);
+  if (POLICY_PLUGIN_LINKED) setCurrentRequest(r); // what the policy plugin's hooks read
+  return pageAccess(iotlb, CACHE_IOTLB, r, 21, load<u64>(r, FIELD_MASK), alloc);
 }
 @inline function prefetchBufferAccess(r: usize, alloc: bool): bool {
-  return pageAccess(prefetchBuffer, r, 21, load<u64>(r, FIELD_MASK), alloc);
+  return pageAccess(prefetchBuffer, CACHE_PREFETCH_BUFFER, r, 21, load<u64>(r, FIELD_MASK), alloc);
 }
 @inline function l2Access(r: usize, alloc: bool): bool {
-  return pageAccess(l2PageCache, r, 21, PAGE_MASK_2M, alloc);
+  return pageAccess(l2PageCache, CACHE_L2PAGE, r, 21, PAGE_MASK_2M, alloc);
 }
 @inline function l3Access(r: usize, alloc: bool): bool {
-  return pageAccess(l3PageCache, r, 30, PAGE_MASK_1G, alloc);
+  return pageAccess(l3PageCache, CACHE_L3PAGE, r, 30, PAGE_MASK_1G, alloc);
 }
 
 @inline function mayAllocateIotlb(did: u32): bool {
@@ -267,6 +281,10 @@ function contextFillStage(r: usize, now: i64): void {
     addLatency(r, PCIE);
     notePcie(r);
     push(QUEUE_WALK_LOOKUP, now + PCIE, <u32>r);
+  }
+  if (PREFETCHER_PLUGIN_LINKED) {
+    pluginPrefetch(r, now);
+    return;
   }
   const predicted = probe(r);
   if (predicted >= 0) {

@@ -64,6 +64,14 @@ export function initPrefetcher(length: i32, predictionDistance: i32): void {
   growSlots(64);
 }
 
+/** The configured history length and prediction distance (plugin-api.ts hands them to plugins). */
+export function configuredHistoryLength(): i32 {
+  return historyLength;
+}
+export function configuredDistance(): i32 {
+  return distance;
+}
+
 /** Whether `sid` has a history (it was probed, or predicted). */
 @inline export function hasHistory(sid: i32): bool {
   return historySlot(sid) != NONE;

@@ -38,8 +38,9 @@ describe('the WebAssembly contract', () => {
   it('has a distinct id for every cache and every IOTLB policy the configuration accepts', () => {
     const caches = [...CACHE_NAMES.map((n) => contractValue(exports, `CACHE_${n}`)), contractValue(exports, 'CACHE_PREFETCH_BUFFER')];
     expect(new Set(caches).size).toBe(caches.length);
-    // Every policy the module has is one the parameter table offers, and the other way round.
-    const policies = IOTLB_POLICIES.map((p) => contractValue(exports, `POLICY_${p.toUpperCase()}`));
+    // Every policy the module has is one the parameter table offers, and the other way round
+    // (POLICY_PLUGIN: a plugin file, offered as a path).
+    const policies = [...IOTLB_POLICIES.map((p) => contractValue(exports, `POLICY_${p.toUpperCase()}`)), contractValue(exports, 'POLICY_PLUGIN')];
     expect(policies.sort()).toEqual(Array.from({ length: contractValue(exports, 'POLICY_COUNT') }, (_, i) => i));
   });
 
@@ -58,6 +59,8 @@ describe('the WebAssembly contract', () => {
     const iotlb = contractValue(exports, 'CACHE_IOTLB');
     expect(() => m.setCacheGeometry(99, 64, 8, 1)).toThrow('aborted');
     expect(() => m.setModelOptions(1, 1, 0, 99, 61n)).toThrow('aborted');
+    // The default build links no plugin (a plugin variant does: orchestrator/plugins/compile.ts).
+    expect(() => m.setModelOptions(1, 1, 0, contractValue(exports, 'POLICY_PLUGIN'), 61n)).toThrow('aborted');
     m.setModelOptions(1, 1, 0, contractValue(exports, 'POLICY_LRU'), 61n);
     m.start();
     expect(m.cacheStat(iotlb, contractValue(exports, 'CACHE_STAT_HITS'))).toBe(0);

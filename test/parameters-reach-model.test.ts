@@ -12,7 +12,9 @@ import { MODEL_PARAMETERS, modelFlags } from '../orchestrator/parameters.js';
 import { SWEEP_AXES } from '../orchestrator/sweep/axes.js';
 import { expandGrid } from '../orchestrator/sweep/spec.js';
 import { synthesizeTraceBuffers } from '../tracegen/synth.js';
+import { pluginFileValue } from '../orchestrator/plugins/resolve.js';
 import { runFlagsConfig, sweepFlagsSpec } from './flag-helpers.js';
+import { PROJECT_ROOT } from './helpers.js';
 
 const TRACE = 'reach_tnt_64_rand3_iotlb_trace.bin';
 const { trace } = synthesizeTraceBuffers({ tenants: 64, packets: 40, order: 'rand', seed: 3, outDir: '' });
@@ -28,12 +30,16 @@ interface Case {
 }
 
 const lfu = ['--iotlb-policy', 'lfu'];
+// The plugin parameters take a file (docs/extending.md); the built-ins are their only other values.
+const XOR_INDEX = `${PROJECT_ROOT}/examples/xor-index.ts`;
+const NEXT_PAGE = `${PROJECT_ROOT}/examples/next-page.ts`;
 const prefetch16 = ['--prefetch-buffer', '16'];
 const CASES: Record<string, Case> = {
   iotlbSize: { flags: ['--iotlb-size', '128'], expected: (c) => (c.iotlb.size = 128) },
   iotlbWays: { flags: ['--iotlb-ways', '16'], expected: (c) => (c.iotlb.assoc = 16) },
   iotlbGroups: { flags: ['--iotlb-groups', '4'], expected: (c) => (c.iotlb.groups = 4) },
   iotlbPolicy: { flags: lfu, expected: (c) => (c.iotlbPolicy = 'lfu') },
+  setIndex: { flags: ['--set-index', XOR_INDEX], expected: (c) => (c.setIndex = pluginFileValue(XOR_INDEX, 'test')) },
   ccSize: { flags: ['--cc-size', '16'], expected: (c) => (c.cc = { size: 16, assoc: 16, groups: 1 }) },
   ccWays: { flags: ['--cc-ways', '768'], expected: (c) => (c.cc.assoc = 768) },
   ccGroups: { context: ['--cc-size', '64', '--cc-ways', '4'], flags: ['--cc-groups', '4'], expected: (c) => (c.cc = { size: 64, assoc: 4, groups: 4 }) },
@@ -66,6 +72,11 @@ const CASES: Record<string, Case> = {
   prefetchDistance: { context: prefetch16, flags: ['--prefetch-distance', '2'], expected: (c) => {
       c.prefetch.bufferSize = 16;
       c.prefetch.distance = 2;
+    },
+  },
+  prefetchScheme: { context: prefetch16, flags: ['--prefetcher', NEXT_PAGE], expected: (c) => {
+      c.prefetch.bufferSize = 16;
+      c.prefetchScheme = pluginFileValue(NEXT_PAGE, 'test');
     },
   },
   tq: { flags: ['--tq', '8'], expected: (c) => (c.tq = 8) },

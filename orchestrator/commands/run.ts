@@ -2,11 +2,12 @@ import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { formatAttribution, summarizeAttribution } from '../attribution.js';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
-import { helpText, MODEL_PARAMETERS, parameterByKey, parseParameter, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
+import { helpText, MODEL_PARAMETERS, parameterByKey, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
+import { parseModelValue } from '../plugins/resolve.js';
 import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../../core/errors.js';
 import { flagKey } from '../flags.js';
-import { runTraceFile } from '../model.js';
+import { loadModelFor, runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
 import { createRunProgress } from '../run-progress.js';
 import { configCostBytes, loadCostModel } from '../cost-model.js';
@@ -53,7 +54,7 @@ export function modelConfigFromFlags(flags: Record<string, unknown>): ModelConfi
   if (typeof configPath === 'string') readCacheConfigFile(config, configPath);
   const given = parameterFlagValues(flags);
   for (const p of MODEL_PARAMETERS) {
-    for (const text of given.get(p) ?? []) p.write(config, parseParameter(p, text));
+    for (const text of given.get(p) ?? []) p.write(config, parseModelValue(p, text));
   }
   return validateConfig(config, typeof configPath === 'string' ? configPath : 'config');
 }
@@ -76,7 +77,9 @@ export function registerRun(program: Command): void {
     // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
     const started = Date.now();
     const attribution = flags['attribution'] === true;
-    const result = await runTraceFile(trace, config, { onProgress: progress.update, attribution });
+    // A plugin configuration's model variant (compiled the first time, then cached).
+    const module = await loadModelFor(config, { attribution, log: (line) => process.stderr.write(`run: ${line}\n`) });
+    const result = await runTraceFile(trace, config, { module, onProgress: progress.update, attribution });
     progress.finish();
     const seconds = (Date.now() - started) / 1000;
     const summary = attribution ? summarizeAttribution(result) : undefined;

@@ -30,6 +30,8 @@ import {
   type TaskFailure,
 } from '../sweep/slurm.js';
 import { printSweepOutputs } from './sweep-outputs.js';
+import { compileJobVariants } from '../sweep/runner.js';
+import { PLUGIN_KIND_KEYS } from '../plugins/plugin-file.js';
 
 const INTERRUPT_CHOICES = ['leave', 'cancel'] as const;
 type InterruptChoice = (typeof INTERRUPT_CHOICES)[number];
@@ -59,13 +61,15 @@ export function slurmRequested(flags: Record<string, unknown>): boolean {
 }
 
 /** The sweep's own flags for the tasks, from the merged sweep file and flags (paths as the user gave them). */
-function sweepArguments(input: RawSweepInput, flags: Record<string, unknown>): string[] {
+function sweepArguments(spec: SweepSpec, input: RawSweepInput, flags: Record<string, unknown>): string[] {
   const args: string[] = [];
   const text = (value: unknown) => (value === true ? 'on' : value === false ? 'off' : String(value));
   for (const { key, flag } of [...SWEEP_FIELDS, ...SWEEP_AXES]) {
     // The tasks get their own output folder, shard and workers.
     if (key === 'out' || key === 'shard' || key === 'workers') continue;
-    const value = input[key];
+    // Plugin files as resolved here (path and content hash): a task given a file changed
+    // since then fails with a message instead of running another configuration.
+    const value = (PLUGIN_KIND_KEYS as string[]).includes(key) ? spec.axes[key] : input[key];
     if (value === undefined) continue;
     args.push(`--${flag}`, ...(Array.isArray(value) ? value : [value]).map(text));
   }
@@ -197,7 +201,13 @@ export async function runSweepOnSlurm(spec: SweepSpec & { workers?: number; shar
   if (spec.shard !== undefined) throw new InputError('--shard: not with --slurm (it splits the sweep into --slurm-tasks shards itself)');
   const settings = slurmSettings(spec, flags);
   const onInterrupt = interruptChoice(flags);
-  const plan = planSlurmSweep({ spec, sweepArgs: sweepArguments(input, flags), out, settings, retryFailed: flags['retryFailed'] === true });
+  const plan = planSlurmSweep({ spec, sweepArgs: sweepArguments(spec, input, flags), out, settings, retryFailed: flags['retryFailed'] === true });
+  // Plugin variants are compiled here, into build/models/ on the shared filesystem, where
+  // the tasks find them; a plugin that does not compile stops the sweep before submission.
+  await compileJobVariants(
+    plan.shards.flatMap((shard) => shard.jobs),
+    (line) => process.stderr.write(`sweep: ${line}\n`),
+  );
 
   if (flags['dryRun'] === true) {
     writeJobScript(plan);

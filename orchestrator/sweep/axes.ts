@@ -9,6 +9,7 @@ import { baseConfig, type ModelConfig } from '../config.js';
 import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../../core/errors.js';
 import { helpText, MODEL_PARAMETERS, parameterByKey, parseParameter, valueName, type ModelParameter } from '../parameters.js';
+import { parseModelValue } from '../plugins/resolve.js';
 
 export type AxisValue = number | string | boolean;
 
@@ -43,8 +44,10 @@ function valueSchema(p: ModelParameter): ValueSchema {
     }
     case 'number':
       return { type: 'number', minimum: p.min, maximum: p.max };
-    case 'choice':
-      return { enum: [...p.values, ...Object.keys(p.synonyms ?? {})] };
+    case 'choice': {
+      const names = { enum: [...p.values, ...Object.keys(p.synonyms ?? {})] };
+      return p.plugin ? { anyOf: [names, { type: 'string', pattern: '\\.ts$' }] } : names;
+    }
     case 'switch':
       return { anyOf: [{ type: 'boolean' }, { enum: ['on', 'off'] }] };
   }
@@ -58,7 +61,7 @@ function parameterAxis(p: ModelParameter): SweepAxis {
     valueName: `${valueName(p)}...`,
     description: helpText(p),
     schema: valueSchema(p),
-    parse: (text) => parseParameter(p, text),
+    parse: (text) => parseModelValue(p, text),
     apply: (config, value) => p.write(config, value),
     read: (config) => p.read(config),
   };

@@ -8,7 +8,9 @@ import { availableParallelism, totalmem } from 'node:os';
 import { closeSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadModelModule, readFully } from '../model.js';
+import { loadModelModule, loadVariantModule, readFully } from '../model.js';
+import { compileVariant, type VariantBuild } from '../plugins/compile.js';
+import { configPlugins } from '../plugins/plugin-file.js';
 import type { SweepTask, SweepTaskResult, SweepWorkerData } from '../sweep-worker.js';
 import { formatCsv } from './csv.js';
 import { createProgressReporter, silentProgress, type ProgressReporter, type ProgressSnapshot } from './progress.js';
@@ -121,6 +123,8 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<
  */
 export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Promise<SweepSummary> {
   const started = performance.now();
+  // Plugin variants first: a plugin that does not compile stops the sweep before it writes anything.
+  const variantOf = await compileJobVariants(jobs, options.progress === 'none' ? undefined : (line) => process.stderr.write(`sweep: ${line}\n`), options.attribution ? 'attribution' : 'model');
   ensureOutputDir(options.out, '--out-dir');
   // One sweep per folder at a time: two would run everything twice and interleave lines.
   const lock = acquireFolderLock(options.out, 'sweep', '--out-dir');
@@ -156,7 +160,8 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
     const ran = () => snapshot.done - snapshot.skipped;
 
     if (pending.length > 0) {
-      const workerData: SweepWorkerData = { module: loadModelModule() };
+      const variants = Object.fromEntries([...new Set(variantOf.values())].map((path) => [path, loadVariantModule(path)]));
+      const workerData: SweepWorkerData = { module: loadModelModule(), variants };
       // Loaded here, not at CLI start: every other command would pay for it.
       const { Piscina } = await import('piscina');
       // The pool first: its workers start while this thread reads the traces.
@@ -188,6 +193,8 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
       const runJob = async (job: SweepJob): Promise<void> => {
         if (job.configError !== undefined) return finish(failedRecord(job, job.configError, 0, options.costModel));
         const task: SweepTask = { trace: job.trace, config: job.config };
+        const variant = variantOf.get(job.id);
+        if (variant !== undefined) task.variant = variant;
         if (options.attribution) task.attribution = true;
         const buffer = shared.get(job.trace);
         if (buffer) task.shared = buffer;
@@ -250,6 +257,25 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
     log.close();
     lock.release();
   }
+}
+
+/** The plugin variant file of each job that links plugins (compiled or found in build/models/), by job id. */
+export async function compileJobVariants(jobs: readonly SweepJob[], log?: (line: string) => void, build: VariantBuild = 'model'): Promise<Map<string, string>> {
+  const byPlugins = new Map<string, string>();
+  const variantOf = new Map<string, string>();
+  for (const job of jobs) {
+    if (job.configError !== undefined) continue;
+    const plugins = configPlugins(job.config);
+    if (Object.keys(plugins).length === 0) continue;
+    const key = JSON.stringify(plugins);
+    let path = byPlugins.get(key);
+    if (path === undefined) {
+      path = await compileVariant(plugins, log, build);
+      byPlugins.set(key, path);
+    }
+    variantOf.set(job.id, path);
+  }
+  return variantOf;
 }
 
 /**

@@ -16,6 +16,7 @@ import { openTrace } from '../model.js';
 import { DEFAULT_TRACE_DIR, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
 import { parseTenantOrder } from '../../tracegen/index.js';
 import { SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
+import { looksLikePluginPath, PLUGIN_KIND_KEYS } from '../plugins/plugin-file.js';
 
 /** benchmark × tenants × order × burst, resolved to `<traceDir>/<b>_tnt_<T>_<order><3·burst>_iotlb_trace.bin`. */
 export interface WorkloadSpec {
@@ -122,10 +123,11 @@ export function readSweepFile(path: string): RawSweepInput {
   const input = { ...(json as RawSweepInput) };
   delete input['$schema'];
   const folder = dirname(path);
-  const relocate = (p: unknown) => (typeof p === 'string' && !isAbsolute(p) ? join(folder, p) : p);
-  for (const key of ['traces', 'configFile', 'traceDir', 'out']) {
+  // (Built-in names of the plugin parameters are not paths: only `….ts` values move.)
+  const relocate = (p: unknown, key: string) => (typeof p === 'string' && !isAbsolute(p) && (!(PLUGIN_KIND_KEYS as string[]).includes(key) || looksLikePluginPath(p)) ? join(folder, p) : p);
+  for (const key of ['traces', 'configFile', 'traceDir', 'out', ...PLUGIN_KIND_KEYS]) {
     const value = input[key];
-    if (value !== undefined) input[key] = Array.isArray(value) ? value.map(relocate) : relocate(value);
+    if (value !== undefined) input[key] = Array.isArray(value) ? value.map((v) => relocate(v, key)) : relocate(value, key);
   }
   return input;
 }
@@ -244,7 +246,11 @@ export interface SweepJob {
 
 /** Identity of a configuration: same trace and same effective model configuration. */
 export function jobId(trace: string, config: ModelConfig): string {
-  return createHash('sha256').update(JSON.stringify({ trace, config })).digest('hex').slice(0, 16);
+  // The extension points enter the identity only when a plugin replaces the built-in, so
+  // configurations without plugins keep the ids they had before plugins existed.
+  const { setIndex, prefetchScheme, ...rest } = config;
+  const identity = { ...rest, ...(setIndex === 'group-bits' ? {} : { setIndex }), ...(prefetchScheme === 'sid-successor' ? {} : { prefetchScheme }) };
+  return createHash('sha256').update(JSON.stringify({ trace, config: identity })).digest('hex').slice(0, 16);
 }
 
 /**
