@@ -35,6 +35,11 @@ export interface CostModel {
   lfuCounterBits: number;
   /** The oracle's next-access time (a limit study: no hardware knows the future). */
   oracleNextUseBits: number;
+  /**
+   * Per-entry state of a plugin replacement policy (`--iotlb-policy ./p.ts`); 0: counted as
+   * a true LRU's, log2(ways). Set it to what your policy keeps (SRRIP: 2).
+   */
+  pluginPolicyBits: number;
   /** Associativity premium: equivalent storage bits of one way's comparator, per tag bit compared. */
   comparatorBitsPerTagBit: number;
   /** Sids the prefetcher's history table holds (a hardware table has a fixed size; the trace's sid count does not set it). */
@@ -61,6 +66,7 @@ export const DEFAULT_COST_MODEL: Readonly<CostModel> = Object.freeze({
   translationStateBits: 2,
   lfuCounterBits: 4,
   oracleNextUseBits: 32,
+  pluginPolicyBits: 0,
   comparatorBitsPerTagBit: 1.5,
   prefetcherSids: 1024,
   fields: Object.freeze({}) as Record<string, number>,
@@ -110,9 +116,10 @@ function indexBits(cache: CacheGeometry): { free: number; group: number } {
   return { free: Math.max(0, log2(sets) - group), group };
 }
 
-function replacementBits(policy: 'lru' | 'lfu' | 'oracle', ways: number, model: CostModel): number {
+function replacementBits(policy: ModelConfig['iotlbPolicy'], ways: number, model: CostModel): number {
   if (policy === 'lfu') return model.lfuCounterBits;
   if (policy === 'oracle') return model.oracleNextUseBits;
+  if (policy !== 'lru' && model.pluginPolicyBits > 0) return model.pluginPolicyBits; // a plugin (path#hash)
   return log2(ways); // true LRU: each entry's age within its set
 }
 

@@ -69,6 +69,12 @@ describe('the base configuration, derived by hand', () => {
     expect(costBreakdown(config).iotlb.fields['replacement']).toBe(4);
   });
 
+  it('a plugin policy counts as a true LRU (3 bits at 8 ways) unless pluginPolicyBits says what it keeps', () => {
+    const config = { ...baseConfig(), iotlbPolicy: 'examples/srrip.ts#0123456789abcdef' as const };
+    expect(costBreakdown(config).iotlb.fields['replacement']).toBe(3);
+    expect(costBreakdown(config, { ...DEFAULT_COST_MODEL, pluginPolicyBits: 2 }).iotlb.fields['replacement']).toBe(2);
+  });
+
   it('switches that are no structure (ideal modes, queue order, salloc) cost nothing', () => {
     const config = { ...baseConfig(), outOfOrder: false, selectiveAlloc: true, idealIotlb: true, idealCc: true, idealWalkCaches: true };
     expect(configCostBytes(config)).toBe(configCostBytes(baseConfig()));
