@@ -8,7 +8,7 @@
  * "Adding a parameter"). No Node APIs: the browser uses it too.
  */
 import { InputError } from '../core/errors.js';
-import { isPluginFile, looksLikePluginPath, type PluginFile } from './plugins/plugin-file.js';
+import { isPluginFile, looksLikePluginPath, pluginFileParts, type PluginFile } from './plugins/plugin-file.js';
 
 export type ParameterValue = number | string | boolean;
 
@@ -528,7 +528,9 @@ export function modelFlags(config: ModelConfig, base: ModelConfig): string[] {
   for (const p of MODEL_PARAMETERS) {
     const value = p.read(config);
     if (value === p.read(base)) continue;
-    flags.push(p.kind === 'switch' ? (value ? `--${p.flag}` : `--${p.flag} off`) : `--${p.flag} ${String(value)}`);
+    // A plugin by its path: `run` hashes the file itself (a hash in a flag would only go stale).
+    const shown = isPluginFile(value) ? pluginFileParts(value).path : String(value);
+    flags.push(p.kind === 'switch' ? (value ? `--${p.flag}` : `--${p.flag} off`) : `--${p.flag} ${shown}`);
   }
   return flags;
 }

@@ -174,7 +174,7 @@ export function formatExplanation(e: Explanation, files: { outDir?: string; char
   if (e.whatIf.length > 0) {
     lines.push('');
     lines.push(`each change as a command: hypersio run --trace ${e.trace} with`);
-    for (const x of e.whatIf) lines.push(`  ${`${x.rank}${x.tied ? '=' : ''}`.padEnd(w.rank)}  ${x.flags.join(' ')}`);
+    for (const x of e.whatIf) lines.push(`  ${`${x.rank}${x.tied ? '=' : ''}`.padEnd(w.rank)}  ${x.flags.length > 0 ? x.flags.join(' ') : '(no flags: the base architecture)'}`);
   }
   const best = e.whatIf.find((x) => !x.limitStudy);
   if (best) {
