@@ -37,6 +37,17 @@ export function oneOf(values: Record<string, string | undefined>): string | unde
   return given[0]?.[1];
 }
 
+/**
+ * At most one of `names` (flags without dashes, spellings of one setting) given in
+ * commander's `flags`: two are an error naming both, whatever their values, since one
+ * would silently override the other. Returns the one given, or undefined.
+ */
+export function oneSpelling(flags: Record<string, unknown>, names: readonly string[], what: string): string | undefined {
+  const given = [...new Set(names)].filter((name) => flags[flagKey(name)] !== undefined);
+  if (given.length > 1) throw new InputError(`${given.map((name) => `--${name}`).join(' and ')}: both set ${what}; give only one`);
+  return given[0];
+}
+
 export function requireFlag<T>(flag: string, value: T | undefined): T {
   if (value === undefined) throw new InputError(`${flag}: required`);
   return value;

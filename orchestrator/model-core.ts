@@ -8,7 +8,7 @@
  */
 import type { ModelConfig } from './config.js';
 import { interArrivalNs } from './config.js';
-import { NextAccessCheck } from '../core/trace-check.js';
+import { TraceRecordCheck } from '../core/trace-check.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 
 export { TRACE_RECORD_BYTES };
@@ -151,7 +151,7 @@ export interface SimulateOptions {
   onProgress?: (recordsDone: number) => void;
   /** Step every nanosecond like the reference instead of skipping idle time (verification). */
   stepEveryCycle?: boolean;
-  /** Records in the whole trace: when given, next-access indices are checked (trace-check.ts). */
+  /** Records in the whole trace: when given, every record is checked (type, level, mask, next access: trace-check.ts). */
   totalRecords?: number;
 }
 
@@ -188,12 +188,12 @@ export async function simulate(
   const chunk = Math.max(1, Math.min(options.chunkRecords ?? m.inputCapacity(), m.inputCapacity()));
   const pointer = m.inputBufferPointer();
   let status = contractValue(m, 'STATUS_NEED_INPUT');
-  const natCheck = options.totalRecords !== undefined ? new NextAccessCheck(options.totalRecords) : undefined;
+  const recordCheck = options.totalRecords !== undefined ? new TraceRecordCheck(options.totalRecords) : undefined;
   for (;;) {
     // The view is made anew each time: the model may have grown (and so detached) memory.
     const target = new Uint8Array(m.memory.buffer, pointer, chunk * TRACE_RECORD_BYTES);
     const n = await source(target, chunk);
-    const problem = natCheck?.check(target, n);
+    const problem = recordCheck?.check(target, n);
     if (problem !== undefined) throw new BadRecordError(problem, m.recordsConsumed());
     status = n > 0 ? m.feed(n) : m.finish();
     checkStatus(m, status);

@@ -341,6 +341,15 @@ export const SWITCH_ALIASES: Readonly<Record<string, { key: string; value: Param
   inorder: { key: 'queue', value: 'in-order' },
 };
 
+/**
+ * Every flag name (without dashes) that sets `p`: its flag, the reference's spellings and
+ * the switches that stand for one of its values (`in-order` for `queue`). Giving two of
+ * them at once is an error, never "the last one wins".
+ */
+export function parameterSpellings(p: ModelParameter): string[] {
+  return [p.flag, ...p.aliases, ...Object.keys(SWITCH_ALIASES).filter((alias) => SWITCH_ALIASES[alias]?.key === p.key)];
+}
+
 export function parameterByKey(key: string): ModelParameter {
   const parameter = MODEL_PARAMETERS.find((p) => p.key === key);
   if (!parameter) throw new Error(`no model parameter '${key}'`);

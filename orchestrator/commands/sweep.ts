@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { flagKey, listFlag } from '../flags.js';
+import { flagKey, listFlag, oneSpelling } from '../flags.js';
 import { SWITCH_ALIASES } from '../parameters.js';
-import { SWEEP_AXES } from '../sweep/axes.js';
+import { axisSpellings, SWEEP_AXES } from '../sweep/axes.js';
 import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_FIELDS, type RawSweepInput } from '../sweep/spec.js';
 import { runSweep } from '../sweep/runner.js';
 import { printSweepOutputs } from './sweep-outputs.js';
@@ -27,24 +27,20 @@ export function addSweepOptions(command: Command): void {
   for (const alias of Object.keys(SWITCH_ALIASES)) command.addOption(new Option(`--${alias}`).hideHelp());
 }
 
-/** Raw input from the flags, by sweep-file key; only the flags actually given. */
+/** Raw input from the flags, by sweep-file key; only the flags actually given (each under one spelling). */
 export function inputFromFlags(flags: Record<string, unknown>): RawSweepInput {
   const input: RawSweepInput = {};
   for (const field of SWEEP_FIELDS) {
-    for (const name of [field.flag, ...field.legacyFlags]) {
-      const value = flags[flagKey(name)];
-      if (value !== undefined) input[field.key] = field.variadic ? listFlag(value as string | string[]) : value;
-    }
+    const name = oneSpelling(flags, [field.flag, ...field.legacyFlags], field.key);
+    const value = name === undefined ? undefined : flags[flagKey(name)];
+    if (value !== undefined) input[field.key] = field.variadic ? listFlag(value as string | string[]) : value;
   }
   for (const axis of SWEEP_AXES) {
-    for (const name of [axis.flag, ...axis.legacyFlags]) {
-      const value = flags[flagKey(name)];
-      if (value === undefined) continue;
-      input[axis.key] = value === true ? ['on'] : listFlag(value as string | string[]);
-    }
-  }
-  for (const [alias, { key, value }] of Object.entries(SWITCH_ALIASES)) {
-    if (flags[flagKey(alias)] === true) input[key] = [value];
+    const name = oneSpelling(flags, axisSpellings(axis), axis.key);
+    if (name === undefined) continue;
+    const switchAlias = SWITCH_ALIASES[name];
+    const value = flags[flagKey(name)];
+    input[axis.key] = switchAlias ? [switchAlias.value] : value === true ? ['on'] : listFlag(value as string | string[]);
   }
   return input;
 }

@@ -15,7 +15,7 @@ import { InputError } from '../../core/errors.js';
 import { openTrace } from '../model.js';
 import { DEFAULT_TRACE_DIR, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
 import { parseTenantOrder } from '../../tracegen/index.js';
-import { SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
+import { axisByKey, OVERLAPPING_AXES, SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
 
 /** benchmark × tenants × order × burst, resolved to `<traceDir>/<b>_tnt_<T>_<order><3·burst>_iotlb_trace.bin`. */
 export interface WorkloadSpec {
@@ -138,6 +138,9 @@ const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.
  * InputError naming the flag.
  */
 export function sweepSpecFromInput(input: RawSweepInput): SweepSpec & SweepFileSettings {
+  for (const [a, b] of OVERLAPPING_AXES) {
+    if (input[a] !== undefined && input[b] !== undefined) throw new InputError(`--${axisByKey(a).flag} and --${axisByKey(b).flag}: both set the ${axisByKey(b).flag.replace(/-.*/, '').toUpperCase()} walk cache's groups; give only one`);
+  }
   const axes: Record<string, AxisValue[]> = {};
   for (const axis of SWEEP_AXES) {
     const values = asList(input[axis.key]);

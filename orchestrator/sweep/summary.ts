@@ -3,7 +3,7 @@
  * every hardware configuration on every trace (a pivot: configurations × traces).
  */
 import { basename } from 'node:path';
-import { axisValueLabel, PARAMETER_KEYS } from './axes.js';
+import { axisValueLabel, differsFromBase, PARAMETER_KEYS } from './axes.js';
 import { iotlbHitRate } from './csv.js';
 import type { SweepRecord } from './results.js';
 
@@ -12,7 +12,17 @@ export function varyingParameters(records: readonly SweepRecord[]): string[] {
   return PARAMETER_KEYS.filter((key) => new Set(records.map((r) => JSON.stringify(r[key] ?? null))).size > 1);
 }
 
-/** A short name of a record's hardware configuration, from the parameters in `keys`. */
+/**
+ * What a label of these records must name: every parameter that varies between them and
+ * every one that is not the base architecture's in any of them, so a sweep over
+ * `--l3page-size 4096` alone is not labelled like the base.
+ */
+export function labelledParameters(records: readonly SweepRecord[]): string[] {
+  const varying = new Set(varyingParameters(records));
+  return PARAMETER_KEYS.filter((key) => varying.has(key) || records.some((r) => differsFromBase(key, r[key])));
+}
+
+/** A short name of a record's hardware configuration, from the parameters in `keys` (none: the base's main ones). */
 export function hardwareLabel(record: SweepRecord, keys: readonly string[]): string {
   const shown = keys.length > 0 ? keys : ['iotlbSize', 'iotlbPolicy', 'tq'];
   return shown.map((key) => axisValueLabel(key, record[key])).join(', ');
@@ -52,7 +62,7 @@ export function formatSummary(records: readonly SweepRecord[]): string {
   const totals = countStatuses(records);
   let out = `${totals.total} configurations: ${totals.ok} ok, ${totals.failed} failed\n`;
   const ok = records.filter((r) => r.status === 'ok');
-  const hardwareKeys = varyingParameters(records);
+  const hardwareKeys = labelledParameters(records);
   const singleWorkload = new Set(records.map((r) => r.workload)).size === 1;
   const traces = [...new Set(records.map((r) => r.trace))];
   const firstOf = new Map<string, SweepRecord>();
