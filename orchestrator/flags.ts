@@ -1,29 +1,35 @@
 /** Strict flag value parsing for the CLI's subcommands (errors name the flag). */
 import { InputError } from '../core/errors.js';
+import { decimalInteger, decimalNumber } from './parameters.js';
 
-/** A list flag's values, comma-separated lists allowed (`--tq 1,32` = `--tq 1 32`), trimmed, empties dropped. */
-export function listFlag(values: string | readonly string[]): string[] {
-  return (typeof values === 'string' ? [values] : values)
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
+/**
+ * A list flag's values, comma-separated lists allowed (`--tq 1,32` = `--tq 1 32`), trimmed;
+ * an empty item (`--tq 1,,2`, `--tq 1,`) is an error naming `flag`, not silently dropped.
+ */
+export function listFlag(values: string | readonly string[], flag: string): string[] {
+  const items = (typeof values === 'string' ? [values] : values).flatMap((v) => v.split(',')).map((v) => v.trim());
+  if (items.some((v) => v === '')) throw new InputError(`${flag} ${(typeof values === 'string' ? [values] : values).join(' ')}: empty item in the list`);
+  return items;
 }
 
-/** A decimal integer flag value (`--tenants 8`), within [min, max]. */
+/**
+ * A decimal integer flag value (`--tenants 8`, or `1e3`: an exact integer in exponent
+ * notation is one), within [min, max].
+ */
 export function integerFlag(flag: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new InputError(`${flag} ${value}: not an integer`);
-  const n = Number(value);
+  const n = decimalInteger(value);
+  if (n === undefined) throw new InputError(`${flag} ${value}: not an integer${decimalNumber(value) === undefined ? '' : ' (a whole number is expected)'}`);
   if (n < min) throw new InputError(`${flag} ${value}: must be at least ${min}`);
   if (n > max) throw new InputError(`${flag} ${value}: must be at most ${max}`);
   return n;
 }
 
-/** A number flag value (`--huge-fraction 0.3`), within [min, max]. */
+/** A decimal number flag value (`--huge-fraction 0.3`), within [min, max]. */
 export function numberFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InputError(`${flag} ${value}: not a number`);
+  const n = decimalNumber(value);
+  if (n === undefined) throw new InputError(`${flag} ${value}: not a decimal number`);
   if (n < min || n > max) throw new InputError(`${flag} ${value}: must be between ${min} and ${max}`);
   return n;
 }

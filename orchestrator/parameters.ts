@@ -378,6 +378,27 @@ export function helpText(p: ModelParameter): string {
   return `${p.help} (default ${shown}${range}${bare})`;
 }
 
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * A number written in decimal (`200`, `2.5`, `1e3`), or undefined: hexadecimal (`0x10`),
+ * binary, `Infinity` and the empty text are not numbers here, though JavaScript's Number()
+ * takes them.
+ */
+export function decimalNumber(text: string): number | undefined {
+  const t = text.trim();
+  return DECIMAL.test(t) ? Number(t) : undefined;
+}
+
+/**
+ * An integer written in decimal, exponent notation allowed when the value is exact
+ * (`1e3` = 1000, `2.5e3` = 2500; not `1.5` or `1e-3`), or undefined.
+ */
+export function decimalInteger(text: string): number | undefined {
+  const n = decimalNumber(text);
+  return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
+}
+
 /**
  * One value of `p` from text (a flag, a sweep-file value as text): the only place a
  * parameter value is checked against its declared type and range, so `run`, `sweep`,
@@ -390,12 +411,13 @@ export function parseParameter(p: ModelParameter, text: string): ParameterValue 
     case 'integer': {
       const word = t.toLowerCase();
       if (p.words?.includes(word)) return word;
-      if (!/^\d+$/.test(t)) throw new InputError(`${flag}: expected an integer >= ${p.min}${wordsText(p)}, got '${text}'`);
-      return checkRange(p, Number(t), flag, `'${text}'`);
+      const value = decimalInteger(t);
+      if (value === undefined) throw new InputError(`${flag}: expected an integer >= ${p.min}${wordsText(p)}, got '${text}'`);
+      return checkRange(p, value, flag, `'${text}'`);
     }
     case 'number': {
-      const value = Number(t);
-      if (t === '' || !Number.isFinite(value) || value <= 0) throw new InputError(`${flag}: expected a positive number, got '${text}'`);
+      const value = decimalNumber(t);
+      if (value === undefined || value <= 0) throw new InputError(`${flag}: expected a positive decimal number, got '${text}'`);
       return checkRange(p, value, flag, `'${text}'`);
     }
     case 'choice': {

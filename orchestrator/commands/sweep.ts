@@ -33,14 +33,14 @@ export function inputFromFlags(flags: Record<string, unknown>): RawSweepInput {
   for (const field of SWEEP_FIELDS) {
     const name = oneSpelling(flags, [field.flag, ...field.legacyFlags], field.key);
     const value = name === undefined ? undefined : flags[flagKey(name)];
-    if (value !== undefined) input[field.key] = field.variadic ? listFlag(value as string | string[]) : value;
+    if (value !== undefined) input[field.key] = field.variadic ? listFlag(value as string | string[], `--${name}`) : value;
   }
   for (const axis of SWEEP_AXES) {
     const name = oneSpelling(flags, axisSpellings(axis), axis.key);
     if (name === undefined) continue;
     const switchAlias = SWITCH_ALIASES[name];
     const value = flags[flagKey(name)];
-    input[axis.key] = switchAlias ? [switchAlias.value] : value === true ? ['on'] : listFlag(value as string | string[]);
+    input[axis.key] = switchAlias ? [switchAlias.value] : value === true ? ['on'] : listFlag(value as string | string[], `--${name}`);
   }
   return input;
 }
@@ -49,7 +49,7 @@ export function registerSweep(program: Command): void {
   const command = program
     .command('sweep')
     .description('simulate every combination of the given values on every trace, in parallel; results.jsonl, results.csv, charts')
-    .option('--sweep <file.json>', 'sweep file: the same keys as these flags, in camelCase (see --schema); flags override it')
+    .option('--sweep <file.json>', 'sweep file: keys are these flags in camelCase (trace or traces, outDir or out, order or tenantOrder, burst or tenantBurstPkt, config or configFile; --schema lists them); flags override it')
     .option('--schema', "print the sweep file's JSON schema and exit")
     .option('--retry-failed', 'run configurations recorded as failed again (done ones are always skipped)')
     .option('--memory-budget <MiB>', 'trace bytes held in memory shared by the workers; larger traces are streamed per worker')

@@ -133,10 +133,11 @@ export const PARAMETER_KEYS: readonly string[] = SWEEP_AXES.map((a) => a.key);
 
 let baseValues: Map<string, AxisValue | null> | undefined;
 
-/** Whether an axis value is not the base architecture's (a `.cfg` file always is). */
+/** Whether an axis value is not the base architecture's (any `.cfg` file is; a value not recorded is not). */
 export function differsFromBase(key: string, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
   baseValues ??= new Map(SWEEP_AXES.map((axis) => [axis.key, axis.read(baseConfig())]));
-  return (value ?? null) !== (baseValues.get(key) ?? null);
+  return value !== baseValues.get(key);
 }
 
 /** Short legend/table label of an axis value (`IOTLB 64`, `tq 32`, …). */
