@@ -36,6 +36,33 @@ export function interArrivalNs(linkGbps: number): number {
   return Math.floor((PACKET_BYTES * 8) / linkGbps);
 }
 
+/** The rate packets are offered at: one packet of 1542 B every floor(12336 / linkGbps) ns. */
+export function offeredLinkGbps(linkGbps: number): number {
+  return (PACKET_BYTES * 8) / interArrivalNs(linkGbps);
+}
+
+/** How far the offered rate may be from the nominal one before the results say so. */
+export const OFFERED_RATE_TOLERANCE = 0.01;
+
+/** Whether the offered rate is more than 1 % from the nominal `linkGbps` (above ~1000 Gb/s, up to 2×). */
+export function offeredRateDiffers(linkGbps: number): boolean {
+  return Math.abs(offeredLinkGbps(linkGbps) - linkGbps) > OFFERED_RATE_TOLERANCE * linkGbps;
+}
+
+/**
+ * The note shown when the offered rate differs (the reference's arithmetic is kept, so
+ * utilization, a share of the nominal rate, can pass 100 %), or undefined.
+ */
+export function offeredRateNote(linkGbps: number): string | undefined {
+  if (!offeredRateDiffers(linkGbps)) return undefined;
+  const offered = offeredLinkGbps(linkGbps);
+  const off = ((offered - linkGbps) / linkGbps) * 100;
+  return (
+    `at ${linkGbps} Gb/s packets arrive every ${interArrivalNs(linkGbps)} ns (floor(${PACKET_BYTES * 8} / ${linkGbps}), the reference's arithmetic): ` +
+    `${offered.toFixed(1)} Gb/s offered, ${off.toFixed(1)} % above the nominal rate that utilization is a share of`
+  );
+}
+
 // ---------------------------------------------------------------------------
 // The reference's cache configuration file.
 

@@ -7,7 +7,7 @@
  * leaks between configurations.
  */
 import type { ModelConfig } from './config.js';
-import { interArrivalNs } from './config.js';
+import { interArrivalNs, offeredLinkGbps, offeredRateDiffers } from './config.js';
 import { TraceRecordCheck } from '../core/trace-check.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 
@@ -118,6 +118,10 @@ export interface RunResult {
   /** mbps / (linkGbps * 1000). */
   linkUtilization: number;
   linkGbps: number;
+  /** The rate packets were offered at: a packet every floor(12336 / linkGbps) ns (the reference's arithmetic). */
+  offeredGbps: number;
+  /** The offered rate is more than 1 % from linkGbps (utilization, a share of linkGbps, can then pass 100 %). */
+  offeredRateDiffers: boolean;
   flows: Record<string, FlowStats>;
   /**
    * Completed translations by modelled latency in ns (end - start: the latencies the
@@ -268,6 +272,8 @@ function readResults(m: ModelExports, config: ModelConfig): RunResult {
     mbps,
     linkUtilization: mbps / (config.linkGbps * 1000),
     linkGbps: config.linkGbps,
+    offeredGbps: offeredLinkGbps(config.linkGbps),
+    offeredRateDiffers: offeredRateDiffers(config.linkGbps),
     flows,
     latencyHistogram,
     caches,

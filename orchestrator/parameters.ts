@@ -11,6 +11,12 @@ import { InputError } from '../core/errors.js';
 
 export type ParameterValue = number | string | boolean;
 
+/** `1 group`, `4 groups`: a count with its noun, singular or plural. */
+export function counted(count: number | string, singular: string, plural = `${singular}s`): string {
+  const text = typeof count === 'number' ? count.toLocaleString('en-US') : count;
+  return `${text} ${Number(String(count).replace(/,/g, '')) === 1 ? singular : plural}`;
+}
+
 /** Bytes per packet; a packet slot lasts floor(PACKET_BYTES * 8 / Gb/s) ns. */
 export const PACKET_BYTES = 1542;
 
@@ -177,7 +183,7 @@ function cacheParameters(cache: CacheKey, section: 'CC' | 'IOTLB' | 'L2PAGE' | '
       default: defaults.groups,
       min: 1,
       max: MAX_CACHE,
-      short: (v) => `${short} ${String(v)} groups`,
+      short: (v) => `${short} ${counted(String(v), 'group')}`,
       read: (c) => c[cache].groups,
       write: (c, v) => (c[cache].groups = Number(v)),
     },

@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { baseConfig, type ModelConfig } from '../config.js';
 import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../../core/errors.js';
-import { helpText, MODEL_PARAMETERS, parameterByKey, parameterSpellings, parseParameter, valueName, type ModelParameter } from '../parameters.js';
+import { counted, helpText, MODEL_PARAMETERS, parameterByKey, parameterSpellings, parseParameter, valueName, type ModelParameter } from '../parameters.js';
 
 export type AxisValue = number | string | boolean;
 
@@ -144,6 +144,6 @@ export function differsFromBase(key: string, value: unknown): boolean {
 export function axisValueLabel(key: string, value: unknown): string {
   if (value === null || value === undefined) return key === 'configFile' ? 'base' : `${key} -`;
   if (key === 'configFile') return String(value).replace(/^.*\//, '').replace(/\.cfg$/, '');
-  if (key === 'walkGroups') return `walk ${String(value)} groups`;
+  if (key === 'walkGroups') return `walk ${counted(String(value), 'group')}`;
   return parameterByKey(key).short(value as AxisValue);
 }

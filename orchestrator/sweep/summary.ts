@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import { axisValueLabel, differsFromBase, PARAMETER_KEYS } from './axes.js';
 import { iotlbHitRate } from './csv.js';
+import { offeredRateDiffers, offeredRateNote } from '../config.js';
 import type { SweepRecord } from './results.js';
 
 /** Parameters that differ between records: what tells hardware configurations apart. */
@@ -102,6 +103,9 @@ export function formatSummary(records: readonly SweepRecord[]): string {
     ]);
     out += table(['configuration', ...traces.map(traceName)], pivot, (c) => c >= 1);
   }
+
+  const offRates = [...new Set(records.map((r) => r['linkGbps']))].filter((g): g is number => typeof g === 'number' && offeredRateDiffers(g)).sort((a, b) => a - b);
+  for (const g of offRates) out += `note: ${offeredRateNote(g)}\n`;
 
   const failed = records.filter((r) => r.status === 'failed');
   if (failed.length > 0) {
