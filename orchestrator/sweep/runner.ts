@@ -272,7 +272,7 @@ export function writeCsv(outDir: string, records: readonly SweepRecord[]): strin
 }
 
 /** Charts need vega (slow to load), so it is imported only when charts are drawn. */
-export async function writeCharts(outDir: string, records: readonly SweepRecord[]): Promise<string[]> {
+export async function writeCharts(outDir: string, records: readonly SweepRecord[], checkpoint?: () => Promise<void>): Promise<string[]> {
   const { plotResults } = await import('../plot.js');
-  return plotResults(outDir, records);
+  return plotResults(outDir, records, checkpoint);
 }
