@@ -1,6 +1,7 @@
 /** Strict flag value parsing for the CLI's subcommands (errors name the flag). */
 import { InputError } from '../core/errors.js';
 import { decimalInteger, decimalNumber } from './parameters.js';
+import { redrawsInPlace } from './sweep/progress.js';
 
 /**
  * A list flag's values, comma-separated lists allowed (`--tq 1,32` = `--tq 1 32`), trimmed;
@@ -59,9 +60,9 @@ export function requireFlag<T>(flag: string, value: T | undefined): T {
   return value;
 }
 
-/** Progress lines on stderr: in place on a terminal, else at most one line every few seconds. */
+/** Progress lines on stderr: in place on a terminal (not TERM=dumb), else at most one line every few seconds. */
 export function progressReporter(label: string): (lines: number, elapsedMs: number, path: string) => void {
-  const tty = process.stderr.isTTY === true;
+  const tty = redrawsInPlace(process.stderr);
   let lastPrint = 0;
   return (lines, elapsedMs, path) => {
     const now = Date.now();

@@ -12,6 +12,8 @@ import { runTraceBytes, runTraceFile } from './model.js';
 
 export interface SweepWorkerData {
   module: WebAssembly.Module;
+  /** One BigInt64 every worker adds its simulated records to as it goes (the progress line's live rate). */
+  recordsDone: SharedArrayBuffer;
 }
 
 export interface SweepTask {
@@ -28,14 +30,20 @@ export interface SweepTaskResult {
   elapsedMs: number;
 }
 
-const { module } = workerData as SweepWorkerData;
+const { module, recordsDone } = workerData as SweepWorkerData;
+const recordsCounter = new BigInt64Array(recordsDone);
 
 export default async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
   if (task.crash === 'exit') process.exit(70); // ends this worker thread only
   if (task.crash === 'throw') throw new Error('injected worker failure');
   const started = performance.now();
+  let counted = 0;
+  const onProgress = (records: number) => {
+    Atomics.add(recordsCounter, 0, BigInt(records - counted));
+    counted = records;
+  };
   const result = task.shared
-    ? await runTraceBytes(task.trace, new Uint8Array(task.shared), task.config, { module })
-    : await runTraceFile(task.trace, task.config, { module });
+    ? await runTraceBytes(task.trace, new Uint8Array(task.shared), task.config, { module, onProgress })
+    : await runTraceFile(task.trace, task.config, { module, onProgress });
   return { result, elapsedMs: performance.now() - started };
 }

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
 import { helpText, MODEL_PARAMETERS, parameterSpellings, parseParameter, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
@@ -7,7 +6,7 @@ import { InputError } from '../../core/errors.js';
 import { flagKey, oneSpelling } from '../flags.js';
 import { runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
-import { createRunProgress } from '../run-progress.js';
+import { createRunProgress, traceBytesOf } from '../run-progress.js';
 
 /** Adds every model parameter (and its other spellings, hidden) to `command`. */
 export function addModelOptions(command: Command): Command {
@@ -62,7 +61,7 @@ export function registerRun(program: Command): void {
     const trace = flags['trace'];
     if (typeof trace !== 'string') throw new InputError('--trace: required (a PREFIX_iotlb_trace.bin file)');
     const config = modelConfigFromFlags(flags);
-    const progress = createRunProgress(statSync(trace, { throwIfNoEntry: false })?.size ?? 0, process.stderr);
+    const progress = createRunProgress(traceBytesOf(trace), process.stderr);
     // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
     const started = Date.now();
     const result = await runTraceFile(trace, config, { onProgress: progress.update });

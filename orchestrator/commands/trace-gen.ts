@@ -12,6 +12,7 @@ import { buildTrace } from '../../tracegen/index.js';
 import { baseConfig } from '../config.js';
 import { integerFlag, oneOf, outDirFlag, progressReporter, requireFlag } from '../flags.js';
 import { writeOutputsOrNothing } from '../interrupt.js';
+import { redrawsInPlace } from '../sweep/progress.js';
 
 interface TraceGenFlags {
   logDir: string;
@@ -83,7 +84,7 @@ export function registerTraceGen(program: Command): void {
           }),
         (r) => Object.values(r.paths),
       );
-      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      if (redrawsInPlace(process.stderr)) process.stderr.write('\r\x1b[K');
       if (result.shortfall !== undefined) process.stderr.write(`hypersio: warning: ${result.shortfall}\n`);
       const seconds = (Date.now() - started) / 1000;
       const lines = result.logs.reduce((sum, l) => sum + l.lines, 0);

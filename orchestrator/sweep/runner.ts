@@ -147,7 +147,10 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
     const ran = () => snapshot.done - snapshot.skipped;
 
     if (pending.length > 0) {
-      const workerData: SweepWorkerData = { module: loadModelModule() };
+      const recordsDone = new SharedArrayBuffer(8);
+      const workerData: SweepWorkerData = { module: loadModelModule(), recordsDone };
+      // What the workers simulated so far, running configurations included: a live rate while long ones run.
+      const simulated = () => Number(Atomics.load(new BigInt64Array(recordsDone), 0));
       // Loaded here, not at CLI start: every other command would pay for it.
       const { Piscina } = await import('piscina');
       // The pool first: its workers start while this thread reads the traces.
@@ -170,7 +173,7 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
         }
         snapshot.done++;
         if (record.status === 'failed') snapshot.failed++;
-        snapshot.translations += record.translations ?? 0;
+        snapshot.translations = simulated();
         snapshot.running = Math.min(workers, pending.length - ran());
         snapshot.elapsedMs = performance.now() - runStarted;
         progress.update(snapshot);
@@ -193,6 +196,7 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
       // Progress ticks while long configurations run, not only when one finishes.
       const ticker = setInterval(() => {
         snapshot.elapsedMs = performance.now() - runStarted;
+        snapshot.translations = simulated();
         snapshot.running = Math.min(workers, pending.length - ran());
         progress.update(snapshot);
       }, 500);
