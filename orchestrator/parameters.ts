@@ -235,7 +235,7 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     aliases: [],
     label: 'prefetch-buffer entries',
     unit: 'entries',
-    help: 'prefetch-buffer entries, fully associative LRU (0 = no prefetching)',
+    help: 'prefetch-buffer entries, fully associative LRU; 0 = no buffer, but the prefetcher still runs: the pages it predicts are still walked (in the page-walk queues, not counted in --tq) and fill the L2PAGE and L3PAGE walk caches',
     cfg: { section: 'PREFETCH', key: 'size' },
     default: 0,
     min: 0,

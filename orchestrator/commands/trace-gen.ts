@@ -37,7 +37,7 @@ export function registerTraceGen(program: Command): void {
     .command('trace-gen')
     .description('build a hyper-tenant trace from a group of QEMU vIOMMU logs (<P>_0.txt[.gz], <P>_1.txt[.gz], …)')
     .option('--log-dir <dir>', 'directory of the logs', '.')
-    .option('--log-prefix <P>', 'log group prefix (required): logs are <P>_0.txt[.gz], <P>_1…; e.g. hypersio_iperf3_vm_4_log for samples/qemu/hypersio_iperf3_vm_4_log_0.txt.gz')
+    .option('--log-prefix <P>', 'log group prefix (required): logs are <P>_0.txt[.gz], <P>_1…; e.g. hypersio_iperf3_vm_8_log for samples/qemu/hypersio_iperf3_vm_8_log_0.txt.gz')
     .addOption(new Option('--loggroupprefix <P>').hideHelp())
     .option('--tenants <T>', 'number of tenants wanted (required)')
     .option('--max-dev-per-log <M>', 'tenant devices per log (default: the _vm_<M>_ part of the prefix)')
