@@ -73,7 +73,7 @@ function cacheTable(r: RunResult): string[] {
     return [name, accesses > 0 ? percent(c.hit / accesses) : '-', n(c.hit), n(c.miss), n(c.conflict), n(c.domains)];
   });
   // At least the widths of the table as it always was; wider when a figure needs it.
-  const widths = header.map((h, i) => Math.max([8, 8, 10, 10, 10, 8][i]!, ...rows.map((row) => row[i]!.length)));
+  const widths = [8, 8, 10, 10, 10, 8].map((least, i) => Math.max(least, header[i]!.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   return [line(header), ...rows.map(line)];
 }
