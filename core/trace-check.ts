@@ -42,27 +42,32 @@ export class TraceRecordCheck {
     const first = this.nextIndex;
     this.nextIndex += count;
     for (let r = 0, w = 0; r < count; r++, w += RECORD_WORDS) {
-      const i = first + r;
-      if (words[w + TYPE_WORD] !== TRACE_RECORD_TYPE_TRANSLATION) {
-        return `record ${i} has record type ${words[w + TYPE_WORD]! | 0}, not 1 (not a translation trace: a _cc_data.bin or _slpt_data.bin file?)`;
+      // One test for the usual case (type 1, level 1-3 in 64 bits, a mask); the message is built apart.
+      const levelMinusOne = words[w + LEVEL_WORD]! - 1;
+      if (words[w + TYPE_WORD] !== TRACE_RECORD_TYPE_TRANSLATION || words[w + LEVEL_WORD + 1] !== 0 || levelMinusOne < 0 || levelMinusOne > 2 || (words[w + MASK_WORD]! | words[w + MASK_WORD + 1]!) === 0) {
+        return fieldProblem(words, w, first + r);
       }
-      const level = words[w + LEVEL_WORD]!;
-      if (words[w + LEVEL_WORD + 1] !== 0 || level < 1 || level > 3) {
-        const full = (BigInt(words[w + LEVEL_WORD + 1]!) << 32n) | BigInt(level);
-        return `record ${i} has page level ${full}, not 1, 2 or 3 (corrupt trace)`;
-      }
-      if (words[w + MASK_WORD] === 0 && words[w + MASK_WORD + 1] === 0) return `record ${i} has page mask 0 (corrupt trace)`;
       const natLow = words[w + NAT_WORD]!;
       const natHigh = words[w + NAT_WORD + 1]!;
-      if (natLow === NONE && natHigh === NONE) continue;
-      if (natHigh !== 0 || natLow >= records) {
-        const nat = (BigInt(natHigh) << 32n) | BigInt(natLow);
-        return `record ${i} has next-access index ${nat}, past the end of the trace (${records} records; corrupt, or cut short)`;
-      }
+      if (natHigh === NONE && natLow === NONE) continue;
+      const i = first + r;
+      if (natHigh !== 0 || natLow >= records) return `record ${i} has next-access index ${u64(natHigh, natLow)}, past the end of the trace (${records} records; corrupt, or cut short)`;
       const bit = 1 << (natLow & 7);
       if (natLow <= i || (named[natLow >>> 3]! & bit) !== 0) return `record ${i} has an impossible next-access index ${natLow} (corrupt trace)`;
       named[natLow >>> 3]! |= bit;
     }
     return undefined;
   }
+}
+
+const u64 = (high: number, low: number): bigint => (BigInt(high) << 32n) | BigInt(low);
+
+/** The message for record `index` (at word `w`) whose type, level or mask is wrong. */
+function fieldProblem(words: Uint32Array, w: number, index: number): string {
+  if (words[w + TYPE_WORD] !== TRACE_RECORD_TYPE_TRANSLATION) {
+    return `record ${index} has record type ${words[w + TYPE_WORD]! | 0}, not 1 (not a translation trace: a _cc_data.bin or _slpt_data.bin file?)`;
+  }
+  const level = u64(words[w + LEVEL_WORD + 1]!, words[w + LEVEL_WORD]!);
+  if (level < 1n || level > 3n) return `record ${index} has page level ${level}, not 1, 2 or 3 (corrupt trace)`;
+  return `record ${index} has page mask 0 (corrupt trace)`;
 }
