@@ -18,7 +18,8 @@ const TYPE_WORD = TRACE_FIELD.type / 4;
 const MASK_WORD = TRACE_FIELD.mask / 4;
 const LEVEL_WORD = TRACE_FIELD.level / 4;
 const NAT_WORD = TRACE_FIELD.nat / 4;
-const NONE = 0xffff_ffff;
+/** Either half of "no next access" (all ones), as an Int32. */
+const NONE = -1;
 
 export class TraceRecordCheck {
   /** One bit per record: already named as some earlier record's next access. */
@@ -35,7 +36,8 @@ export class TraceRecordCheck {
    */
   check(bytes: Uint8Array, count: number): string | undefined {
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice(0, count * TRACE_RECORD_BYTES);
-    const words = new Uint32Array(aligned.buffer, aligned.byteOffset, count * RECORD_WORDS);
+    // Int32, not Uint32: masks and "none" (all ones) stay small integers instead of becoming doubles.
+    const words = new Int32Array(aligned.buffer, aligned.byteOffset, count * RECORD_WORDS);
     // Locals, not fields, in this loop: it runs once per record of every simulated trace.
     const named = this.named;
     const records = this.records;
@@ -43,15 +45,15 @@ export class TraceRecordCheck {
     this.nextIndex += count;
     for (let r = 0, w = 0; r < count; r++, w += RECORD_WORDS) {
       // One test for the usual case (type 1, level 1-3 in 64 bits, a mask); the message is built apart.
-      const levelMinusOne = words[w + LEVEL_WORD]! - 1;
-      if (words[w + TYPE_WORD] !== TRACE_RECORD_TYPE_TRANSLATION || words[w + LEVEL_WORD + 1] !== 0 || levelMinusOne < 0 || levelMinusOne > 2 || (words[w + MASK_WORD]! | words[w + MASK_WORD + 1]!) === 0) {
+      const level = words[w + LEVEL_WORD]!;
+      if (words[w + TYPE_WORD] !== TRACE_RECORD_TYPE_TRANSLATION || words[w + LEVEL_WORD + 1] !== 0 || level < 1 || level > 3 || (words[w + MASK_WORD + 1] === 0 && words[w + MASK_WORD] === 0)) {
         return fieldProblem(words, w, first + r);
       }
       const natLow = words[w + NAT_WORD]!;
       const natHigh = words[w + NAT_WORD + 1]!;
       if (natHigh === NONE && natLow === NONE) continue;
       const i = first + r;
-      if (natHigh !== 0 || natLow >= records) return `record ${i} has next-access index ${u64(natHigh, natLow)}, past the end of the trace (${records} records; corrupt, or cut short)`;
+      if (natHigh !== 0 || natLow < 0 || natLow >= records) return `record ${i} has next-access index ${u64(natHigh, natLow)}, past the end of the trace (${records} records; corrupt, or cut short)`;
       const bit = 1 << (natLow & 7);
       if (natLow <= i || (named[natLow >>> 3]! & bit) !== 0) return `record ${i} has an impossible next-access index ${natLow} (corrupt trace)`;
       named[natLow >>> 3]! |= bit;
@@ -60,12 +62,13 @@ export class TraceRecordCheck {
   }
 }
 
-const u64 = (high: number, low: number): bigint => (BigInt(high) << 32n) | BigInt(low);
+/** The unsigned 64-bit value of two Int32 halves. */
+const u64 = (high: number, low: number): bigint => (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
 
 /** The message for record `index` (at word `w`) whose type, level or mask is wrong. */
-function fieldProblem(words: Uint32Array, w: number, index: number): string {
+function fieldProblem(words: Int32Array, w: number, index: number): string {
   if (words[w + TYPE_WORD] !== TRACE_RECORD_TYPE_TRANSLATION) {
-    return `record ${index} has record type ${words[w + TYPE_WORD]! | 0}, not 1 (not a translation trace: a _cc_data.bin or _slpt_data.bin file?)`;
+    return `record ${index} has record type ${words[w + TYPE_WORD]!}, not 1 (not a translation trace: a _cc_data.bin or _slpt_data.bin file?)`;
   }
   const level = u64(words[w + LEVEL_WORD + 1]!, words[w + LEVEL_WORD]!);
   if (level < 1n || level > 3n) return `record ${index} has page level ${level}, not 1, 2 or 3 (corrupt trace)`;
