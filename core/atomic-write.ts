@@ -4,8 +4,8 @@
  * complete are they renamed into place. On any failure the temporaries, and finals
  * already renamed by this call, are removed, so a failed run leaves nothing behind.
  */
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from './errors.js';
 
@@ -18,11 +18,33 @@ export interface OutputFile {
 /** Creates `dir` if needed; an InputError naming `flag` when it cannot be a writable directory. */
 export function ensureOutputDir(dir: string, flag = '--out-dir'): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new InputError(`${flag} ${dir}: cannot create or use the directory (${code})`);
+  }
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's recursive mkdirSync never returns for a path
+ * under /proc (it retries ENOENT forever, on the main thread, deaf to signals).
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at)) {
+    missing.push(at);
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const path of missing.reverse()) {
+    try {
+      mkdirSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err; // made meanwhile by another process
+    }
   }
 }
 

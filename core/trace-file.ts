@@ -1,7 +1,7 @@
 /**
  * Opening a translation trace file, the same way for every command that reads one (`run`,
  * `sweep`, `trace-info`): by its path or its prefix, a regular, non-empty file of whole
- * records. (Next-access indices are checked while it is read: trace-check.ts.)
+ * records. (Its records are checked while it is read: trace-check.ts.)
  */
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from './errors.js';
@@ -19,8 +19,8 @@ export function resolveTraceArgument(arg: string): string {
 
 /**
  * Opens a translation trace (a file or its prefix), checking what can be checked before
- * reading it: a regular, non-empty file of whole records. Next-access indices are checked
- * while it is read (trace-check.ts).
+ * reading it: a regular, non-empty file of whole records. Its records are checked while it
+ * is read (trace-check.ts).
  */
 export function openTrace(arg: string): { fd: number; records: number; path: string } {
   const path = resolveTraceArgument(arg);

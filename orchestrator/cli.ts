@@ -4,7 +4,7 @@
  * here; the CLI only parses flags, calls the API and prints.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import { InputError, EXIT_BAD_INPUT, Interrupted } from '../core/errors.js';
 import { projectPath } from '../core/paths.js';
 
@@ -88,6 +88,36 @@ function exitOnUnhandledSignals(): void {
   }
 }
 
+/**
+ * What commander lets through: `help nosuch` (commander prints the general help and
+ * exits 0), and a flag whose value is missing, which commander fills with the next flag
+ * (`sweep --trace --out-dir X` would read '--out-dir' as the trace).
+ */
+function checkCommandLine(program: Command, argv: readonly string[]): void {
+  const name = argv[2];
+  const find = (n: string | undefined) => program.commands.find((c) => c.name() === n || c.aliases().includes(n ?? ''));
+  if (name === 'help' && argv[3] !== undefined && !find(argv[3])) {
+    throw new InputError(`help: no command '${argv[3]}' (commands: ${program.commands.map((c) => c.name()).filter((n) => n !== 'help').join(', ')})`);
+  }
+  const command = find(name);
+  if (!command) return;
+  const options = new Map<string, Option>();
+  for (const option of command.options) {
+    if (option.long) options.set(option.long, option);
+    if (option.short) options.set(option.short, option);
+  }
+  const isFlag = (arg: string) => arg === '--help' || arg === '-h' || options.has(arg.split('=')[0] ?? arg);
+  for (let i = 3; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    const option = options.get(arg);
+    if (!option?.required) continue;
+    const next = argv[i + 1];
+    if (next === undefined || isFlag(next)) throw new InputError(`${arg}: missing its value${next === undefined ? '' : ` (before ${next})`}`);
+    i++;
+  }
+}
+
 /** Runs the CLI; returns the process exit status. */
 export async function main(argv: string[]): Promise<number> {
   endQuietlyOnBrokenPipe(process.stdout);
@@ -100,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    checkCommandLine(program, argv);
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

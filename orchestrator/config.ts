@@ -41,6 +41,33 @@ export function interArrivalNs(linkGbps: number): number {
   return Math.floor((PACKET_BYTES * 8) / linkGbps);
 }
 
+/** The rate packets are offered at: one packet of 1542 B every floor(12336 / linkGbps) ns. */
+export function offeredLinkGbps(linkGbps: number): number {
+  return (PACKET_BYTES * 8) / interArrivalNs(linkGbps);
+}
+
+/** How far the offered rate may be from the nominal one before the results say so. */
+export const OFFERED_RATE_TOLERANCE = 0.01;
+
+/** Whether the offered rate is more than 1 % from the nominal `linkGbps` (above ~1000 Gb/s, up to 2×). */
+export function offeredRateDiffers(linkGbps: number): boolean {
+  return Math.abs(offeredLinkGbps(linkGbps) - linkGbps) > OFFERED_RATE_TOLERANCE * linkGbps;
+}
+
+/**
+ * The note shown when the offered rate differs (the reference's arithmetic is kept, so
+ * utilization, a share of the nominal rate, can pass 100 %), or undefined.
+ */
+export function offeredRateNote(linkGbps: number): string | undefined {
+  if (!offeredRateDiffers(linkGbps)) return undefined;
+  const offered = offeredLinkGbps(linkGbps);
+  const off = ((offered - linkGbps) / linkGbps) * 100;
+  return (
+    `at ${linkGbps} Gb/s packets arrive every ${interArrivalNs(linkGbps)} ns (floor(${PACKET_BYTES * 8} / ${linkGbps}), the reference's arithmetic): ` +
+    `${offered.toFixed(1)} Gb/s offered, ${off.toFixed(1)} % above the nominal rate that utilization is a share of`
+  );
+}
+
 // ---------------------------------------------------------------------------
 // The reference's cache configuration file.
 
@@ -52,8 +79,8 @@ const cfgParameter = (section: string, key: string) => MODEL_PARAMETERS.find((p)
 /**
  * Applies a `.cfg` text (the reference's format, docs/cfg-format.md) onto `config`. A key
  * no parameter reads in its section (e.g. `histlen` of a cache) is accepted and ignored,
- * as the reference does; a section or key given twice, or a file with no setting at all,
- * is an error.
+ * as the reference does; a section or key given twice, a file with no setting at all, a
+ * value out of range or a cache of impossible shape is an error naming `file:line`.
  */
 export function applyCacheConfigText(config: ModelConfig, text: string, fileName: string): ModelConfig {
   let section: string | undefined;
@@ -90,6 +117,7 @@ export function applyCacheConfigText(config: ModelConfig, text: string, fileName
     if (parameter) (parameter.cfg?.write ?? parameter.write)(config, Number(valueText));
   });
   if (seen.size === 0) throw new InputError(`${fileName}: empty config file (no section; see docs/cfg-format.md)`);
+  checkCacheConfigLines(config, seen, fileName);
   return config;
 }
 
@@ -114,18 +142,37 @@ const CACHES: Record<CacheKey, CfgSection> = { cc: 'CC', iotlb: 'IOTLB', l2page:
 export function validateConfig(config: ModelConfig, source = 'config'): ModelConfig {
   for (const p of MODEL_PARAMETERS) checkParameterValue(p, config, source);
   for (const key of Object.keys(CACHES) as CacheKey[]) {
-    const { size, assoc, groups } = config[key];
-    const name = CACHES[key];
-    if (assoc === 0) {
-      if (size !== 0) throw new InputError(`${source}: ${name} size ${size} with assoc 0 (use size 0 and assoc 0 for no cache)`);
-      continue;
-    }
-    if (size % assoc !== 0) throw new InputError(`${source}: ${name} size ${size} is not divisible by assoc ${assoc}`);
-    const sets = size / assoc;
-    if (sets === 0) continue;
-    if (!isPowerOfTwo(sets)) throw new InputError(`${source}: ${name} has ${sets} sets (size/assoc), not a power of two`);
-    if (!isPowerOfTwo(groups)) throw new InputError(`${source}: ${name} groups ${groups} is not a power of two`);
-    if (groups > sets) throw new InputError(`${source}: ${name} groups ${groups} do not divide its ${sets} sets`);
+    const problem = cacheShapeProblem(CACHES[key], config[key]);
+    if (problem) throw new InputError(`${source}: ${problem}`);
   }
   return config;
+}
+
+/** What is wrong with the shape of a cache (`name`: its `.cfg` section), or undefined. */
+function cacheShapeProblem(name: CfgSection, { size, assoc, groups }: CacheGeometry): string | undefined {
+  if (assoc === 0) return size === 0 ? undefined : `${name} size ${size} with assoc 0 (use size 0 and assoc 0 for no cache)`;
+  if (size % assoc !== 0) return `${name} size ${size} is not divisible by assoc ${assoc}`;
+  const sets = size / assoc;
+  if (sets === 0) return undefined;
+  if (!isPowerOfTwo(sets)) return `${name} has ${sets} sets (size/assoc), not a power of two`;
+  if (!isPowerOfTwo(groups)) return `${name} groups ${groups} is not a power of two`;
+  if (groups > sets) return `${name} groups ${groups} do not divide its ${sets} sets`;
+  return undefined;
+}
+
+/**
+ * The file's own values, checked where they are written (`file:line`): each against its
+ * parameter's range at its line, each cache's shape at its section's line. The flags
+ * applied after the file are checked with the whole configuration.
+ */
+function checkCacheConfigLines(config: ModelConfig, seen: ReadonlyMap<string, number>, fileName: string): void {
+  for (const p of MODEL_PARAMETERS) {
+    const line = p.cfg && seen.get(`${p.cfg.section}.${p.cfg.key}`);
+    if (line !== undefined) checkParameterValue(p, config, `${fileName}:${line}`);
+  }
+  for (const key of Object.keys(CACHES) as CacheKey[]) {
+    const line = seen.get(CACHES[key]);
+    const problem = line === undefined ? undefined : cacheShapeProblem(CACHES[key], config[key]);
+    if (problem) throw new InputError(`${fileName}:${line}: ${problem}`);
+  }
 }

@@ -1,29 +1,36 @@
 /** Strict flag value parsing for the CLI's subcommands (errors name the flag). */
 import { InputError } from '../core/errors.js';
+import { decimalInteger, decimalNumber } from './parameters.js';
+import { redrawsInPlace } from './sweep/progress.js';
 
-/** A list flag's values, comma-separated lists allowed (`--tq 1,32` = `--tq 1 32`), trimmed, empties dropped. */
-export function listFlag(values: string | readonly string[]): string[] {
-  return (typeof values === 'string' ? [values] : values)
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
+/**
+ * A list flag's values, comma-separated lists allowed (`--tq 1,32` = `--tq 1 32`), trimmed;
+ * an empty item (`--tq 1,,2`, `--tq 1,`) is an error naming `flag`, not silently dropped.
+ */
+export function listFlag(values: string | readonly string[], flag: string): string[] {
+  const items = (typeof values === 'string' ? [values] : values).flatMap((v) => v.split(',')).map((v) => v.trim());
+  if (items.some((v) => v === '')) throw new InputError(`${flag} ${(typeof values === 'string' ? [values] : values).join(' ')}: empty item in the list`);
+  return items;
 }
 
-/** A decimal integer flag value (`--tenants 8`), within [min, max]. */
+/**
+ * A decimal integer flag value (`--tenants 8`, or `1e3`: an exact integer in exponent
+ * notation is one), within [min, max].
+ */
 export function integerFlag(flag: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new InputError(`${flag} ${value}: not an integer`);
-  const n = Number(value);
+  const n = decimalInteger(value);
+  if (n === undefined) throw new InputError(`${flag} ${value}: not an integer${decimalNumber(value) === undefined ? '' : ' (a whole number is expected)'}`);
   if (n < min) throw new InputError(`${flag} ${value}: must be at least ${min}`);
   if (n > max) throw new InputError(`${flag} ${value}: must be at most ${max}`);
   return n;
 }
 
-/** A number flag value (`--huge-fraction 0.3`), within [min, max]. */
+/** A decimal number flag value (`--huge-fraction 0.3`), within [min, max]. */
 export function numberFlag(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InputError(`${flag} ${value}: not a number`);
+  const n = decimalNumber(value);
+  if (n === undefined) throw new InputError(`${flag} ${value}: not a decimal number`);
   if (n < min || n > max) throw new InputError(`${flag} ${value}: must be between ${min} and ${max}`);
   return n;
 }
@@ -37,14 +44,25 @@ export function oneOf(values: Record<string, string | undefined>): string | unde
   return given[0]?.[1];
 }
 
+/**
+ * At most one of `names` (flags without dashes, spellings of one setting) given in
+ * commander's `flags`: two are an error naming both, whatever their values, since one
+ * would silently override the other. Returns the one given, or undefined.
+ */
+export function oneSpelling(flags: Record<string, unknown>, names: readonly string[], what: string): string | undefined {
+  const given = [...new Set(names)].filter((name) => flags[flagKey(name)] !== undefined);
+  if (given.length > 1) throw new InputError(`${given.map((name) => `--${name}`).join(' and ')}: both set ${what}; give only one`);
+  return given[0];
+}
+
 export function requireFlag<T>(flag: string, value: T | undefined): T {
   if (value === undefined) throw new InputError(`${flag}: required`);
   return value;
 }
 
-/** Progress lines on stderr: in place on a terminal, else at most one line every few seconds. */
+/** Progress lines on stderr: in place on a terminal (not TERM=dumb), else at most one line every few seconds. */
 export function progressReporter(label: string): (lines: number, elapsedMs: number, path: string) => void {
-  const tty = process.stderr.isTTY === true;
+  const tty = redrawsInPlace(process.stderr);
   let lastPrint = 0;
   return (lines, elapsedMs, path) => {
     const now = Date.now();

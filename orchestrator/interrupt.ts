@@ -68,6 +68,18 @@ export async function writeOutputsOrNothing<T>(outDir: string, work: (trap: Sign
 }
 
 /**
+ * A checkpoint for work made of long synchronous steps (drawing a chart, copying files):
+ * awaited between steps, it lets a signal that came meanwhile reach `trap` and then
+ * throws Interrupted (`cleanedUp` explains what was left).
+ */
+export function checkpointOf(trap: SignalTrap, cleanedUp: string): () => Promise<void> {
+  return async () => {
+    await signalsDelivered();
+    trap.check(cleanedUp);
+  };
+}
+
+/**
  * Lets a signal that came during synchronous work reach its handler: libuv reads signals
  * in the event loop's poll phase, which the first turn may run before; the second turn
  * comes after it.

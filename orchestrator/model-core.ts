@@ -8,8 +8,8 @@
  */
 import { hasAttribution, readAttribution, type LatencyAttribution } from './attribution.js';
 import type { ModelConfig } from './config.js';
-import { interArrivalNs } from './config.js';
-import { NextAccessCheck } from '../core/trace-check.js';
+import { interArrivalNs, offeredLinkGbps, offeredRateDiffers } from './config.js';
+import { TraceRecordCheck } from '../core/trace-check.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
 import { InputError } from '../core/errors.js';
 import { configPlugins, describePlugins, isPluginFile, PLUGIN_KIND_KEYS, type PluginKind } from './plugins/plugin-file.js';
@@ -123,6 +123,10 @@ export interface RunResult {
   /** mbps / (linkGbps * 1000). */
   linkUtilization: number;
   linkGbps: number;
+  /** The rate packets were offered at: a packet every floor(12336 / linkGbps) ns (the reference's arithmetic). */
+  offeredGbps: number;
+  /** The offered rate is more than 1 % from linkGbps (utilization, a share of linkGbps, can then pass 100 %). */
+  offeredRateDiffers: boolean;
   flows: Record<string, FlowStats>;
   /**
    * Completed translations by modelled latency in ns (end - start: the latencies the
@@ -158,7 +162,7 @@ export interface SimulateOptions {
   onProgress?: (recordsDone: number) => void;
   /** Step every nanosecond like the reference instead of skipping idle time (verification). */
   stepEveryCycle?: boolean;
-  /** Records in the whole trace: when given, next-access indices are checked (trace-check.ts). */
+  /** Records in the whole trace: when given, every record is checked (type, level, mask, next access: trace-check.ts). */
   totalRecords?: number;
   /**
    * Attribute each translation's latency to its components (RunResult.attribution). The
@@ -208,12 +212,12 @@ export async function simulate(
   const chunk = Math.max(1, Math.min(options.chunkRecords ?? m.inputCapacity(), m.inputCapacity()));
   const pointer = m.inputBufferPointer();
   let status = contractValue(m, 'STATUS_NEED_INPUT');
-  const natCheck = options.totalRecords !== undefined ? new NextAccessCheck(options.totalRecords) : undefined;
+  const recordCheck = options.totalRecords !== undefined ? new TraceRecordCheck(options.totalRecords) : undefined;
   for (;;) {
     // The view is made anew each time: the model may have grown (and so detached) memory.
     const target = new Uint8Array(m.memory.buffer, pointer, chunk * TRACE_RECORD_BYTES);
     const n = await source(target, chunk);
-    const problem = natCheck?.check(target, n);
+    const problem = recordCheck?.check(target, n);
     if (problem !== undefined) throw new BadRecordError(problem, m.recordsConsumed());
     status = runPluginCode(pluginNames, () => (n > 0 ? m.feed(n) : m.finish()));
     checkStatus(m, status);
@@ -328,6 +332,8 @@ function readResults(m: ModelExports, config: ModelConfig): RunResult {
     mbps,
     linkUtilization: mbps / (config.linkGbps * 1000),
     linkGbps: config.linkGbps,
+    offeredGbps: offeredLinkGbps(config.linkGbps),
+    offeredRateDiffers: offeredRateDiffers(config.linkGbps),
     flows,
     latencyHistogram,
     caches,

@@ -12,6 +12,12 @@ import { isPluginFile, looksLikePluginPath, pluginFileParts, type PluginFile } f
 
 export type ParameterValue = number | string | boolean;
 
+/** `1 group`, `4 groups`: a count with its noun, singular or plural. */
+export function counted(count: number | string, singular: string, plural = `${singular}s`): string {
+  const text = typeof count === 'number' ? count.toLocaleString('en-US') : count;
+  return `${text} ${Number(String(count).replace(/,/g, '')) === 1 ? singular : plural}`;
+}
+
 /** Bytes per packet; a packet slot lasts floor(PACKET_BYTES * 8 / Gb/s) ns. */
 export const PACKET_BYTES = 1542;
 
@@ -197,7 +203,7 @@ function cacheParameters(cache: CacheKey, section: 'CC' | 'IOTLB' | 'L2PAGE' | '
       default: defaults.groups,
       min: 1,
       max: MAX_CACHE,
-      short: (v) => `${short} ${String(v)} groups`,
+      short: (v) => `${short} ${counted(String(v), 'group')}`,
       read: (c) => c[cache].groups,
       write: (c, v) => (c[cache].groups = Number(v)),
     },
@@ -266,7 +272,7 @@ export const MODEL_PARAMETERS: readonly ModelParameter[] = [
     aliases: [],
     label: 'prefetch-buffer entries',
     unit: 'entries',
-    help: 'prefetch-buffer entries, fully associative LRU (0 = no prefetching)',
+    help: 'prefetch-buffer entries, fully associative LRU; 0 = no buffer, but the prefetcher still runs: the pages it predicts are still walked (in the page-walk queues, not counted in --tq) and fill the L2PAGE and L3PAGE walk caches',
     cfg: { section: 'PREFETCH', key: 'size' },
     default: 0,
     min: 0,
@@ -421,6 +427,15 @@ export const SWITCH_ALIASES: Readonly<Record<string, { key: string; value: Param
   inorder: { key: 'queue', value: 'in-order' },
 };
 
+/**
+ * Every flag name (without dashes) that sets `p`: its flag, the reference's spellings and
+ * the switches that stand for one of its values (`in-order` for `queue`). Giving two of
+ * them at once is an error, never "the last one wins".
+ */
+export function parameterSpellings(p: ModelParameter): string[] {
+  return [p.flag, ...p.aliases, ...Object.keys(SWITCH_ALIASES).filter((alias) => SWITCH_ALIASES[alias]?.key === p.key)];
+}
+
 export function parameterByKey(key: string): ModelParameter {
   const parameter = MODEL_PARAMETERS.find((p) => p.key === key);
   if (!parameter) throw new Error(`no model parameter '${key}'`);
@@ -449,6 +464,27 @@ export function helpText(p: ModelParameter): string {
   return `${p.help} (default ${shown}${range}${bare})`;
 }
 
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/**
+ * A number written in decimal (`200`, `2.5`, `1e3`), or undefined: hexadecimal (`0x10`),
+ * binary, `Infinity` and the empty text are not numbers here, though JavaScript's Number()
+ * takes them.
+ */
+export function decimalNumber(text: string): number | undefined {
+  const t = text.trim();
+  return DECIMAL.test(t) ? Number(t) : undefined;
+}
+
+/**
+ * An integer written in decimal, exponent notation allowed when the value is exact
+ * (`1e3` = 1000, `2.5e3` = 2500; not `1.5` or `1e-3`), or undefined.
+ */
+export function decimalInteger(text: string): number | undefined {
+  const n = decimalNumber(text);
+  return n !== undefined && Number.isSafeInteger(n) ? n : undefined;
+}
+
 /**
  * One value of `p` from text (a flag, a sweep-file value as text): the only place a
  * parameter value is checked against its declared type and range, so `run`, `sweep`,
@@ -461,12 +497,13 @@ export function parseParameter(p: ModelParameter, text: string): ParameterValue 
     case 'integer': {
       const word = t.toLowerCase();
       if (p.words?.includes(word)) return word;
-      if (!/^\d+$/.test(t)) throw new InputError(`${flag}: expected an integer >= ${p.min}${wordsText(p)}, got '${text}'`);
-      return checkRange(p, Number(t), flag, `'${text}'`);
+      const value = decimalInteger(t);
+      if (value === undefined) throw new InputError(`${flag}: expected an integer >= ${p.min}${wordsText(p)}, got '${text}'`);
+      return checkRange(p, value, flag, `'${text}'`);
     }
     case 'number': {
-      const value = Number(t);
-      if (t === '' || !Number.isFinite(value) || value <= 0) throw new InputError(`${flag}: expected a positive number, got '${text}'`);
+      const value = decimalNumber(t);
+      if (value === undefined || value <= 0) throw new InputError(`${flag}: expected a positive decimal number, got '${text}'`);
       return checkRange(p, value, flag, `'${text}'`);
     }
     case 'choice': {

@@ -118,8 +118,11 @@ export function svgToPng(svg: string): Buffer {
   return resvg.render().asPng();
 }
 
-/** Draws the charts of `records` into `outDir` (see sweep/charts.ts); returns the files written (SVG and PNG). */
-export async function plotResults(outDir: string, records: readonly SweepRecord[]): Promise<string[]> {
+/**
+ * Draws the charts of `records` into `outDir` (see sweep/charts.ts); returns the files
+ * written (SVG and PNG). `checkpoint` is awaited before each chart (signals: interrupt.ts).
+ */
+export async function plotResults(outDir: string, records: readonly SweepRecord[], checkpoint?: () => Promise<void>): Promise<string[]> {
   const layout = chartLayout(records);
   if (!layout) return [];
   mkdirSync(outDir, { recursive: true });
@@ -127,6 +130,7 @@ export async function plotResults(outDir: string, records: readonly SweepRecord[
   for (const metric of CHART_METRICS) {
     const spec = metricSpec(layout, metric);
     if (!spec) continue;
+    await checkpoint?.();
     const svg = await renderSvg(spec);
     const name = `${metric.name}-vs-${layout.x.fileName}`;
     files.push({ path: join(outDir, `${name}.svg`), data: Buffer.from(svg) }, { path: join(outDir, `${name}.png`), data: svgToPng(svg) });

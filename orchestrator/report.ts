@@ -1,5 +1,6 @@
 /** The human-readable report of one run (`hypersio run` without --json). */
-import { PACKET_BYTES, type ModelConfig } from './parameters.js';
+import { counted, modelFlags, PACKET_BYTES, type CacheGeometry, type ModelConfig } from './parameters.js';
+import { baseConfig, offeredRateNote } from './config.js';
 import { CACHE_NAMES, type RunResult } from './model-core.js';
 import { TRANSLATIONS_PER_PACKET } from '../core/trace-format.js';
 
@@ -44,42 +45,69 @@ function partitionNotes(config: ModelConfig): string[] {
   return notes;
 }
 
+/** `512 entries 16-way`, `1,536 entries fully associative, 2 groups`, `none`. */
+function geometry(name: string, c: CacheGeometry, policy = ''): string {
+  if (c.size === 0) return `${name} none`;
+  const ways = c.assoc === c.size ? 'fully associative' : `${c.assoc}-way`;
+  return `${name} ${counted(c.size, 'entry', 'entries')} ${ways}${policy}${c.groups > 1 ? `, ${counted(c.groups, 'group')}` : ''}`;
+}
+
+/** Everything simulated, so a saved report says what it reports on (and the flags that give it again). */
+function configurationLines(config: ModelConfig): string[] {
+  const flags = modelFlags(config, baseConfig());
+  return [
+    `tq ${config.tq}, ${config.outOfOrder ? 'out-of-order' : 'in-order'}, link ${config.linkGbps} Gb/s${config.selectiveAlloc ? ', selective allocation' : ''}`,
+    `${geometry('IOTLB', config.iotlb, ` ${config.iotlbPolicy}${config.iotlbPolicy === 'lfu' ? ` (seed ${config.seed})` : ''}`)}; ${geometry('CC', config.cc)}`,
+    `${geometry('L2PAGE', config.l2page)}; ${geometry('L3PAGE', config.l3page)}`,
+    `prefetcher: buffer ${counted(config.prefetch.bufferSize, 'entry', 'entries')}, history ${counted(config.prefetch.historyLength, 'page')} per sid, distance ${counted(config.prefetch.distance, 'request')}`,
+    flags.length > 0 ? `flags: ${flags.join(' ')}` : 'the base architecture (no flags)',
+  ];
+}
+
+/** The cache table, its columns as wide as their widest figure (counts pass 10^8 on long traces). */
+function cacheTable(r: RunResult): string[] {
+  const header = ['cache', 'hit rate', 'hits', 'misses', 'conflicts', 'domains'];
+  const rows = CACHE_NAMES.map((name) => {
+    const c = r.caches[name];
+    const accesses = c.hit + c.miss;
+    return [name, accesses > 0 ? percent(c.hit / accesses) : '-', n(c.hit), n(c.miss), n(c.conflict), n(c.domains)];
+  });
+  // At least the widths of the table as it always was; wider when a figure needs it.
+  const widths = [8, 8, 10, 10, 10, 8].map((least, i) => Math.max(least, header[i]!.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)];
+}
+
 export function formatReport(trace: string, config: ModelConfig, r: RunResult, seconds: number): string {
   const lines: string[] = [];
   const flows = Object.entries(r.flows).map(([did, f]) => ({ did, ...f }));
   lines.push(`trace             ${trace}`);
-  lines.push(`                  ${n(r.translations)} translations, ${flows.length} tenants`);
-  lines.push(
-    `configuration     tq ${config.tq}, ${config.outOfOrder ? 'out-of-order' : 'in-order'}, IOTLB ${config.iotlb.size} entries ${config.iotlb.assoc}-way ${config.iotlbPolicy}` +
-      `${config.iotlb.groups > 1 ? ` ${config.iotlb.groups} groups` : ''}${config.selectiveAlloc ? ', selective allocation' : ''}` +
-      `${config.prefetch.bufferSize > 0 ? `, prefetch buffer ${config.prefetch.bufferSize}` : ''}, link ${config.linkGbps} Gb/s`,
-  );
+  lines.push(`                  ${counted(r.translations, 'translation')}, ${counted(flows.length, 'tenant')}`);
+  configurationLines(config).forEach((text, i) => lines.push(`${i === 0 ? 'configuration' : ''}`.padEnd(18) + text));
   lines.push('');
   lines.push(`link utilization  ${percent(r.linkUtilization)} of ${config.linkGbps} Gb/s  (${formatMbps(r.translations, r.simTimeNs)})`);
+  const offered = offeredRateNote(config.linkGbps);
+  if (offered) lines.push(`  note: ${offered}`);
   lines.push(`simulated time    ${n(r.simTimeNs)} ns`);
   lines.push(`packets dropped   ${n(r.packetsDropped)}`);
   lines.push('');
-  lines.push(`cache     hit rate        hits     misses  conflicts  domains`);
-  for (const name of CACHE_NAMES) {
-    const c = r.caches[name];
-    const accesses = c.hit + c.miss;
-    const rate = accesses > 0 ? percent(c.hit / accesses) : '-';
-    lines.push(
-      `${name.padEnd(8)}  ${rate.padStart(8)}  ${n(c.hit).padStart(10)} ${n(c.miss).padStart(10)} ${n(c.conflict).padStart(10)} ${String(c.domains).padStart(8)}`,
-    );
-  }
+  lines.push(...cacheTable(r));
   for (const note of partitionNotes(config)) lines.push(`  note: ${note}`);
   const p = r.prefetcher;
   lines.push('');
-  const predictions = `${n(p.predictionsMade)} predictions (${n(p.correctSidPredictions)} correct, ${n(p.incorrectSidPredictions)} incorrect)`;
+  // A prediction is scored at the next request; the last one made, at the end of the trace, never is.
+  const unscored = p.predictionsMade - p.correctSidPredictions - p.incorrectSidPredictions;
+  const scored = `${n(p.correctSidPredictions)} correct, ${n(p.incorrectSidPredictions)} incorrect${unscored > 0 ? `, ${n(unscored)} not scored` : ''}`;
+  const predictions = `${counted(p.predictionsMade, 'prediction')} (${scored})`;
   lines.push(
     config.prefetch.bufferSize > 0
       ? `prefetcher        ${predictions}; buffer ${n(p.bufferHit)} hits, ${n(p.bufferMiss)} misses, ${n(p.bufferFill)} fills`
       : `prefetcher        ${predictions}; no prefetch buffer (its walks still warm the page-walk caches)`,
   );
+  if (unscored > 0) lines.push(`  note: a prediction is scored by the request after it; the last one, made by the trace's last request, has none to score it`);
   if (flows.length > 0) {
     flows.sort((a, b) => a.mbps - b.mbps || a.translations / a.timeNs - b.translations / b.timeNs || Number(a.did) - Number(b.did));
-    const show = (f: (typeof flows)[number]) => `did ${f.did} ${formatMbps(f.translations, f.timeNs)} (${n(f.translations)} translations)`;
+    const show = (f: (typeof flows)[number]) => `did ${f.did} ${formatMbps(f.translations, f.timeNs)} (${counted(f.translations, 'translation')})`;
     const slowest = flows.slice(0, 3).map(show).join('; ');
     const fastest = flows.slice(-3).reverse().map(show).join('; ');
     lines.push('');

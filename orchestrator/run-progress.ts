@@ -1,11 +1,13 @@
 /**
- * `run`'s progress on stderr, as `sweep` shows its own: on a terminal one line redrawn in
- * place (at most five times a second) and cleared at the end; otherwise (CI logs, pipes)
+ * `run`'s progress on stderr, as `sweep` shows its own: on a terminal (not TERM=dumb) one
+ * line redrawn in place (at most five times a second) and cleared at the end; otherwise (CI logs, pipes)
  * a plain line every few seconds, so a long run is seen to advance and a short one prints
  * nothing.
  */
+import { statSync } from 'node:fs';
+import { resolveTraceArgument } from '../core/trace-file.js';
 import { TRACE_RECORD_BYTES } from '../core/trace-format.js';
-import { formatDuration } from './sweep/progress.js';
+import { formatDuration, redrawsInPlace } from './sweep/progress.js';
 
 export interface RunProgress {
   /** Records simulated so far (the model's onProgress). */
@@ -13,12 +15,17 @@ export interface RunProgress {
   finish(): void;
 }
 
+/** Bytes of a trace named as `run --trace` takes it (the file or its prefix), for the percentage; 0 if there is none. */
+export function traceBytesOf(trace: string): number {
+  return statSync(resolveTraceArgument(trace), { throwIfNoEntry: false })?.size ?? 0;
+}
+
 export function createRunProgress(
   traceBytes: number,
   stream: NodeJS.WritableStream & { isTTY?: boolean },
   options: { tty?: boolean; intervalMs?: number } = {},
 ): RunProgress {
-  const tty = options.tty ?? Boolean(stream.isTTY);
+  const tty = options.tty ?? redrawsInPlace(stream);
   const intervalMs = options.intervalMs ?? (tty ? 200 : 5000);
   // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
   const started = Date.now();

@@ -14,6 +14,8 @@ export interface SweepWorkerData {
   module: WebAssembly.Module;
   /** Plugin variants of the model (plugins/compile.ts), by file. */
   variants: Record<string, WebAssembly.Module>;
+  /** One BigInt64 every worker adds its simulated records to as it goes (the progress line's live rate). */
+  recordsDone: SharedArrayBuffer;
 }
 
 export interface SweepTask {
@@ -34,7 +36,8 @@ export interface SweepTaskResult {
   elapsedMs: number;
 }
 
-const { module: defaultModule, variants } = workerData as SweepWorkerData;
+const { module: defaultModule, variants, recordsDone } = workerData as SweepWorkerData;
+const recordsCounter = new BigInt64Array(recordsDone);
 
 export default async function runSweepTask(task: SweepTask): Promise<SweepTaskResult> {
   if (task.crash === 'exit') process.exit(70); // ends this worker thread only
@@ -43,7 +46,12 @@ export default async function runSweepTask(task: SweepTask): Promise<SweepTaskRe
   const module = task.variant !== undefined ? variants[task.variant] : task.attribution ? loadAttributionModule() : defaultModule;
   if (!module) throw new Error(`the sweep worker has no model variant ${task.variant}`);
   const started = performance.now();
-  const options = task.attribution ? { module, attribution: true } : { module };
+  let counted = 0;
+  const onProgress = (records: number) => {
+    Atomics.add(recordsCounter, 0, BigInt(records - counted));
+    counted = records;
+  };
+  const options = task.attribution ? { module, attribution: true, onProgress } : { module, onProgress };
   const result = task.shared
     ? await runTraceBytes(task.trace, new Uint8Array(task.shared), task.config, options)
     : await runTraceFile(task.trace, task.config, options);

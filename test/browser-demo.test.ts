@@ -86,7 +86,7 @@ describe.skipIf(!browserPresent && !browserRequired)('browser demo (web/)', () =
   });
 
   it('reports a record the model cannot simulate as the CLI does', () => {
-    expect(report.recordErrorShown).toContain('record 1 has a record type other than 1');
+    expect(report.recordErrorShown).toContain('record 1 has record type 7, not 1 (not a translation trace');
     expect(report.recordErrorShown).toBe(report.recordErrorCli);
   });
 

@@ -5,20 +5,19 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slowTrace, slurm, submittedJob, until } from './slurm-helpers.js';
-import { sweepApi, tempDir } from './sweep-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slowTrace, slurm, slurmTempDir, submittedJob, until } from './slurm-helpers.js';
+import { sweepApi } from './sweep-helpers.js';
 
 announceSkip('slurm-cancel');
 
 describe.skipIf(skipSlurm)('a cancelled Slurm task', () => {
-  const dir = tempDir('slurm-cancel');
+  const dir = slurmTempDir('slurm-cancel');
   let trace: string;
   beforeAll(async () => {
     expectCluster();
     trace = await slowTrace(dir.path);
   });
-  afterAll(() => dir.cleanup());
 
   it('is reported by task id with its log, and a rerun completes only what is missing', async () => {
     const out = join(dir.path, 'out');

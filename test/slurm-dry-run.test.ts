@@ -4,16 +4,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slurm } from './slurm-helpers.js';
-import { tempDir, TRACE_3, TRACE_8 } from './sweep-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slurm, slurmTempDir } from './slurm-helpers.js';
+import { TRACE_3, TRACE_8 } from './sweep-helpers.js';
 
 announceSkip('slurm-dry-run');
 
 describe.skipIf(skipSlurm)('sweep --slurm --dry-run', () => {
-  const dir = tempDir('slurm-dry-run');
+  const dir = slurmTempDir('slurm-dry-run');
   beforeAll(expectCluster);
-  afterAll(() => dir.cleanup());
 
   it('writes a script that sbatch --test-only accepts, and submits nothing', async () => {
     const out = join(dir.path, 'out');

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { expect } from 'vitest';
-import { HYPERSIO_BIN, PROJECT_ROOT } from './sweep-helpers.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { HYPERSIO_BIN, PROJECT_ROOT, tempDir } from './sweep-helpers.js';
 
 const clusterDir = process.env['HYPERSIO_SLURM_DIR'];
 export const requireSlurm = process.env['HYPERSIO_REQUIRE_SLURM'] === '1';
@@ -30,6 +30,26 @@ export function announceSkip(name: string): void {
 
 export function expectCluster(): void {
   expect(slurmEnv, 'a Slurm cluster is required here (HYPERSIO_REQUIRE_SLURM=1): bash .ci/slurm-up.sh DIR, then HYPERSIO_SLURM_DIR=DIR').not.toBeNull();
+}
+
+/**
+ * A temporary folder for the Slurm tests of the suite it is called in: made when they run
+ * and removed after. Not made at all when the suite is skipped: vitest still runs a
+ * skipped suite's body (to collect it) but not its hooks, which left an empty
+ * `hypersio-slurm-*` folder behind on every machine without a cluster.
+ */
+export function slurmTempDir(prefix: string): { readonly path: string } {
+  let dir: ReturnType<typeof tempDir> | undefined;
+  beforeAll(() => {
+    dir = tempDir(prefix);
+  });
+  afterAll(() => dir?.cleanup());
+  return {
+    get path(): string {
+      if (dir === undefined) throw new Error(`${prefix}: the temporary folder is made before the tests run`);
+      return dir.path;
+    },
+  };
 }
 
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, ...slurmEnv, NO_COLOR: '1' });

@@ -5,20 +5,19 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slowTrace, slurmEnv, submittedJob, taskStates, until } from './slurm-helpers.js';
-import { HYPERSIO_BIN, PROJECT_ROOT, sweepApi, tempDir } from './sweep-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slowTrace, slurmEnv, slurmTempDir, submittedJob, taskStates, until } from './slurm-helpers.js';
+import { HYPERSIO_BIN, PROJECT_ROOT, sweepApi } from './sweep-helpers.js';
 
 announceSkip('slurm-interrupt');
 
 describe.skipIf(skipSlurm)('Ctrl-C while waiting for the Slurm job', () => {
-  const dir = tempDir('slurm-interrupt');
+  const dir = slurmTempDir('slurm-interrupt');
   let trace: string;
   beforeAll(async () => {
     expectCluster();
     trace = await slowTrace(dir.path);
   });
-  afterAll(() => dir.cleanup());
   const sweep = (out: string, ...extra: string[]) => ['sweep', '--trace', trace, '--iotlb-size', '16', '64', '256', '1024', '--tq', '1', '32', '--out-dir', out, '--slurm', '--slurm-tasks', '2', '--slurm-cpus-per-task', '1', '--no-charts', ...extra];
 
   it('leaves the job running by default, and a later run attaches to it', async () => {

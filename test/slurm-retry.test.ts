@@ -4,16 +4,15 @@
  * submits only the tasks that hold them and runs only those configurations again.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm } from './slurm-helpers.js';
-import { sweepApi, tempDir, TRACE_3 } from './sweep-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slurmTempDir } from './slurm-helpers.js';
+import { sweepApi, TRACE_3 } from './sweep-helpers.js';
 
 announceSkip('slurm-retry');
 
 describe.skipIf(skipSlurm)('failed configurations on Slurm', () => {
-  const dir = tempDir('slurm-retry');
+  const dir = slurmTempDir('slurm-retry');
   beforeAll(expectCluster);
-  afterAll(() => dir.cleanup());
 
   it('are summarized like a local sweep; --retry-failed runs only them again', async () => {
     const out = join(dir.path, 'out');

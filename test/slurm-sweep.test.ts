@@ -4,9 +4,9 @@
  * same sweep run locally.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm } from './slurm-helpers.js';
-import { hypersio, stable, sweepApi, tempDir, TRACE_3, TRACE_6, TRACE_8 } from './sweep-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slurmTempDir } from './slurm-helpers.js';
+import { hypersio, stable, sweepApi, TRACE_3, TRACE_6, TRACE_8 } from './sweep-helpers.js';
 
 announceSkip('slurm-sweep');
 
@@ -14,9 +14,8 @@ announceSkip('slurm-sweep');
 const summaryOf = (stdout: string) => stdout.slice(0, stdout.indexOf('\nresults '));
 
 describe.skipIf(skipSlurm)('sweep --slurm equals the local sweep', () => {
-  const dir = tempDir('slurm-sweep');
+  const dir = slurmTempDir('slurm-sweep');
   beforeAll(expectCluster);
-  afterAll(() => dir.cleanup());
 
   it('24 configurations over 4 array tasks', async () => {
     const grid = ['--trace', TRACE_3, TRACE_6, TRACE_8, '--iotlb-size', '8', '16', '64', '256', '--tq', '1', '32'];

@@ -34,7 +34,7 @@ describe('bad sweep input: one-line error, exit 2', () => {
     writeFileSync(file, JSON.stringify({ traces: [TRACE_3], iotlbSize: [16], colour: 'red' }));
     const run = await hypersio(['sweep', '--sweep', file, '--out', out]);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr.trim()).toMatch(/^hypersio: .*bad\.json: top level: unknown key 'colour'$/);
+    expect(run.stderr.trim()).toMatch(/^hypersio: .*bad\.json: top level: unknown key 'colour' \(see hypersio sweep --schema\)$/);
     writeFileSync(file, JSON.stringify({ traces: [TRACE_3], tq: [1, 'many'] }));
     const typed = await hypersio(['sweep', '--sweep', file, '--out', out]);
     expect(typed.exitCode).toBe(2);

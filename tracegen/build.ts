@@ -2,6 +2,7 @@
  * The trace constructor's programmatic API: a log group in, the three trace files out
  * (../shared/spec/tracegen.md).
  */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { tracePaths, tracePrefix } from '../core/trace-format.js';
@@ -74,6 +75,20 @@ export function resolveBuildOptions(options: TraceBuildOptions): Required<Omit<T
   return { ...options, order, firstSlot, maxDevPerLog };
 }
 
+/** The log group prefixes in `dir` (files `<P>_0.txt[.gz]`), for the message when the one asked for is missing. */
+function logPrefixesIn(dir: string): string {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return `${dir} cannot be read`;
+  }
+  const prefixes = [...new Set(names.map((name) => /^(.+)_0\.txt(?:\.gz)?$/.exec(name)?.[1]).filter((p): p is string => p !== undefined))].sort();
+  if (prefixes.length === 0) return `${dir} holds no log group (<P>_0.txt or <P>_0.txt.gz)`;
+  const shown = prefixes.slice(0, 10).join(', ');
+  return `log prefixes in ${dir}: ${shown}${prefixes.length > 10 ? `, … (${prefixes.length} in all)` : ''}`;
+}
+
 export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuildResult> {
   const o = resolveBuildOptions(options);
   ensureOutputDir(o.outDir);
@@ -86,7 +101,7 @@ export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuild
     const path = findLog(o.logDir, o.logPrefix, k);
     if (path === undefined) {
       const missing = join(o.logDir, `${o.logPrefix}_${k}.txt`);
-      if (k === 0) throw new InputError(`${missing}: log not found (nor ${missing}.gz)`);
+      if (k === 0) throw new InputError(`${missing}: log not found (nor ${missing}.gz); ${logPrefixesIn(o.logDir)}`);
       // The logs ran out: like the reference, build from the tenants found (named by their number).
       shortfall = `--tenants ${o.tenants}: the logs ran out after ${k} log(s) with ${collector.tenantCount} tenants; the trace has those (no ${missing}[.gz])` + (slotHint ?? '');
       break;

@@ -147,7 +147,6 @@ function checkOptions(o: SynthOptions): Required<SynthOptions> {
     const why = r.devicesPerLog === 0 ? 'one sid per tenant from 0x100' : `${r.devicesPerLog} devices per log, each log's sids shifted by 128`;
     throw new InputError(`--tenants ${r.tenants}: must be an integer between 1 and ${maxTenants} (16-bit sids, ${why})`);
   }
-  checkInteger('--packets', r.packets, 1, 2 ** 31);
   checkInteger('--burst', r.burst, 1, 2 ** 20);
   checkInteger('--seed', r.seed, 0, 0xffffffff);
   checkInteger('--pool-min', r.poolMin, 1, 4096);
@@ -156,6 +155,14 @@ function checkOptions(o: SynthOptions): Required<SynthOptions> {
   if (r.order !== 'rr' && r.order !== 'rand') throw new InputError(`--order ${String(r.order)}: unknown order (expected rr or rand)`);
   if (!(r.hugeFraction >= 0 && r.hugeFraction <= 1)) throw new InputError(`--huge-fraction ${r.hugeFraction}: must be between 0 and 1`);
   if (!(r.rateSpread >= 0 && r.rateSpread < 1)) throw new InputError(`--rate-spread ${r.rateSpread}: must be in [0, 1)`);
+  // Every translation's index fits an Int32: 3 per packet, each tenant up to (1 + spread) × packets.
+  const maxPackets = Math.max(1, Math.floor(MAX_TRANSLATIONS / (TRANSLATIONS_PER_PACKET * r.tenants * (1 + r.rateSpread))));
+  if (!Number.isInteger(r.packets) || r.packets < 1 || r.packets > maxPackets) {
+    const spread = r.rateSpread > 0 ? ` × (1 + ${r.rateSpread} rate spread)` : '';
+    throw new InputError(
+      `--packets ${r.packets}: must be an integer between 1 and ${maxPackets} with ${r.tenants} tenants (a trace holds at most ${MAX_TRANSLATIONS.toLocaleString('en-US')} translations: ${TRANSLATIONS_PER_PACKET} per packet × tenants${spread})`,
+    );
+  }
   if (!r.name || r.name.includes('/')) throw new InputError(`--name ${r.name}: must be a non-empty file name part`);
   return r;
 }

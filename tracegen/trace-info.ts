@@ -11,7 +11,7 @@
  */
 import { closeSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
-import { NextAccessCheck } from '../core/trace-check.js';
+import { TraceRecordCheck } from '../core/trace-check.js';
 import { openTrace, readFully } from '../core/trace-file.js';
 import { TRACE_FIELD, TRACE_RECORD_BYTES } from '../core/trace-format.js';
 
@@ -62,7 +62,7 @@ export function pageSizeName(level: number): string {
 }
 
 export function analyzeTrace(arg: string): TraceInfo {
-  // The same checks as `run`: a regular, non-empty file of whole records, then next-access indices.
+  // The same checks as `run`: a regular, non-empty file of whole records, then every record (trace-check.ts).
   const { fd, records, path } = openTrace(arg);
   const bytes = new Uint8Array(records * TRACE_RECORD_BYTES);
   try {
@@ -70,7 +70,7 @@ export function analyzeTrace(arg: string): TraceInfo {
   } finally {
     closeSync(fd);
   }
-  const problem = new NextAccessCheck(records).check(bytes, records);
+  const problem = new TraceRecordCheck(records).check(bytes, records);
   if (problem !== undefined) throw new InputError(`${path}: ${problem}`);
   const n = bytes.length / TRACE_RECORD_BYTES;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -82,9 +82,9 @@ export function analyzeTrace(arg: string): TraceInfo {
     const o = i * TRACE_RECORD_BYTES + TRACE_FIELD.nat;
     const lo = view.getUint32(o, true);
     const hi = view.getUint32(o + 4, true);
-    // None, or past the end of a trace cut short: no reuse within this trace.
+    // None (checked above: otherwise an index after i, within the trace, named once).
     if (hi !== 0 || lo >= n) continue;
-    previous[lo] = i; // checked above: after i, and named once
+    previous[lo] = i;
     reuses++;
   }
   // A reuse distance is below the number of distinct pages (n - reuses): an exact histogram.
@@ -110,7 +110,7 @@ export function analyzeTrace(arg: string): TraceInfo {
     const o = i * TRACE_RECORD_BYTES;
     const did = view.getUint16(o + TRACE_FIELD.did, true);
     const sid = view.getUint16(o + TRACE_FIELD.sid, true);
-    const level = view.getUint32(o + TRACE_FIELD.level, true);
+    const level = Number(view.getBigUint64(o + TRACE_FIELD.level, true)); // all 64 bits (checked: 1 to 3)
     let tenant = tenantIndex.get(did);
     if (!tenant) {
       tenant = { did, sids: [], translations: 0, pages: 0, pageSizes: {} };

@@ -21,7 +21,7 @@ export const EXIT_TARGET_NOT_REACHED = 3;
 /** `key=value` pairs of a repeatable flag (`--fix tq=32 iotlbWays=4`, or comma-separated). */
 function pairs(flag: string, value: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const item of value === undefined ? [] : listFlag(value as string | string[])) {
+  for (const item of value === undefined ? [] : listFlag(value as string | string[], flag)) {
     const eq = item.indexOf('=');
     if (eq <= 0 || eq === item.length - 1) throw new InputError(`${flag} ${item}: expected parameter=value (e.g. ${flag} tq=32)`);
     const key = item.slice(0, eq).trim();
@@ -73,7 +73,7 @@ export function registerAdvise(program: Command): void {
     .option('--sbatch <options>', 'any other sbatch options, as one string');
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
-    const traces = flags['trace'] === undefined ? [] : listFlag(flags['trace'] as string[]);
+    const traces = flags['trace'] === undefined ? [] : listFlag(flags['trace'] as string[], '--trace');
     if (traces.length === 0) throw new InputError('--trace: required (one or more PREFIX_iotlb_trace.bin files)');
     if (flags['target'] === undefined) throw new InputError('--target: required (link utilization in percent, e.g. --target 90)');
     const targetPercent = numberFlag('--target', String(flags['target']), Number.MIN_VALUE, 200) as number;
@@ -81,7 +81,7 @@ export function registerAdvise(program: Command): void {
       traces,
       targetPercent,
       start: modelConfigFromFlags(flags),
-      limits: { fix: pairs('--fix', flags['fix']), max: pairs('--max', flags['max']), min: pairs('--min', flags['min']), vary: flags['vary'] === undefined ? undefined : listFlag(flags['vary'] as string[]) },
+      limits: { fix: pairs('--fix', flags['fix']), max: pairs('--max', flags['max']), min: pairs('--min', flags['min']), vary: flags['vary'] === undefined ? undefined : listFlag(flags['vary'] as string[], '--vary') },
       out: typeof flags['outDir'] === 'string' ? flags['outDir'] : DEFAULT_ADVISE_OUT,
       workers: integerFlag('--workers', flags['workers'] as string | undefined, 1, 1024),
       budget: integerFlag('--budget', flags['budget'] as string | undefined, 1),

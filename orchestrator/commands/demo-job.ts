@@ -8,6 +8,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
+import { ensureOutputDir } from '../../core/atomic-write.js';
 import { projectPath } from '../../core/paths.js';
 import { integerFlag, outDirFlag } from '../flags.js';
 import { runSweep } from '../sweep/runner.js';
@@ -25,14 +26,19 @@ export const SAMPLE_LOG_DIR = projectPath('samples', 'qemu');
 export interface DemoJobOptions {
   out?: string;
   workers?: number;
-  /** Keep results of a previous demo run (default: start afresh, the traces are rebuilt). */
-  resume?: boolean;
+  /**
+   * Drop the results of an earlier run and start over. By default they are kept and only
+   * what is missing runs (the traces are rebuilt, byte for byte the same), so an
+   * interrupted demo-job goes on when the same command is run again.
+   */
+  fresh?: boolean;
 }
 
 export async function runDemoJob(options: DemoJobOptions = {}) {
   const out = options.out ?? DEMO_OUT;
   const traceDir = join(out, 'traces');
-  if (!options.resume) rmSync(join(out, 'results.jsonl'), { force: true });
+  ensureOutputDir(out, '--out-dir');
+  if (options.fresh) rmSync(join(out, 'results.jsonl'), { force: true });
   const started = performance.now();
   // Loaded on use: the CLI's other commands need not load the trace constructor.
   const { synthesizeTrace } = await import('../../tracegen/index.js');
@@ -54,7 +60,7 @@ export async function runDemoJob(options: DemoJobOptions = {}) {
 /** Traces from the bundled QEMU logs (all tenants of each log, rr), swept like the synthetic ones. */
 async function sweepSampleLogs(out: string, options: DemoJobOptions) {
   const { buildTrace } = await import('../../tracegen/index.js');
-  if (!options.resume) rmSync(join(out, 'results.jsonl'), { force: true });
+  if (options.fresh) rmSync(join(out, 'results.jsonl'), { force: true });
   const traces: string[] = [];
   for (const log of readdirSync(SAMPLE_LOG_DIR).filter((name) => name.endsWith('_log_0.txt.gz')).sort()) {
     const logPrefix = log.replace(/_0\.txt\.gz$/, '');
@@ -74,10 +80,14 @@ export function registerDemoJob(program: Command): void {
     .option('--out-dir <dir>', `output folder (default ${DEMO_OUT})`)
     .addOption(new Option('--out <dir>').hideHelp())
     .option('--workers <n>', "parallel simulations (default: the machine's cores)")
-    .option('--resume', 'keep the results of a previous run')
-    .action(async (flags: { outDir?: string; out?: string; workers?: string; resume?: boolean }) => {
+    .option('--fresh', 'drop the results of an earlier run and start over (by default they are kept and only what is missing runs)')
+    // Resuming is the default; the flag that asked for it is still accepted.
+    .addOption(new Option('--resume').hideHelp())
+    .action(async (flags: { outDir?: string; out?: string; workers?: string; fresh?: boolean }) => {
       const workers = integerFlag('--workers', flags.workers, 1);
-      const { summary, samples, elapsedMs } = await runDemoJob({ out: outDirFlag(flags), workers, resume: flags.resume });
+      const { summary, samples, elapsedMs } = await runDemoJob({ out: outDirFlag(flags), workers, fresh: flags.fresh });
+      const skipped = summary.skipped + samples.skipped;
+      if (skipped > 0) process.stderr.write(`demo-job: ${skipped} of ${summary.total + samples.total} configurations already done by an earlier run (resumed; --fresh starts over)\n`);
       process.stdout.write('\nSynthetic tenants');
       printSweepOutputs(summary);
       process.stdout.write('\nReal QEMU logs (samples/qemu)');

@@ -1,5 +1,7 @@
+import { existsSync, rmSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { outDirFlag } from '../flags.js';
+import { checkpointOf, writeOutputsOrNothing } from '../interrupt.js';
 import { mergeSweeps } from '../sweep/merge.js';
 import { printSweepOutputs } from './sweep-outputs.js';
 
@@ -14,8 +16,20 @@ export function registerMerge(program: Command): void {
     .addOption(new Option('--out <dir>').hideHelp())
     .option('--no-charts', 'skip the charts')
     .action(async (folders: string[], flags: { outDir?: string; out?: string; charts?: boolean }) => {
-      const summary = await mergeSweeps(folders, outDirFlag(flags) ?? DEFAULT_MERGE_OUT, { charts: flags.charts !== false });
-      printSweepOutputs(summary);
-      if (summary.records.some((r) => r.status === 'failed')) process.exitCode = 1;
+      const out = outDirFlag(flags) ?? DEFAULT_MERGE_OUT;
+      // A merge that fails or is interrupted leaves no folder it created (an existing one keeps what was complete).
+      const created = !existsSync(out);
+      try {
+        const summary = await writeOutputsOrNothing(
+          out,
+          (trap) => mergeSweeps(folders, out, { charts: flags.charts !== false, checkpoint: checkpointOf(trap, created ? `${out} was removed` : `${out} may hold part of the merge`) }),
+          (s) => [s.files.results, s.files.csv, ...s.files.charts],
+        );
+        printSweepOutputs(summary);
+        if (summary.records.some((r) => r.status === 'failed')) process.exitCode = 1;
+      } catch (err) {
+        if (created) rmSync(out, { recursive: true, force: true });
+        throw err;
+      }
     });
 }

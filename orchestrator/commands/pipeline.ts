@@ -35,12 +35,12 @@ export function registerPipeline(program: Command): void {
     .option('--out-dir <D>', 'logs/, traces/ and results/ go here (default: build/pipeline/<workload>_vm_<N> in the repository)')
     .action(async (flags: PipelineFlags) => {
       const collectOptions = collectOptionsFromFlags(flags);
-      const tenantTexts = flags.tenants && listFlag(flags.tenants);
+      const tenantTexts = flags.tenants && listFlag(flags.tenants, '--tenants');
       if (tenantTexts === undefined || tenantTexts.length === 0) throw new InputError('--tenants: required (one or more tenant counts, at most --nics × --runs)');
       const tenants = tenantTexts.map((t) => integerFlag('--tenants', t, 1) ?? 0);
       const axes: Record<string, string[]> = {};
-      const tq = flags.tq && listFlag(flags.tq);
-      const iotlbSize = flags.iotlbSize && listFlag(flags.iotlbSize);
+      const tq = flags.tq && listFlag(flags.tq, '--tq');
+      const iotlbSize = flags.iotlbSize && listFlag(flags.iotlbSize, '--iotlb-size');
       if (tq !== undefined) axes['tq'] = tq;
       if (iotlbSize !== undefined) axes['iotlbSize'] = iotlbSize;
       const workers = integerFlag('--workers', flags.workers, 1);

@@ -1,15 +1,14 @@
-import { statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { formatAttribution, summarizeAttribution } from '../attribution.js';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
-import { helpText, MODEL_PARAMETERS, parameterByKey, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
+import { helpText, MODEL_PARAMETERS, parameterSpellings, SWITCH_ALIASES, valueName, type ModelParameter } from '../parameters.js';
 import { parseModelValue } from '../plugins/resolve.js';
 import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../../core/errors.js';
-import { flagKey } from '../flags.js';
+import { flagKey, oneSpelling } from '../flags.js';
 import { loadModelFor, runTraceFile } from '../model.js';
 import { formatReport } from '../report.js';
-import { createRunProgress } from '../run-progress.js';
+import { createRunProgress, traceBytesOf } from '../run-progress.js';
 import { configCostBytes, loadCostModel } from '../cost-model.js';
 
 export const COST_MODEL_FLAG = ['--cost-model <file.json>', 'hardware cost figures overriding the defaults, for costBytes (see docs/cost-model.md)'] as const;
@@ -29,20 +28,16 @@ export function addModelOptions(command: Command): Command {
 
 /**
  * The given value of each parameter, as text, from commander's flags (under the flag or
- * any other spelling); a bare switch is `on`.
+ * one other spelling: two are an error); a bare switch is `on`.
  */
-function parameterFlagValues(flags: Record<string, unknown>): Map<ModelParameter, string[]> {
-  const given = new Map<ModelParameter, string[]>();
-  const add = (p: ModelParameter, values: string[]) => given.set(p, [...(given.get(p) ?? []), ...values]);
+function parameterFlagValues(flags: Record<string, unknown>): Map<ModelParameter, string> {
+  const given = new Map<ModelParameter, string>();
   for (const p of MODEL_PARAMETERS) {
-    for (const name of [p.flag, ...p.aliases]) {
-      const value = flags[flagKey(name)];
-      if (value === undefined) continue;
-      add(p, value === true ? ['on'] : typeof value === 'string' ? [value] : (value as string[]));
-    }
-  }
-  for (const [alias, { key, value }] of Object.entries(SWITCH_ALIASES)) {
-    if (flags[flagKey(alias)] === true) add(parameterByKey(key), [String(value)]);
+    const name = oneSpelling(flags, parameterSpellings(p), `the ${p.label}`);
+    if (name === undefined) continue;
+    const switchAlias = SWITCH_ALIASES[name];
+    const value = flags[flagKey(name)];
+    given.set(p, switchAlias ? String(switchAlias.value) : value === true ? 'on' : String(value));
   }
   return given;
 }
@@ -54,7 +49,8 @@ export function modelConfigFromFlags(flags: Record<string, unknown>): ModelConfi
   if (typeof configPath === 'string') readCacheConfigFile(config, configPath);
   const given = parameterFlagValues(flags);
   for (const p of MODEL_PARAMETERS) {
-    for (const text of given.get(p) ?? []) p.write(config, parseModelValue(p, text));
+    const text = given.get(p);
+    if (text !== undefined) p.write(config, parseModelValue(p, text));
   }
   return validateConfig(config, typeof configPath === 'string' ? configPath : 'config');
 }
@@ -73,7 +69,7 @@ export function registerRun(program: Command): void {
     if (typeof trace !== 'string') throw new InputError('--trace: required (a PREFIX_iotlb_trace.bin file)');
     const config = modelConfigFromFlags(flags);
     const costBytes = configCostBytes(config, loadCostModel(flags['costModel'] as string | undefined));
-    const progress = createRunProgress(statSync(trace, { throwIfNoEntry: false })?.size ?? 0, process.stderr);
+    const progress = createRunProgress(traceBytesOf(trace), process.stderr);
     // Date.now(), not performance.now(): the latter loads perf_hooks (~2.5 ms of start-up).
     const started = Date.now();
     const attribution = flags['attribution'] === true;

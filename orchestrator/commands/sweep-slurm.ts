@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { InputError, Interrupted } from '../../core/errors.js';
 import { flagKey, integerFlag } from '../flags.js';
-import { formatDuration } from '../sweep/progress.js';
+import { formatDuration, redrawsInPlace } from '../sweep/progress.js';
 import { SWEEP_AXES } from '../sweep/axes.js';
 import { SWEEP_FIELDS, type RawSweepInput, type SweepSpec } from '../sweep/spec.js';
 import {
@@ -111,7 +111,7 @@ function progressText(p: SlurmProgress): string {
 
 /** In place on a terminal; otherwise a line when the tasks' states change, else every 5 s. */
 function progressPrinter(): { update(p: SlurmProgress): void; finish(p: SlurmProgress): void } {
-  const tty = process.stderr.isTTY === true;
+  const tty = redrawsInPlace(process.stderr);
   let lastLine = 0;
   let lastStates = '';
   let lastText = '';

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { flagKey, listFlag } from '../flags.js';
+import { flagKey, listFlag, oneSpelling } from '../flags.js';
 import { MODEL_PARAMETERS, SWITCH_ALIASES } from '../parameters.js';
-import { SWEEP_AXES } from '../sweep/axes.js';
+import { axisSpellings, SWEEP_AXES } from '../sweep/axes.js';
 import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SWEEP_FIELDS, type RawSweepInput } from '../sweep/spec.js';
 import { runSweep } from '../sweep/runner.js';
 import { printSweepOutputs } from './sweep-outputs.js';
@@ -29,24 +29,20 @@ export function addSweepOptions(command: Command): void {
   for (const alias of Object.keys(SWITCH_ALIASES)) command.addOption(new Option(`--${alias}`).hideHelp());
 }
 
-/** Raw input from the flags, by sweep-file key; only the flags actually given. */
+/** Raw input from the flags, by sweep-file key; only the flags actually given (each under one spelling). */
 export function inputFromFlags(flags: Record<string, unknown>): RawSweepInput {
   const input: RawSweepInput = {};
   for (const field of SWEEP_FIELDS) {
-    for (const name of [field.flag, ...field.legacyFlags]) {
-      const value = flags[flagKey(name)];
-      if (value !== undefined) input[field.key] = field.variadic ? listFlag(value as string | string[]) : value;
-    }
+    const name = oneSpelling(flags, [field.flag, ...field.legacyFlags], field.key);
+    const value = name === undefined ? undefined : flags[flagKey(name)];
+    if (value !== undefined) input[field.key] = field.variadic ? listFlag(value as string | string[], `--${name}`) : value;
   }
   for (const axis of SWEEP_AXES) {
-    for (const name of [axis.flag, ...axis.legacyFlags]) {
-      const value = flags[flagKey(name)];
-      if (value === undefined) continue;
-      input[axis.key] = value === true ? ['on'] : listFlag(value as string | string[]);
-    }
-  }
-  for (const [alias, { key, value }] of Object.entries(SWITCH_ALIASES)) {
-    if (flags[flagKey(alias)] === true) input[key] = [value];
+    const name = oneSpelling(flags, axisSpellings(axis), axis.key);
+    if (name === undefined) continue;
+    const switchAlias = SWITCH_ALIASES[name];
+    const value = flags[flagKey(name)];
+    input[axis.key] = switchAlias ? [switchAlias.value] : value === true ? ['on'] : listFlag(value as string | string[], `--${name}`);
   }
   return input;
 }
@@ -55,7 +51,7 @@ export function registerSweep(program: Command): void {
   const command = program
     .command('sweep')
     .description('simulate every combination of the given values on every trace, in parallel; results.jsonl, results.csv, charts')
-    .option('--sweep <file.json>', 'sweep file: the same keys as these flags, in camelCase (see --schema); flags override it')
+    .option('--sweep <file.json>', 'sweep file: keys are these flags in camelCase (trace or traces, outDir or out, order or tenantOrder, burst or tenantBurstPkt, config or configFile; --schema lists them); flags override it')
     .option('--schema', "print the sweep file's JSON schema and exit")
     .option('--retry-failed', 'run configurations recorded as failed again (done ones are always skipped)')
     .option('--memory-budget <MiB>', 'trace bytes held in memory shared by the workers; larger traces are streamed per worker')

@@ -28,7 +28,7 @@ export function registerSynth(program: Command): void {
     .command('synth')
     .description('write a synthetic trace: per tenant a NIC ring page and a pool of buffer pages, 3 translations per packet')
     .option('--tenants <N>', `number of tenants (required): 16-bit sids allow at most ${maxSynthTenants(24).toLocaleString('en-US')} with --max-dev-per-log 24, ${maxSynthTenants(0).toLocaleString('en-US')} with 0`)
-    .option('--packets <P>', 'packets per tenant (mean); 3 translations each (required)')
+    .option('--packets <P>', 'packets per tenant (mean); 3 translations each, at most 2^31-1 translations in all (required)')
     .option('--order <order>', 'tenant interleaving: rr or rand', 'rr')
     .option('--burst <B>', 'packets per tenant turn', '1')
     .option('--seed <S>', 'random seed', '1')

@@ -12,6 +12,7 @@ import { buildTrace } from '../../tracegen/index.js';
 import { baseConfig } from '../config.js';
 import { integerFlag, oneOf, outDirFlag, progressReporter, requireFlag } from '../flags.js';
 import { writeOutputsOrNothing } from '../interrupt.js';
+import { redrawsInPlace } from '../sweep/progress.js';
 
 interface TraceGenFlags {
   logDir: string;
@@ -36,7 +37,7 @@ export function registerTraceGen(program: Command): void {
     .command('trace-gen')
     .description('build a hyper-tenant trace from a group of QEMU vIOMMU logs (<P>_0.txt[.gz], <P>_1.txt[.gz], …)')
     .option('--log-dir <dir>', 'directory of the logs', '.')
-    .option('--log-prefix <P>', 'log group prefix (required): logs are <P>_0.txt[.gz], <P>_1…; e.g. hypersio_iperf3_vm_4_log for samples/qemu/hypersio_iperf3_vm_4_log_0.txt.gz')
+    .option('--log-prefix <P>', 'log group prefix (required): logs are <P>_0.txt[.gz], <P>_1…; e.g. hypersio_iperf3_vm_8_log for samples/qemu/hypersio_iperf3_vm_8_log_0.txt.gz')
     .addOption(new Option('--loggroupprefix <P>').hideHelp())
     .option('--tenants <T>', 'number of tenants wanted (required)')
     .option('--max-dev-per-log <M>', 'tenant devices per log (default: the _vm_<M>_ part of the prefix)')
@@ -83,7 +84,7 @@ export function registerTraceGen(program: Command): void {
           }),
         (r) => Object.values(r.paths),
       );
-      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      if (redrawsInPlace(process.stderr)) process.stderr.write('\r\x1b[K');
       if (result.shortfall !== undefined) process.stderr.write(`hypersio: warning: ${result.shortfall}\n`);
       const seconds = (Date.now() - started) / 1000;
       const lines = result.logs.reduce((sum, l) => sum + l.lines, 0);

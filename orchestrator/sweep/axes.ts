@@ -8,7 +8,7 @@ import { existsSync, statSync } from 'node:fs';
 import { baseConfig, type ModelConfig } from '../config.js';
 import { readCacheConfigFile } from '../config-file.js';
 import { InputError } from '../../core/errors.js';
-import { helpText, MODEL_PARAMETERS, parameterByKey, parseParameter, valueName, type ModelParameter } from '../parameters.js';
+import { counted, helpText, MODEL_PARAMETERS, parameterByKey, parameterSpellings, parseParameter, valueName, type ModelParameter } from '../parameters.js';
 import { parseModelValue } from '../plugins/resolve.js';
 
 export type AxisValue = number | string | boolean;
@@ -110,6 +110,21 @@ export const SWEEP_AXES: readonly SweepAxis[] = [
   ...MODEL_PARAMETERS.flatMap((p) => (p.key === 'salloc' ? [WALK_GROUPS_AXIS, parameterAxis(p)] : [parameterAxis(p)])),
 ];
 
+/** Every flag name (without dashes) of an axis: its flag, legacy names, and switches for one of its values. */
+export function axisSpellings(axis: SweepAxis): string[] {
+  const parameter = MODEL_PARAMETERS.find((p) => p.key === axis.key);
+  return parameter ? parameterSpellings(parameter) : [axis.flag, ...axis.legacyFlags];
+}
+
+/**
+ * Axes that set another axis's parameter (`walkGroups` sets both walk caches' groups):
+ * the pair given together is an error, not one overriding the other.
+ */
+export const OVERLAPPING_AXES: readonly (readonly [string, string])[] = [
+  ['walkGroups', 'l2pageGroups'],
+  ['walkGroups', 'l3pageGroups'],
+];
+
 export function axisByKey(key: string): SweepAxis {
   const axis = SWEEP_AXES.find((a) => a.key === key);
   if (!axis) throw new Error(`no sweep axis '${key}'`);
@@ -119,10 +134,19 @@ export function axisByKey(key: string): SweepAxis {
 /** Parameter keys of a result line, in column order (configFile first). */
 export const PARAMETER_KEYS: readonly string[] = SWEEP_AXES.map((a) => a.key);
 
+let baseValues: Map<string, AxisValue | null> | undefined;
+
+/** Whether an axis value is not the base architecture's (any `.cfg` file is; a value not recorded is not). */
+export function differsFromBase(key: string, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  baseValues ??= new Map(SWEEP_AXES.map((axis) => [axis.key, axis.read(baseConfig())]));
+  return value !== baseValues.get(key);
+}
+
 /** Short legend/table label of an axis value (`IOTLB 64`, `tq 32`, …). */
 export function axisValueLabel(key: string, value: unknown): string {
   if (value === null || value === undefined) return key === 'configFile' ? 'base' : `${key} -`;
   if (key === 'configFile') return String(value).replace(/^.*\//, '').replace(/\.cfg$/, '');
-  if (key === 'walkGroups') return `walk ${String(value)} groups`;
+  if (key === 'walkGroups') return `walk ${counted(String(value), 'group')}`;
   return parameterByKey(key).short(value as AxisValue);
 }

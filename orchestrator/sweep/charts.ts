@@ -4,7 +4,7 @@
  * (tenants, or any axis: IOTLB size or ways, tq, link rate, …), every other dimension that
  * varies makes the series, and there is one chart per metric users compare.
  */
-import { axisByKey, axisValueLabel, PARAMETER_KEYS } from './axes.js';
+import { axisByKey, axisValueLabel, differsFromBase, PARAMETER_KEYS } from './axes.js';
 import { iotlbHitRate } from './csv.js';
 import type { SweepRecord } from './results.js';
 
@@ -76,7 +76,8 @@ export function chartLayout(records: readonly SweepRecord[]): ChartLayout | unde
   return {
     records: ok,
     x: { key: xKey, title: X_TITLES[xKey] ?? axisByKey(xKey).flag, fileName, numeric },
-    seriesKeys: varying.filter((key) => key !== xKey),
+    // Parameters the same in every record but not the base's name the series too, so the legend says what was simulated.
+    seriesKeys: [...varying, ...PARAMETER_KEYS.filter((key) => !varying.includes(key) && ok.some((r) => differsFromBase(key, r[key])))].filter((key) => key !== xKey),
   };
 }
 

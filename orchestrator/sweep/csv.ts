@@ -29,6 +29,9 @@ const COLUMNS: readonly Column[] = [
   ['costBytes', (r) => r.costBytes],
   ['linkUtilization', (r) => r.linkUtilization],
   ['mbps', (r) => r.mbps],
+  // The rate packets were offered at (floor(12336 / linkGbps) ns apart), and whether it is more than 1 % off the nominal.
+  ['offeredGbps', (r) => r.offeredGbps],
+  ['offeredRateDiffers', (r) => r.offeredRateDiffers],
   ['simTimeNs', (r) => r.simTimeNs],
   ['translations', (r) => r.translations],
   ['packetsDropped', (r) => r.packetsDropped],

@@ -34,8 +34,9 @@ export function mergeRecords(folders: readonly string[]): SweepRecord[] {
 }
 
 /** Copies each record's side file (details/<id>.json) from a folder that has it; the same id has the same detail everywhere. */
-function copyDetails(folders: readonly string[], outDir: string, records: readonly SweepRecord[]): void {
-  for (const record of records) {
+async function copyDetails(folders: readonly string[], outDir: string, records: readonly SweepRecord[], checkpoint?: () => Promise<void>): Promise<void> {
+  for (const [i, record] of records.entries()) {
+    if (i % 256 === 0) await checkpoint?.();
     if (record.detail === undefined) continue;
     const source = [...folders].reverse().map((folder) => join(folder, record.detail!)).find((path) => existsSync(path));
     if (source === undefined) throw new InputError(`${record.detail}: missing from every folder merged (the detail of configuration ${record.id})`);
@@ -52,7 +53,13 @@ function copyDetails(folders: readonly string[], outDir: string, records: readon
   }
 }
 
-export async function mergeSweeps(folders: readonly string[], outDir: string, options: { charts?: boolean } = {}): Promise<MergeSummary> {
+export interface MergeOptions {
+  charts?: boolean;
+  /** Awaited between steps (signals: interrupt.ts). */
+  checkpoint?: () => Promise<void>;
+}
+
+export async function mergeSweeps(folders: readonly string[], outDir: string, options: MergeOptions = {}): Promise<MergeSummary> {
   if (folders.length === 0) throw new InputError('merge: give one or more sweep output folders');
   const records = mergeRecords(folders);
   const target = resolve(outDir);
@@ -60,11 +67,12 @@ export async function mergeSweeps(folders: readonly string[], outDir: string, op
   ensureOutputDir(outDir, '--out-dir');
   const lock = acquireFolderLock(outDir, 'merge', '--out-dir');
   try {
-    copyDetails(folders, outDir, records);
+    await copyDetails(folders, outDir, records, options.checkpoint);
+    await options.checkpoint?.();
     const results = join(outDir, RESULTS_FILE);
     writeFilesAtomically([{ path: results, data: Buffer.from(records.map((r) => JSON.stringify(r) + '\n').join('')) }]);
     const csv = writeCsv(outDir, records);
-    const charts = options.charts === false ? [] : await writeCharts(outDir, records);
+    const charts = options.charts === false ? [] : await writeCharts(outDir, records, options.checkpoint);
     return { outDir, records, files: { results, csv, charts } };
   } finally {
     lock.release();

@@ -9,6 +9,7 @@ export interface ProgressSnapshot {
   skipped: number;
   failed: number;
   running: number;
+  /** Translations simulated so far by this run, finished configurations and running ones alike. */
   translations: number;
   elapsedMs: number;
 }
@@ -16,6 +17,14 @@ export interface ProgressSnapshot {
 export interface ProgressReporter {
   update(snapshot: ProgressSnapshot): void;
   finish(snapshot: ProgressSnapshot): void;
+}
+
+/**
+ * Whether progress on `stream` may be redrawn in place (`\r`, erase line): a terminal
+ * that is not TERM=dumb (Emacs shell buffers, some CI consoles), which gets plain lines.
+ */
+export function redrawsInPlace(stream: { isTTY?: boolean }): boolean {
+  return stream.isTTY === true && process.env['TERM'] !== 'dumb';
 }
 
 export function formatDuration(ms: number): string {
@@ -42,11 +51,11 @@ function eta(s: ProgressSnapshot): string {
 export function progressText(s: ProgressSnapshot): string {
   const rate = s.elapsedMs > 0 ? (s.translations * 1000) / s.elapsedMs : 0;
   const failed = s.failed > 0 ? `, ${s.failed} failed` : '';
-  return `${s.done}/${s.total} configs${failed}, ${s.running} running, ETA ${eta(s)}, ${formatRate(rate)}translations/s`;
+  return `${s.done}/${s.total} configs${failed}, ${s.running} running, ${formatDuration(s.elapsedMs)} elapsed, ETA ${eta(s)}, ${formatRate(rate)}translations/s`;
 }
 
 export function createProgressReporter(stream: NodeJS.WriteStream, options: { intervalMs?: number; tty?: boolean } = {}): ProgressReporter {
-  const tty = options.tty ?? Boolean(stream.isTTY);
+  const tty = options.tty ?? redrawsInPlace(stream);
   if (tty) {
     let lastDraw = 0;
     const draw = (s: ProgressSnapshot, force: boolean) => {
@@ -78,7 +87,7 @@ export function createProgressReporter(stream: NodeJS.WriteStream, options: { in
       stream.write(`sweep: ${progressText(s)}\n`);
     },
     finish(s) {
-      stream.write(`sweep: ${progressText(s)}, ${formatDuration(s.elapsedMs)} elapsed\n`);
+      stream.write(`sweep: ${progressText(s)}\n`);
     },
   };
 }

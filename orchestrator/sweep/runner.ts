@@ -161,7 +161,10 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
 
     if (pending.length > 0) {
       const variants = Object.fromEntries([...new Set(variantOf.values())].map((path) => [path, loadVariantModule(path)]));
-      const workerData: SweepWorkerData = { module: loadModelModule(), variants };
+      const recordsDone = new SharedArrayBuffer(8);
+      const workerData: SweepWorkerData = { module: loadModelModule(), variants, recordsDone };
+      // What the workers simulated so far, running configurations included: a live rate while long ones run.
+      const simulated = () => Number(Atomics.load(new BigInt64Array(recordsDone), 0));
       // Loaded here, not at CLI start: every other command would pay for it.
       const { Piscina } = await import('piscina');
       // The pool first: its workers start while this thread reads the traces.
@@ -184,7 +187,7 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
         }
         snapshot.done++;
         if (record.status === 'failed') snapshot.failed++;
-        snapshot.translations += record.translations ?? 0;
+        snapshot.translations = simulated();
         snapshot.running = Math.min(workers, pending.length - ran());
         snapshot.elapsedMs = performance.now() - runStarted;
         progress.update(snapshot);
@@ -210,6 +213,7 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
       // Progress ticks while long configurations run, not only when one finishes.
       const ticker = setInterval(() => {
         snapshot.elapsedMs = performance.now() - runStarted;
+        snapshot.translations = simulated();
         snapshot.running = Math.min(workers, pending.length - ran());
         progress.update(snapshot);
       }, 500);
@@ -312,7 +316,7 @@ export function writeCsv(outDir: string, records: readonly SweepRecord[]): strin
 }
 
 /** Charts need vega (slow to load), so it is imported only when charts are drawn. */
-export async function writeCharts(outDir: string, records: readonly SweepRecord[]): Promise<string[]> {
+export async function writeCharts(outDir: string, records: readonly SweepRecord[], checkpoint?: () => Promise<void>): Promise<string[]> {
   const { plotResults } = await import('../plot.js');
-  return plotResults(outDir, records);
+  return plotResults(outDir, records, checkpoint);
 }

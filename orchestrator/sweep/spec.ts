@@ -7,15 +7,17 @@
 import { createHash } from 'node:crypto';
 import { closeSync, realpathSync } from 'node:fs';
 import { readSmallTextFile } from '../input-file.js';
+import { flagKey } from '../flags.js';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type AjvModule from 'ajv';
 import { baseConfig, validateConfig, type ModelConfig } from '../config.js';
+import { decimalInteger } from '../parameters.js';
 import { InputError } from '../../core/errors.js';
 import { openTrace } from '../model.js';
 import { DEFAULT_TRACE_DIR, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
 import { parseTenantOrder } from '../../tracegen/index.js';
-import { SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
+import { axisByKey, OVERLAPPING_AXES, SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
 import { looksLikePluginPath, PLUGIN_KIND_KEYS } from '../plugins/plugin-file.js';
 
 /** benchmark × tenants × order × burst, resolved to `<traceDir>/<b>_tnt_<T>_<order><3·burst>_iotlb_trace.bin`. */
@@ -104,6 +106,20 @@ export type RawSweepInput = Record<string, unknown>;
 /** Sweep files list values and paths: 16 MiB is far beyond any real one. */
 const MAX_SWEEP_FILE_BYTES = 16 << 20;
 
+/**
+ * Each key a sweep file accepts → its schema key: the schema's keys, and the flags' names
+ * in camelCase where they differ (`trace` = `traces`, `outDir` = `out`, `order` =
+ * `tenantOrder`, `burst` = `tenantBurstPkt`, `config` = `configFile`).
+ */
+function sweepFileKeys(): Map<string, string> {
+  const keys = new Map<string, string>([['$schema', '$schema']]);
+  for (const { key, flag } of [...SWEEP_FIELDS, ...SWEEP_AXES]) {
+    keys.set(key, key);
+    keys.set(flagKey(flag), key);
+  }
+  return keys;
+}
+
 /** Reads and validates a sweep file; relative paths in it become relative to its folder. */
 export function readSweepFile(path: string): RawSweepInput {
   const text = readSmallTextFile(path, 'sweep file', MAX_SWEEP_FILE_BYTES);
@@ -113,14 +129,29 @@ export function readSweepFile(path: string): RawSweepInput {
   } catch (err) {
     throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-  validateSweepFileJson ??= compileSweepFileSchema();
-  if (!validateSweepFileJson(json)) {
-    const e = validateSweepFileJson.errors?.[0];
-    const where = e?.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'top level';
-    const detail = e?.keyword === 'additionalProperties' ? `unknown key '${String(e.params['additionalProperty'])}'` : (e?.message ?? 'invalid');
-    throw new InputError(`${path}: ${where}: ${detail}`);
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate) throw new InputError(`${path}: ${duplicate}: key given twice (JSON keeps only the last; give it once)`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(`${path}: top level: expected a JSON object of sweep keys, got ${describeJson(json)}`);
+  const keys = sweepFileKeys();
+  const input: RawSweepInput = {};
+  const spelled = new Map<string, string>();
+  for (const [name, value] of Object.entries(json)) {
+    const key = keys.get(name);
+    if (key === undefined) throw new InputError(`${path}: top level: unknown key '${name}' (see hypersio sweep --schema)`);
+    const other = spelled.get(key);
+    if (other !== undefined) throw new InputError(`${path}: '${other}' and '${name}': both set ${key}; give only one`);
+    spelled.set(key, name);
+    input[key] = value;
   }
-  const input = { ...(json as RawSweepInput) };
+  validateSweepFileJson ??= compileSweepFileSchema();
+  if (!validateSweepFileJson(input)) {
+    const e = validateSweepFileJson.errors?.[0];
+    const key = e?.instancePath.split('/')[1] ?? '';
+    const properties = sweepFileSchema()['properties'] as Record<string, ValueSchema>;
+    const schema = properties[key];
+    const name = spelled.get(key) ?? key;
+    throw new InputError(schema ? `${path}: ${name}: expected ${describeSchema(schema)}, got ${describeJson(input[key])}` : `${path}: ${e?.message ?? 'invalid'}`);
+  }
   delete input['$schema'];
   const folder = dirname(path);
   // (Built-in names of the plugin parameters are not paths: only `….ts` values move.)
@@ -132,6 +163,73 @@ export function readSweepFile(path: string): RawSweepInput {
   return input;
 }
 
+/** A JSON value as a message shows it: `[]`, `"x"`, `-1`, an object by its braces. */
+function describeJson(value: unknown): string {
+  if (Array.isArray(value) && value.length === 0) return '[] (an empty list)';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** What a schema fragment of the sweep file accepts, in words. */
+function describeSchema(schema: ValueSchema): string {
+  if (Array.isArray(schema['anyOf'])) {
+    const [one, many] = schema['anyOf'] as ValueSchema[];
+    if (many?.['type'] === 'array' && one) return `${describeSchema(one)}, or a non-empty list of such values`;
+    return (schema['anyOf'] as ValueSchema[]).map(describeSchema).join(', or ');
+  }
+  if (Array.isArray(schema['enum'])) return `one of ${(schema['enum'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+  const range = (what: string) => {
+    const min = schema['minimum'];
+    const max = schema['maximum'];
+    return min !== undefined && max !== undefined ? `${what} from ${String(min)} to ${String(max)}` : min !== undefined ? `${what} >= ${String(min)}` : what;
+  };
+  switch (schema['type']) {
+    case 'integer':
+      return range('an integer');
+    case 'number':
+      return range('a number');
+    case 'boolean':
+      return 'true or false';
+    case 'string':
+      return schema['pattern'] === '^\\d+/\\d+$' ? "a string 'i/n'" : schema['pattern'] !== undefined ? 'a file name without /' : 'a non-empty string';
+    default:
+      return 'a value';
+  }
+}
+
+/**
+ * The first key given twice in one object of a JSON text (JSON.parse keeps the last
+ * silently), as `path.key`, or undefined. The text is valid JSON.
+ */
+export function duplicateJsonKey(text: string): string | undefined {
+  const objects: Array<{ keys: Set<string>; path: string } | null> = [];
+  let lastString = '';
+  let lastKey = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      lastString = JSON.parse(text.slice(i, j + 1)) as string;
+      i = j;
+    } else if (c === ':') {
+      const object = objects[objects.length - 1];
+      if (object) {
+        if (object.keys.has(lastString)) return object.path + lastString;
+        object.keys.add(lastString);
+      }
+      lastKey = lastString;
+    } else if (c === '{' || c === '[') {
+      const parent = objects[objects.length - 1];
+      const path = parent ? `${parent.path}${lastKey}.` : '';
+      objects.push(c === '{' ? { keys: new Set(), path } : null);
+    } else if (c === '}' || c === ']') {
+      objects.pop();
+    }
+  }
+  return undefined;
+}
+
 const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /**
@@ -140,6 +238,9 @@ const asList = (value: unknown): unknown[] => (value === undefined ? [] : Array.
  * InputError naming the flag.
  */
 export function sweepSpecFromInput(input: RawSweepInput): SweepSpec & SweepFileSettings {
+  for (const [a, b] of OVERLAPPING_AXES) {
+    if (input[a] !== undefined && input[b] !== undefined) throw new InputError(`--${axisByKey(a).flag} and --${axisByKey(b).flag}: both set the ${axisByKey(b).flag.replace(/-.*/, '').toUpperCase()} walk cache's groups; give only one`);
+  }
   const axes: Record<string, AxisValue[]> = {};
   for (const axis of SWEEP_AXES) {
     const values = asList(input[axis.key]);
@@ -179,9 +280,9 @@ function parseAxisValue(axis: SweepAxis, value: unknown): AxisValue {
 }
 
 function positiveInteger(flag: string, value: unknown): number {
-  const text = String(value).trim();
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new InputError(`--${flag}: expected a positive integer, got '${String(value)}'`);
-  return Number(text);
+  const n = typeof value === 'number' || typeof value === 'string' ? decimalInteger(String(value)) : undefined;
+  if (n === undefined || n < 1) throw new InputError(`--${flag}: expected an integer >= 1, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 function unique<T>(values: T[]): T[] {

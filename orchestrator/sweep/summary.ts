@@ -3,8 +3,9 @@
  * every hardware configuration on every trace (a pivot: configurations × traces).
  */
 import { basename } from 'node:path';
-import { axisValueLabel, PARAMETER_KEYS } from './axes.js';
+import { axisValueLabel, differsFromBase, PARAMETER_KEYS } from './axes.js';
 import { iotlbHitRate } from './csv.js';
+import { offeredRateDiffers, offeredRateNote } from '../config.js';
 import type { SweepRecord } from './results.js';
 import { configCostBytes } from '../cost-model-core.js';
 
@@ -34,7 +35,17 @@ export function varyingParameters(records: readonly SweepRecord[]): string[] {
   return PARAMETER_KEYS.filter((key) => new Set(records.map((r) => JSON.stringify(r[key] ?? null))).size > 1);
 }
 
-/** A short name of a record's hardware configuration, from the parameters in `keys`. */
+/**
+ * What a label of these records must name: every parameter that varies between them and
+ * every one that is not the base architecture's in any of them, so a sweep over
+ * `--l3page-size 4096` alone is not labelled like the base.
+ */
+export function labelledParameters(records: readonly SweepRecord[]): string[] {
+  const varying = new Set(varyingParameters(records));
+  return PARAMETER_KEYS.filter((key) => varying.has(key) || records.some((r) => differsFromBase(key, r[key])));
+}
+
+/** A short name of a record's hardware configuration, from the parameters in `keys` (none: the base's main ones). */
 export function hardwareLabel(record: SweepRecord, keys: readonly string[]): string {
   const shown = keys.length > 0 ? keys : ['iotlbSize', 'iotlbPolicy', 'tq'];
   return shown.map((key) => axisValueLabel(key, record[key])).join(', ');
@@ -75,7 +86,7 @@ export function formatSummary(records: readonly SweepRecord[]): string {
   const totals = countStatuses(records);
   let out = `${totals.total} configurations: ${totals.ok} ok, ${totals.failed} failed\n`;
   const ok = records.filter((r) => r.status === 'ok');
-  const hardwareKeys = varyingParameters(records);
+  const hardwareKeys = labelledParameters(records);
   const singleWorkload = new Set(records.map((r) => r.workload)).size === 1;
   const traces = [...new Set(records.map((r) => r.trace))];
   const firstOf = new Map<string, SweepRecord>();
@@ -122,6 +133,9 @@ export function formatSummary(records: readonly SweepRecord[]): string {
     ]);
     out += table(['configuration', ...traces.map(traceName)], pivot, (c) => c >= 1);
   }
+
+  const offRates = [...new Set(records.map((r) => r['linkGbps']))].filter((g): g is number => typeof g === 'number' && offeredRateDiffers(g)).sort((a, b) => a - b);
+  for (const g of offRates) out += `note: ${offeredRateNote(g)}\n`;
 
   const failed = records.filter((r) => r.status === 'failed');
   if (failed.length > 0) {

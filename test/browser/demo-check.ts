@@ -208,9 +208,10 @@ export async function runDemoCheck(siteUrl: string, context: BrowserContext): Pr
   const sizeErrorShown = ((await page.locator('#error-text').textContent()) ?? '').trim();
   const sizeErrorCli = cliError(sizePath, sizeName, []);
 
-  // Whole records, but the second has record type 7: the model itself reports it.
+  // Whole records (their next accesses cut off with the rest of the trace), but the second has record type 7.
   const recordName = 'bad_type_iotlb_trace.bin';
   const recordBytes = Buffer.from(readFileSync(tracePath).subarray(0, 48 * 2));
+  for (const record of [0, 1]) recordBytes.writeBigUInt64LE(0xffff_ffff_ffff_ffffn, record * 48 + 40);
   recordBytes.writeInt32LE(7, 48);
   const recordPath = join(WORK_DIR, recordName);
   writeFileSync(recordPath, recordBytes);
