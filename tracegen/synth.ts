@@ -33,7 +33,7 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { TRACE_FIELD, TRACE_RECORD_BYTES, TRACE_RECORD_TYPE_TRANSLATION, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../core/trace-format.js';
-import { ensureOutputDir, writeFilesAtomically } from '../core/atomic-write.js';
+import { ensureOutputDir, writeFilesAtomicallyAsync, type WriteCheckpoint } from '../core/atomic-write.js';
 import { encodeContexts, writeAll } from './trace-encode.js';
 import { LEVEL_MASK_LO } from './translation-store.js';
 
@@ -62,6 +62,11 @@ export interface SynthOptions {
   /** Name at the start of the output files. Default "synth". */
   name?: string;
   outDir: string;
+  /**
+   * Awaited between blocks while the trace is generated and written (Ctrl-C: it throws,
+   * the temporaries are removed and files already at the output paths stay as they were).
+   */
+  checkpoint?: WriteCheckpoint;
 }
 
 export interface SynthResult {
@@ -139,6 +144,7 @@ function checkOptions(o: SynthOptions): Required<SynthOptions> {
     rateSpread: 0,
     devicesPerLog: 24,
     name: 'synth',
+    checkpoint: async () => {},
     ...o,
   };
   checkInteger('--max-dev-per-log', r.devicesPerLog, 0, MAX_DEVICES_PER_LOG);
@@ -228,16 +234,23 @@ function drawModel(o: Required<SynthOptions>): SyntheticModel {
 /** Receives each translation in trace order: tenant, global page number, iova, mask (low half), level. */
 type Emit = (tenant: number, page: number, iova: number, maskLo: number, level: number) => void;
 
+/** Translations between two pauses of a generation (where a pending signal is looked at). */
+const PAUSE_EVERY = 1 << 16;
+
 /**
- * Runs the interleaving, emitting every translation in order. Deterministic: its own
- * generator (derived from the seed) makes a second run repeat the first exactly.
+ * Runs the interleaving, emitting every translation in order, and yields every
+ * PAUSE_EVERY translations or so (a caller that writes awaits its checkpoint there; one
+ * in memory just goes on). Deterministic: its own generator (derived from the seed) makes
+ * a second run repeat the first exactly.
  */
-function runTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit): void {
+function* runTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit): Generator<void, void, void> {
   const random = seededRandom((o.seed ^ 0x9e3779b9) >>> 0);
   const T = model.tenants;
   const { packetsOf, poolPages, huge, ringIova, poolIova, firstPage } = model;
   const sent = new Float64Array(T);
   const ringSize = o.ringSize;
+  let emitted = 0;
+  let nextPause = PAUSE_EVERY;
   /** Emits up to `burst` packets of tenant t; returns false once it has none left. */
   const turn = (t: number): boolean => {
     const ringPage = firstPage[t]!;
@@ -255,6 +268,7 @@ function runTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit):
       emit(t, ringPage + 1 + slot, buffer, poolMask, poolLevel); // buffer write
       emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor write-back
       sent[t]!++;
+      emitted += 3;
     }
     return sent[t]! < packetsOf[t]!;
   };
@@ -263,7 +277,13 @@ function runTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit):
   if (o.order === 'rr') {
     while (active.length > 0) {
       let kept = 0;
-      for (const t of active) if (turn(t)) active[kept++] = t;
+      for (const t of active) {
+        if (turn(t)) active[kept++] = t;
+        if (emitted >= nextPause) {
+          nextPause = emitted + PAUSE_EVERY;
+          yield;
+        }
+      }
       active.length = kept;
     }
   } else {
@@ -272,6 +292,10 @@ function runTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit):
       if (!turn(active[pick]!)) {
         active[pick] = active[active.length - 1]!;
         active.pop();
+      }
+      if (emitted >= nextPause) {
+        nextPause = emitted + PAUSE_EVERY;
+        yield;
       }
     }
   }
@@ -295,15 +319,15 @@ const W_NAT = TRACE_FIELD.nat / 4;
  * times (a backward pass over a flat per-page table); the second encodes the records.
  * This keeps memory at 4 bytes per translation instead of the whole 48-byte file, which
  * matters at 10M translations (fresh memory is costly to touch).
- * Returns the number of distinct pages used.
+ * Yields between blocks (see runTurns); returns the number of distinct pages used.
  */
-function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (block: Uint8Array) => void): number {
+function* generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (block: Uint8Array) => void): Generator<void, number, void> {
   const n = model.translations;
   const totalPages = model.firstPage[model.tenants]!;
   // Pass 1: the page of every translation, then in place its next access (or -1).
   const nat = new Int32Array(n);
   let count = 0;
-  runTurns(model, o, (_t, page) => {
+  yield* runTurns(model, o, (_t, page) => {
     nat[count++] = page;
   });
   const nextUse = new Int32Array(totalPages).fill(-1);
@@ -311,6 +335,7 @@ function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (
     const page = nat[i]!;
     nat[i] = nextUse[page]!;
     nextUse[page] = i;
+    if (i % PAUSE_EVERY === 0) yield;
   }
   let pages = 0;
   for (let p = 0; p < totalPages; p++) if (nextUse[p]! >= 0) pages++;
@@ -322,7 +347,7 @@ function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (
   let record = 0;
   let inBlock = 0;
   const sidDid = Uint32Array.from({ length: model.tenants }, (_, t) => synthSid(t, o.devicesPerLog) | (t << 16));
-  runTurns(model, o, (t, page, iova, maskLo, level) => {
+  yield* runTurns(model, o, (t, page, iova, maskLo, level) => {
     const w = inBlock * RECORD_WORDS;
     words[w + W_TYPE] = TRACE_RECORD_TYPE_TRANSLATION;
     words[w + W_SID_DID] = sidDid[t]!;
@@ -376,7 +401,10 @@ export function synthesizeTraceBuffers(options: SynthOptions): {
   checkHost();
   const model = drawModel(o);
   const blocks: Buffer[] = [];
-  const pages = generateTrace(model, o, (block) => blocks.push(Buffer.from(block)));
+  const generation = generateTrace(model, o, (block) => blocks.push(Buffer.from(block)));
+  let step = generation.next();
+  while (!step.done) step = generation.next();
+  const pages = step.value;
   return {
     trace: Buffer.concat(blocks),
     context: contextFile(o.tenants, o.devicesPerLog).bytes,
@@ -397,12 +425,21 @@ export async function synthesizeTrace(options: SynthOptions): Promise<SynthResul
   const paths = tracePaths(join(o.outDir, outputPrefix));
   let pages = 0;
   const contexts = contextFile(o.tenants, o.devicesPerLog);
-  writeFilesAtomically([
-    { path: paths.iotlb, data: (fd) => (pages = generateTrace(model, o, (block) => writeAll(fd, block))) },
-    { path: paths.context, data: contexts.bytes },
-    // No page-table walks are modelled: an empty (valid) page-table file.
-    { path: paths.pageTable, data: new Uint8Array(0) },
-  ]);
+  const writeTrace = async (fd: number, checkpoint: WriteCheckpoint) => {
+    const generation = generateTrace(model, o, (block) => writeAll(fd, block));
+    let step = generation.next();
+    for (; !step.done; step = generation.next()) await checkpoint();
+    pages = step.value;
+  };
+  await writeFilesAtomicallyAsync(
+    [
+      { path: paths.iotlb, data: writeTrace },
+      { path: paths.context, data: contexts.bytes },
+      // No page-table walks are modelled: an empty (valid) page-table file.
+      { path: paths.pageTable, data: new Uint8Array(0) },
+    ],
+    o.checkpoint,
+  );
   return {
     path: paths.iotlb,
     paths,

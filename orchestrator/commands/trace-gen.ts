@@ -72,16 +72,16 @@ export function registerTraceGen(program: Command): void {
       };
       const result = await writeOutputsOrNothing(
         outDir,
-        (trap) =>
+        (trap, checkpoint) =>
           buildTrace({
             ...options,
+            checkpoint,
             // Thrown while the logs are read (before any file is written).
             onProgress: (p) => {
               trap.check('nothing was written');
               progress(p.lines, p.elapsedMs, p.path);
             },
           }),
-        (r) => Object.values(r.paths),
       );
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       if (result.shortfall !== undefined) process.stderr.write(`hypersio: warning: ${result.shortfall}\n`);
