@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { outDirFlag } from '../flags.js';
-import { mergeSweeps } from '../sweep/merge.js';
+import { mergeSweeps, type MergePreference } from '../sweep/merge.js';
 import { printSweepOutputs } from './sweep-outputs.js';
 
 export const DEFAULT_MERGE_OUT = 'build/sweep-merged';
@@ -13,8 +13,9 @@ export function registerMerge(program: Command): void {
     .option('--out-dir <dir>', `output folder (default ${DEFAULT_MERGE_OUT})`)
     .addOption(new Option('--out <dir>').hideHelp())
     .option('--no-charts', 'skip the charts')
-    .action(async (folders: string[], flags: { outDir?: string; out?: string; charts?: boolean }) => {
-      const summary = await mergeSweeps(folders, outDirFlag(flags) ?? DEFAULT_MERGE_OUT, { charts: flags.charts !== false });
+    .addOption(new Option('--prefer <first|last>', 'when two folders disagree on a configuration, keep the first or the last folder\'s record (default: an error naming both)').choices(['first', 'last']))
+    .action(async (folders: string[], flags: { outDir?: string; out?: string; charts?: boolean; prefer?: MergePreference }) => {
+      const summary = await mergeSweeps(folders, outDirFlag(flags) ?? DEFAULT_MERGE_OUT, { charts: flags.charts !== false, ...(flags.prefer ? { prefer: flags.prefer } : {}) });
       printSweepOutputs(summary);
       if (summary.records.some((r) => r.status === 'failed')) process.exitCode = 1;
     });

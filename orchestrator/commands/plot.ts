@@ -2,8 +2,22 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { outDirFlag } from '../flags.js';
-import { latestRecords, readResultsFile, RESULTS_FILE } from '../sweep/results.js';
+import { listFlag, outDirFlag } from '../flags.js';
+import { chartDimension, type ChartChoice } from '../sweep/charts.js';
+import { currentRecords, readResultsFile, RESULTS_FILE, type SweepRecord } from '../sweep/results.js';
+import { loadFingerprints, traceFingerprint } from '../sweep/trace-fingerprint.js';
+
+/** Lines for traces whose content changed since their results were computed. */
+function changedTraceNotes(folder: string, records: readonly SweepRecord[]): string[] {
+  loadFingerprints(folder);
+  const notes: string[] = [];
+  for (const trace of new Set(records.map((r) => r.trace))) {
+    const saved = records.find((r) => r.trace === trace)?.traceFingerprint;
+    if (saved === undefined || !existsSync(trace)) continue;
+    if (traceFingerprint(trace) !== saved) notes.push(`plot: ${trace} changed since these results were computed (its content differs); run the sweep again to update them`);
+  }
+  return notes;
+}
 
 export function registerPlot(program: Command): void {
   program
@@ -12,13 +26,19 @@ export function registerPlot(program: Command): void {
     .argument('<folder>', 'a sweep output folder (holding results.jsonl)')
     .option('--out-dir <dir>', 'where to write the charts (default: the folder itself)')
     .addOption(new Option('--out <dir>').hideHelp())
-    .action(async (folder: string, flags: { outDir?: string; out?: string }) => {
+    .option('--x <dimension>', 'the x axis: tenants or a sweep axis (tq, iotlbSize or iotlb-size, …); default: the varying one with the most values')
+    .option('--series <dimension...>', 'what makes the lines (workload, tenants or sweep axes); default: every other varying dimension')
+    .action(async (folder: string, flags: { outDir?: string; out?: string; x?: string; series?: string[] }) => {
       const path = join(folder, RESULTS_FILE);
       if (!existsSync(path)) throw new InputError(`${folder}: no ${RESULTS_FILE} (not a sweep output folder)`);
-      const records = latestRecords(readResultsFile(path));
+      const choice: ChartChoice = {};
+      if (flags.x !== undefined) choice.x = chartDimension(flags.x, '--x');
+      if (flags.series !== undefined) choice.series = listFlag(flags.series).map((name) => chartDimension(name, '--series'));
+      const records = currentRecords(readResultsFile(path));
+      for (const note of changedTraceNotes(folder, records)) process.stderr.write(`${note}\n`);
       // vega is slow to load: only when charts are drawn, not at every CLI start.
       const { plotResults } = await import('../plot.js');
-      const charts = await plotResults(outDirFlag(flags) ?? folder, records);
+      const charts = await plotResults(outDirFlag(flags) ?? folder, records, choice);
       if (charts.length === 0) throw new InputError(`${path}: no successful configurations with a known tenant count to plot`);
       for (const chart of charts) process.stdout.write(`chart    ${chart}\n`);
     });

@@ -71,6 +71,8 @@ function sweepArguments(input: RawSweepInput, flags: Record<string, unknown>): s
   }
   if (flags['memoryBudget'] !== undefined) args.push('--memory-budget', String(flags['memoryBudget']));
   if (flags['retryFailed'] === true) args.push('--retry-failed');
+  // Confirmed (or small enough) on the login node: the tasks do not ask again.
+  args.push('--yes');
   return args;
 }
 

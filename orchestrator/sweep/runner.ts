@@ -5,7 +5,7 @@
  * results.jsonl are skipped (resume); a failing one is recorded and the sweep goes on.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { closeSync, openSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelModule, readFully } from '../model.js';
@@ -13,7 +13,8 @@ import type { SweepTask, SweepTaskResult, SweepWorkerData } from '../sweep-worke
 import { formatCsv } from './csv.js';
 import { createProgressReporter, silentProgress, type ProgressReporter, type ProgressSnapshot } from './progress.js';
 import { CSV_FILE, failedRecord, latestRecords, okRecord, readResultsFile, ResultsLog, type RecordDetail, type SweepRecord } from './results.js';
-import { expandGrid, shardJobs, type Shard, type SweepJob, type SweepSpec } from './spec.js';
+import { describeSameConfigurations, resolveTraces, SweepGrid, type Shard, type SweepJob, type SweepSpec } from './spec.js';
+import { loadFingerprints, saveFingerprints } from './trace-fingerprint.js';
 import { countStatuses } from './summary.js';
 import { ensureOutputDir, writeFilesAtomically } from '../../core/atomic-write.js';
 import { Interrupted } from '../../core/errors.js';
@@ -102,7 +103,27 @@ function loadSharedTraces(traces: string[], budgetBytes: number): Map<string, Sh
 }
 
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepSummary> {
-  return runSweepJobs(shardJobs(expandGrid(spec), options.shard), options);
+  const traces = resolveTraces(spec);
+  // Fingerprints remembered by an earlier sweep into this folder: no rehashing of unchanged traces.
+  loadFingerprints(options.out);
+  const grid = new SweepGrid(spec, traces);
+  const jobs = [...grid.jobs(options.shard)];
+  if (options.progress !== 'none') for (const line of describeSameConfigurations(grid, jobs.length)) process.stderr.write(`sweep: ${line}\n`);
+  return runSweepJobs(jobs, options);
+}
+
+/**
+ * Lines about results in the folder that no longer count: those of a trace whose content
+ * changed since (their ids differ, so its configurations run again).
+ */
+function staleTraceNotes(existing: readonly SweepRecord[], jobs: readonly SweepJob[]): string[] {
+  const current = new Map(jobs.map((job) => [job.trace, job.traceFingerprint]));
+  const stale = new Map<string, number>();
+  for (const record of latestRecords(existing)) {
+    const fingerprint = current.get(record.trace);
+    if (fingerprint !== undefined && record.traceFingerprint !== fingerprint) stale.set(record.trace, (stale.get(record.trace) ?? 0) + 1);
+  }
+  return [...stale].map(([trace, count]) => `${trace} changed since ${count} result(s) of it were saved (its content differs); its configurations run again`);
 }
 
 /**
@@ -137,8 +158,21 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
     }
   };
   try {
-    const done = new Set(latestRecords(log.existing).filter((r) => r.status === 'ok' || !options.retryFailed).map((r) => r.id));
+    const notes = staleTraceNotes(log.existing, jobs);
+    // A finished configuration whose detail file is gone runs again (it rewrites the file).
+    const wanted = new Set(jobs.map((job) => job.id));
+    const done = new Set<string>();
+    for (const r of latestRecords(log.existing)) {
+      if (r.status !== 'ok' && options.retryFailed) continue;
+      if (r.status === 'ok' && r.detail !== undefined && wanted.has(r.id) && !existsSync(join(options.out, r.detail))) {
+        notes.push(`${join(options.out, r.detail)} is missing; configuration ${r.id} runs again to rewrite it`);
+        continue;
+      }
+      done.add(r.id);
+    }
     const pending = jobs.filter((job) => !done.has(job.id));
+    if (options.progress !== 'none') for (const note of notes) process.stderr.write(`sweep: ${note}\n`);
+    saveFingerprints(options.out, new Set(jobs.map((job) => job.trace)));
     const progress = options.progress === 'none' ? silentProgress : options.progress === undefined || options.progress === 'auto' ? createProgressReporter(process.stderr) : options.progress;
     const { workers, note } = sweepWorkerCount(options.workers, pending.length);
     if (note !== undefined && pending.length > 0 && options.progress !== 'none') process.stderr.write(`sweep: ${note}\n`);
