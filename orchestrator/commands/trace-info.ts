@@ -1,7 +1,6 @@
 /** `hypersio trace-info <trace>`: workload statistics of a translation trace (tracegen/trace-info.ts). */
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { formatAddressSpread, traceAddressSpread } from '../../core/address-spread.js';
+import { formatAddressSpread, traceFileAddressSpread } from '../../core/address-spread.js';
 import { analyzeTrace, formatTraceInfo } from '../../tracegen/index.js';
 import { baseConfig } from '../config.js';
 import { oneOf, requireFlag } from '../flags.js';
@@ -18,7 +17,7 @@ export function registerTraceInfo(program: Command): void {
       const trace = requireFlag('<trace>', oneOf({ '<trace>': argument, '--trace': flags.trace }));
       const info = analyzeTrace(trace);
       // How the translations fall into the default IOTLB and walk-cache sets.
-      const addressSpread = traceAddressSpread(readFileSync(info.path), baseConfig());
+      const addressSpread = traceFileAddressSpread(info.path, baseConfig());
       process.stdout.write(
         flags.json ? JSON.stringify({ ...info, addressSpread }, null, 2) + '\n' : formatTraceInfo(info, flags.all ? Infinity : 16) + formatAddressSpread(addressSpread),
       );

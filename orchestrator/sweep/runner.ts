@@ -39,6 +39,10 @@ export interface SweepOptions {
   progress?: 'auto' | 'none' | ProgressReporter;
   /** Stop cleanly on SIGINT/SIGTERM (default true): Interrupted, with what was saved. */
   trapSignals?: boolean;
+  /** Traces larger than this are streamed by each worker, never shared (default MAX_SHARED_TRACE_BYTES; a test hook). */
+  maxSharedTraceBytes?: number;
+  /** Where the sweep's notes go (a changed trace, values that give one configuration, …); default: `sweep: …` lines on stderr, none with progress 'none'. */
+  notes?: (line: string) => void;
   /** Test hook: configurations (by id) whose worker is made to crash. */
   crashIds?: readonly string[];
 }
@@ -80,12 +84,23 @@ export function defaultMemoryBudget(): number {
   return Math.min(4 * 2 ** 30, Math.floor(totalmem() / 4));
 }
 
-/** Loads traces into SharedArrayBuffers, in order, while they fit the budget. */
-function loadSharedTraces(traces: string[], budgetBytes: number): Map<string, SharedArrayBuffer> {
+/**
+ * Traces of 2 GiB or more are never shared: each worker streams them from disk (as `run`
+ * does, in flat memory), which costs little next to simulating them, and keeps clear of
+ * the limits of one buffer and one read.
+ */
+export const MAX_SHARED_TRACE_BYTES = 2 ** 31 - 1;
+
+/** Loads traces into SharedArrayBuffers, in order, while they fit the budget; `streamed` hears of each that is too large to share. */
+function loadSharedTraces(traces: string[], budgetBytes: number, maxTraceBytes: number, streamed: (trace: string, bytes: number) => void): Map<string, SharedArrayBuffer> {
   const shared = new Map<string, SharedArrayBuffer>();
   let used = 0;
   for (const trace of traces) {
     const size = statSync(trace).size;
+    if (size > maxTraceBytes) {
+      streamed(trace, size);
+      continue;
+    }
     if (used + size > budgetBytes) continue;
     // Read straight into shared memory: no intermediate copy of the trace.
     const buffer = new SharedArrayBuffer(size);
@@ -102,13 +117,17 @@ function loadSharedTraces(traces: string[], budgetBytes: number): Map<string, Sh
   return shared;
 }
 
+function noteTo(options: SweepOptions): (line: string) => void {
+  return options.notes ?? (options.progress === 'none' ? () => {} : (line) => process.stderr.write(`sweep: ${line}\n`));
+}
+
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepSummary> {
   const traces = resolveTraces(spec);
   // Fingerprints remembered by an earlier sweep into this folder: no rehashing of unchanged traces.
   loadFingerprints(options.out);
   const grid = new SweepGrid(spec, traces);
   const jobs = [...grid.jobs(options.shard)];
-  if (options.progress !== 'none') for (const line of describeSameConfigurations(grid, jobs.length)) process.stderr.write(`sweep: ${line}\n`);
+  for (const line of describeSameConfigurations(grid, jobs.length)) noteTo(options)(line);
   return runSweepJobs(jobs, options);
 }
 
@@ -171,7 +190,7 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
       done.add(r.id);
     }
     const pending = jobs.filter((job) => !done.has(job.id));
-    if (options.progress !== 'none') for (const note of notes) process.stderr.write(`sweep: ${note}\n`);
+    for (const line of notes) noteTo(options)(line);
     saveFingerprints(options.out, new Set(jobs.map((job) => job.trace)));
     const progress = options.progress === 'none' ? silentProgress : options.progress === undefined || options.progress === 'auto' ? createProgressReporter(process.stderr) : options.progress;
     const { workers, note } = sweepWorkerCount(options.workers, pending.length);
@@ -191,7 +210,9 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
       // A worker dying between tasks is reported here, not to a task: the pool replaces it.
       pool.on('error', () => {});
       const simulable = pending.filter((job) => job.configError === undefined);
-      const shared = loadSharedTraces([...new Set(simulable.map((job) => job.trace))], options.memoryBudgetBytes ?? defaultMemoryBudget());
+      const shared = loadSharedTraces([...new Set(simulable.map((job) => job.trace))], options.memoryBudgetBytes ?? defaultMemoryBudget(), options.maxSharedTraceBytes ?? MAX_SHARED_TRACE_BYTES, (trace, bytes) => {
+        noteTo(options)(`${trace}: ${(bytes / 1e9).toFixed(2)} GB, streamed from disk by each worker (traces of 2 GiB or more are not held in shared memory)`);
+      });
       const runStarted = performance.now();
       const finish = (record: SweepRecord, detail?: RecordDetail) => {
         // After a signal or a write error, the pool's cancelled tasks are not failures.
