@@ -86,6 +86,7 @@ class StackDistances {
       grown.set(this.positionOf);
       this.positionOf = grown;
     }
+    if (this.next === this.capacity) this.compact();
     const page = this.pages++;
     this.mark(page);
     return page;
@@ -93,6 +94,8 @@ class StackDistances {
 
   /** A reuse of `page`: the number of distinct other pages used since its previous use. */
   reuse(page: number): number {
+    // Compacted first, while every page seen holds exactly one mark.
+    if (this.next === this.capacity) this.compact();
     const at = this.positionOf[page]!;
     const distance = this.prefix(this.next) - this.prefix(at + 1);
     this.add(at, -1);
@@ -101,17 +104,19 @@ class StackDistances {
   }
 
   private mark(page: number): void {
-    if (this.next === this.capacity) this.compact();
     this.positionOf[page] = this.next;
     this.add(this.next++, 1);
   }
 
   private compact(): void {
-    const order = Array.from({ length: this.pages }, (_, p) => p).sort((a, b) => this.positionOf[a]! - this.positionOf[b]!);
-    // Room for as many uses again as there are pages (amortized O(log) per use).
-    this.capacity = Math.max(this.capacity, 2 * this.pages);
+    // Positions are distinct: an inverse table orders the pages in one pass, no sort.
+    const pageAt = new Int32Array(this.capacity).fill(-1);
+    for (let page = 0; page < this.pages; page++) pageAt[this.positionOf[page]!] = page;
+    let position = 0;
+    for (const page of pageAt) if (page >= 0) this.positionOf[page] = position++;
+    // Room for three times as many uses again as there are pages (amortized O(1) per use).
+    this.capacity = Math.max(this.capacity, 4 * this.pages);
     this.tree = new Int32Array(this.capacity + 1);
-    order.forEach((page, position) => (this.positionOf[page] = position));
     this.next = 0;
     for (let k = 0; k < this.pages; k++) this.add(this.next++, 1);
   }
@@ -127,12 +132,66 @@ class StackDistances {
   }
 }
 
+/**
+ * Pending reuses, record index → page, as an open-addressing table of typed arrays
+ * (linear probing, backward-shift deletion): a Map costs twice the time per record here.
+ * Keys are record indices (>= 0); -1 marks an empty slot.
+ */
+class PendingReuses {
+  private keys = new Int32Array(1 << 12).fill(-1);
+  private values = new Int32Array(1 << 12);
+  private size = 0;
+
+  private slot(key: number): number {
+    const mask = this.keys.length - 1;
+    let at = Math.imul(key, 0x9e3779b1) >>> 0 & mask;
+    while (this.keys[at] !== -1 && this.keys[at] !== key) at = (at + 1) & mask;
+    return at;
+  }
+
+  set(key: number, value: number): void {
+    if (2 * (this.size + 1) > this.keys.length) this.grow();
+    const at = this.slot(key);
+    if (this.keys[at] === -1) this.size++;
+    this.keys[at] = key;
+    this.values[at] = value;
+  }
+
+  /** The value of `key` (then forgotten), or -1. */
+  take(key: number): number {
+    const mask = this.keys.length - 1;
+    let at = this.slot(key);
+    if (this.keys[at] === -1) return -1;
+    const value = this.values[at]!;
+    this.size--;
+    // Backward shift: pull later entries of the probe run into the hole.
+    for (let next = (at + 1) & mask; this.keys[next] !== -1; next = (next + 1) & mask) {
+      const home = Math.imul(this.keys[next]!, 0x9e3779b1) >>> 0 & mask;
+      if ((next - home & mask) >= (next - at & mask)) {
+        this.keys[at] = this.keys[next]!;
+        this.values[at] = this.values[next]!;
+        at = next;
+      }
+    }
+    this.keys[at] = -1;
+    return value;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Int32Array(keys.length * 2).fill(-1);
+    this.values = new Int32Array(keys.length * 2);
+    this.size = 0;
+    for (let k = 0; k < keys.length; k++) if (keys[k] !== -1) this.set(keys[k]!, values[k]!);
+  }
+}
+
 export function analyzeTrace(arg: string): TraceInfo {
   // The same checks as `run`: a regular, non-empty file of whole records, then next-access indices.
   const { fd, records: n, path } = openTrace(arg);
   const check = new NextAccessCheck(n);
   // Reuses still to come: the index a record names as its next access → the record's page.
-  const pageOfNextUse = new Map<number, number>();
+  const pageOfNextUse = new PendingReuses();
   const distances = new StackDistances();
   const distanceCounts: number[] = [];
   let reuses = 0;
@@ -178,13 +237,12 @@ export function analyzeTrace(arg: string): TraceInfo {
         tenant.pageSizes[size] = (tenant.pageSizes[size] ?? 0) + 1;
         pageSizes[size] = (pageSizes[size] ?? 0) + 1;
         // The page of this use: a reuse named by an earlier record's next access, or a new page.
-        let page = pageOfNextUse.get(i);
-        if (page === undefined) {
+        let page = pageOfNextUse.take(i);
+        if (page < 0) {
           cold++;
           tenant.pages++;
           page = distances.first();
         } else {
-          pageOfNextUse.delete(i);
           reuses++;
           if (page === previousPage) samePage++;
           const d = distances.reuse(page);
