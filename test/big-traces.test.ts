@@ -8,7 +8,7 @@
 import { closeSync, ftruncateSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeTrace } from '../tracegen/trace-info.js';
+import { analyzeTrace, StackDistances } from '../tracegen/trace-info.js';
 import { synthesizeTraceBuffers } from '../tracegen/synth.js';
 import { hypersio, stable, sweepApi, tempDir, TRACE_8 } from './sweep-helpers.js';
 
@@ -73,6 +73,26 @@ describe('traces of 2 GiB or more', () => {
     const median = sorted.find(([, c]) => (seen += c) > reuses >> 1)![0];
     expect(info.reuseDistance.median).toBe(median);
     expect(info.reuseDistance.cold + [...exact.values()].reduce((a, b) => a + b, 0)).toBe(300_000);
+  });
+
+  it('the stack distances are exact however often the time line is renumbered', () => {
+    const { trace } = synthesizeTraceBuffers({ tenants: 30, packets: 40, order: 'rand', poolMin: 2, poolMax: 6, outDir: dir.path });
+    const exact = stackDistances(trace);
+    for (const capacity of [16, 100, 1 << 16]) {
+      const distances = new StackDistances(capacity);
+      const pageOf = new Map<string, number>();
+      const counts = new Map<number, number>();
+      for (let o = 0; o < trace.length; o += 48) {
+        const key = `${trace.readBigUInt64LE(o + 8) & trace.readBigUInt64LE(o + 16)}:${trace.readUInt16LE(o + 6)}`;
+        const page = pageOf.get(key);
+        if (page === undefined) pageOf.set(key, distances.first());
+        else {
+          const d = distances.reuse(page);
+          counts.set(d, (counts.get(d) ?? 0) + 1);
+        }
+      }
+      expect(new Map([...counts].sort((a, b) => a[0] - b[0])), `capacity ${capacity}`).toEqual(new Map([...exact].sort((a, b) => a[0] - b[0])));
+    }
   });
 
   it('sweep streams a trace over the shared-memory limit from each worker, with the same results', async () => {

@@ -71,13 +71,17 @@ const CHUNK_RECORDS = 1 << 16;
  * every page's latest use is one mark on a compacted time line (a Fenwick tree); when the
  * line is full, the marks (one per page seen) are renumbered 0 … pages − 1 in order.
  */
-class StackDistances {
-  private capacity = 1 << 16;
-  private tree = new Int32Array(this.capacity + 1);
+export class StackDistances {
+  private tree: Int32Array;
   private next = 0;
   /** Per page (in order of first use): the position of its latest use. */
   private positionOf = new Int32Array(1 << 12);
   pages = 0;
+
+  /** `capacity`: the time line's first length (small in tests, to renumber often). */
+  constructor(private capacity = 1 << 16) {
+    this.tree = new Int32Array(capacity + 1);
+  }
 
   /** A page's first use: its new page number. */
   first(): number {
