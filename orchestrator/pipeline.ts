@@ -9,7 +9,7 @@
  * into place. A failure therefore leaves complete outputs of earlier stages (which the
  * next invocation reuses) and nothing half-written.
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { collect, validateCollectOptions, type CollectOptions } from '../qemu/index.js';
 import { logBaseName, logGroupPrefix, manifestPathForLog, readManifest } from '../core/manifest.js';

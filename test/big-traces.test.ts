@@ -69,8 +69,8 @@ describe('traces of 2 GiB or more', () => {
     expect(info.reuseDistance.buckets.map((b) => b.count)).toEqual([...expected].map((c) => c ?? 0));
     const sorted = [...exact].sort((a, b) => a[0] - b[0]);
     const reuses = sorted.reduce((n, [, c]) => n + c, 0);
-    let seen = 0;
-    const median = sorted.find(([, c]) => (seen += c) > reuses >> 1)![0];
+    const cumulative = sorted.map(([d], k) => [d, sorted.slice(0, k + 1).reduce((n, [, c]) => n + c, 0)] as const);
+    const median = cumulative.find(([, upTo]) => upTo > reuses >> 1)![0];
     expect(info.reuseDistance.median).toBe(median);
     expect(info.reuseDistance.cold + [...exact.values()].reduce((a, b) => a + b, 0)).toBe(300_000);
   });
