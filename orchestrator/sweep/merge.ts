@@ -6,8 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { currentRecords, readDetail, readResultsFile, RESULTS_FILE, type SweepRecord } from './results.js';
-import { PARAMETER_KEYS } from './axes.js';
-import { hardwareLabel, varyingParameters } from './summary.js';
+import { hardwareLabel } from './summary.js';
 import { writeCharts, writeCsv } from './runner.js';
 import { ensureOutputDir, writeFilesAtomically } from '../../core/atomic-write.js';
 import { acquireFolderLock } from '../folder-lock.js';
@@ -75,9 +74,8 @@ function mergeSourced(folders: readonly string[], prefer?: MergePreference): Sou
 
 function conflictError(a: Sourced, b: Sourced): InputError {
   const what = a.record.traceFingerprint !== b.record.traceFingerprint ? `were run on different contents of ${a.record.trace}` : 'disagree';
-  const label = hardwareLabel(a.record, varyingParameters([a.record, b.record]).length > 0 ? varyingParameters([a.record, b.record]) : PARAMETER_KEYS.filter((k) => a.record[k] !== null && a.record[k] !== undefined));
   return new InputError(
-    `merge: ${a.folder} and ${b.folder} ${what} on configuration ${a.record.id} (${a.record.trace}, ${label}): ` +
+    `merge: ${a.folder} and ${b.folder} ${what} on configuration ${a.record.id} (${a.record.trace}, ${hardwareLabel(a.record, [])}): ` +
       `link utilization ${percent(a.record.linkUtilization)} against ${percent(b.record.linkUtilization)}; pick one with --prefer first|last`,
   );
 }
