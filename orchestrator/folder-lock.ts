@@ -44,6 +44,15 @@ function readHolder(path: string): LockHolder | undefined {
   }
 }
 
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Seconds since the lock's last heartbeat, or undefined when it vanished. */
 function heartbeatAge(path: string): number | undefined {
   try {
@@ -87,10 +96,10 @@ export function acquireFolderLock(dir: string, command: string, flag = '--out', 
     if (code !== 'ELOCKED') throw new InputError(`${flag} ${dir}: cannot lock the folder (${code ?? 'error'})`);
     const holder = readHolder(holderPath);
     const who = holder ? `${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.started})` : 'another command';
-    const age = heartbeatAge(path);
-    throw new InputError(
-      `${flag} ${dir}: in use by ${who}; its lock ${path} was refreshed ${age ?? 0} s ago and counts as abandoned ${staleMs / 1000} s after its last refresh: wait for it to finish`,
-    );
+    const age = heartbeatAge(path) ?? 0;
+    // Said, not acted on: a pid is no proof across hosts or pid namespaces, and only the heartbeat is.
+    const gone = holder?.host === hostname() && !processExists(holder.pid) ? `; pid ${holder.pid} is gone, so it is taken over in ${Math.max(1, Math.ceil(staleMs / 1000 - age))} s` : ': wait for it to finish';
+    throw new InputError(`${flag} ${dir}: in use by ${who}; its lock ${path} was refreshed ${age} s ago and counts as abandoned ${staleMs / 1000} s after its last refresh${gone}`);
   }
   const me: LockHolder = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
   try {
