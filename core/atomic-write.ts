@@ -28,7 +28,6 @@ export function ensureOutputDir(dir: string, flag = '--out-dir'): void {
 
 export function writeFilesAtomically(files: readonly OutputFile[]): void {
   const temps = temporaryNames(files);
-  const renamed: string[] = [];
   let current = '';
   try {
     files.forEach((f, i) => {
@@ -44,6 +43,17 @@ export function writeFilesAtomically(files: readonly OutputFile[]): void {
         closeSync(fd);
       }
     });
+  } catch (err) {
+    throw cleanUpAfter(err, temps, current);
+  }
+  renameIntoPlace(files, temps);
+}
+
+/** Renames every complete temporary to its final path; on a failure removes the temporaries and the finals renamed so far. */
+function renameIntoPlace(files: readonly { path: string }[], temps: readonly string[]): void {
+  const renamed: string[] = [];
+  let current = '';
+  try {
     files.forEach((f, i) => {
       current = f.path;
       renameSync(temps[i]!, f.path);
@@ -108,14 +118,5 @@ export async function writeFilesAtomicallyAsync(files: readonly AsyncOutputFile[
     throw cleanUpAfter(err, temps, current);
   }
   // The commit: synchronous, so no signal handler runs between the renames.
-  const renamed: string[] = [];
-  try {
-    files.forEach((f, i) => {
-      current = f.path;
-      renameSync(temps[i]!, f.path);
-      renamed.push(f.path);
-    });
-  } catch (err) {
-    throw cleanUpAfter(err, [...temps, ...renamed], current);
-  }
+  renameIntoPlace(files, temps);
 }
