@@ -237,68 +237,85 @@ type Emit = (tenant: number, page: number, iova: number, maskLo: number, level: 
 /** Translations between two pauses of a generation (where a pending signal is looked at). */
 const PAUSE_EVERY = 1 << 16;
 
-/**
- * Runs the interleaving, emitting every translation in order, and yields every
- * PAUSE_EVERY translations or so (a caller that writes awaits its checkpoint there; one
- * in memory just goes on). Deterministic: its own generator (derived from the seed) makes
- * a second run repeat the first exactly.
- */
-function* runTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit): Generator<void, void, void> {
-  const random = seededRandom((o.seed ^ 0x9e3779b9) >>> 0);
-  const T = model.tenants;
-  const { packetsOf, poolPages, huge, ringIova, poolIova, firstPage } = model;
-  const sent = new Float64Array(T);
-  const ringSize = o.ringSize;
-  let emitted = 0;
-  let nextPause = PAUSE_EVERY;
-  /** Emits up to `burst` packets of tenant t; returns false once it has none left. */
-  const turn = (t: number): boolean => {
-    const ringPage = firstPage[t]!;
-    const pool = poolPages[t]!;
-    const pageBytes = huge[t] ? PAGE_2M : PAGE_4K;
-    const poolMask = huge[t] ? MASK_2M_LO : MASK_4K_LO;
-    const poolLevel = huge[t] ? 2 : 1;
-    for (let b = 0; b < o.burst; b++) {
-      if (sent[t]! >= packetsOf[t]!) return false;
-      const d = sent[t]! % ringSize;
-      const descriptor = ringIova[t]! + d * 16;
-      const slot = d % pool;
-      const buffer = poolIova[t]! + slot * pageBytes + ((Math.floor(d / pool) * 2048) % pageBytes);
-      emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor read
-      emit(t, ringPage + 1 + slot, buffer, poolMask, poolLevel); // buffer write
-      emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor write-back
-      sent[t]!++;
-      emitted += 3;
-    }
-    return sent[t]! < packetsOf[t]!;
-  };
+/** Where an interleaving stands: it runs in slices (runTurns), so a writer can pause between them. */
+interface Turns {
+  random: () => number;
+  sent: Float64Array;
+  /** Tenants with packets left. */
+  active: number[];
+  /** rr: position in the current round, and tenants kept for the next one. */
+  position: number;
+  kept: number;
+  emitted: number;
+}
+
+function startTurns(model: SyntheticModel, o: Required<SynthOptions>): Turns {
   const active: number[] = [];
-  for (let t = 0; t < T; t++) active.push(t);
+  for (let t = 0; t < model.tenants; t++) active.push(t);
+  return { random: seededRandom((o.seed ^ 0x9e3779b9) >>> 0), sent: new Float64Array(model.tenants), active, position: 0, kept: 0, emitted: 0 };
+}
+
+/** Emits up to `burst` packets of tenant t; returns false once it has none left. */
+function turn(model: SyntheticModel, o: Required<SynthOptions>, state: Turns, t: number, emit: Emit): boolean {
+  const { packetsOf, poolPages, huge, ringIova, poolIova, firstPage } = model;
+  const sent = state.sent;
+  const ringPage = firstPage[t]!;
+  const pool = poolPages[t]!;
+  const pageBytes = huge[t] ? PAGE_2M : PAGE_4K;
+  const poolMask = huge[t] ? MASK_2M_LO : MASK_4K_LO;
+  const poolLevel = huge[t] ? 2 : 1;
+  for (let b = 0; b < o.burst; b++) {
+    if (sent[t]! >= packetsOf[t]!) return false;
+    const d = sent[t]! % o.ringSize;
+    const descriptor = ringIova[t]! + d * 16;
+    const slot = d % pool;
+    const buffer = poolIova[t]! + slot * pageBytes + ((Math.floor(d / pool) * 2048) % pageBytes);
+    emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor read
+    emit(t, ringPage + 1 + slot, buffer, poolMask, poolLevel); // buffer write
+    emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor write-back
+    sent[t]!++;
+  }
+  state.emitted += 3 * o.burst;
+  return sent[t]! < packetsOf[t]!;
+}
+
+/**
+ * Runs the interleaving on from `state`, emitting each translation in order, until about
+ * `slice` more were emitted; returns false once every tenant is done. `rr` gives every
+ * tenant with packets left `burst` packets per round; `rand` picks one uniformly (seeded).
+ * Deterministic: the state's own generator makes a second run repeat the first exactly.
+ */
+function runTurns(model: SyntheticModel, o: Required<SynthOptions>, state: Turns, emit: Emit, slice: number): boolean {
+  const active = state.active;
+  const stop = state.emitted + slice;
   if (o.order === 'rr') {
     while (active.length > 0) {
-      let kept = 0;
-      for (const t of active) {
-        if (turn(t)) active[kept++] = t;
-        if (emitted >= nextPause) {
-          nextPause = emitted + PAUSE_EVERY;
-          yield;
-        }
+      while (state.position < active.length) {
+        const t = active[state.position++]!;
+        if (turn(model, o, state, t, emit)) active[state.kept++] = t;
+        if (state.emitted >= stop) return true;
       }
-      active.length = kept;
+      active.length = state.kept;
+      state.position = 0;
+      state.kept = 0;
     }
   } else {
     while (active.length > 0) {
-      const pick = Math.floor(random() * active.length);
-      if (!turn(active[pick]!)) {
+      const pick = Math.floor(state.random() * active.length);
+      if (!turn(model, o, state, active[pick]!, emit)) {
         active[pick] = active[active.length - 1]!;
         active.pop();
       }
-      if (emitted >= nextPause) {
-        nextPause = emitted + PAUSE_EVERY;
-        yield;
-      }
+      if (state.emitted >= stop) return active.length > 0;
     }
   }
+  return false;
+}
+
+/** The whole interleaving, yielding every PAUSE_EVERY translations or so (see generateTrace). */
+function* allTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit): Generator<void, void, void> {
+  const state = startTurns(model, o);
+  while (runTurns(model, o, state, emit, PAUSE_EVERY)) yield;
 }
 
 /** Records per output block: 2^16 (3 MiB), through one reused buffer. */
@@ -327,7 +344,7 @@ function* generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: 
   // Pass 1: the page of every translation, then in place its next access (or -1).
   const nat = new Int32Array(n);
   let count = 0;
-  yield* runTurns(model, o, (_t, page) => {
+  yield* allTurns(model, o, (_t, page) => {
     nat[count++] = page;
   });
   const nextUse = new Int32Array(totalPages).fill(-1);
@@ -347,7 +364,7 @@ function* generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: 
   let record = 0;
   let inBlock = 0;
   const sidDid = Uint32Array.from({ length: model.tenants }, (_, t) => synthSid(t, o.devicesPerLog) | (t << 16));
-  yield* runTurns(model, o, (t, page, iova, maskLo, level) => {
+  yield* allTurns(model, o, (t, page, iova, maskLo, level) => {
     const w = inBlock * RECORD_WORDS;
     words[w + W_TYPE] = TRACE_RECORD_TYPE_TRANSLATION;
     words[w + W_SID_DID] = sidDid[t]!;
