@@ -15,8 +15,8 @@ const merged = join(dir.path, 'merged');
 beforeAll(async () => {
   const a = join(dir.path, 'tq');
   const b = join(dir.path, 'iotlb');
-  expect((await hypersio(['sweep', '--trace', TRACE_3, TRACE_8, '--tq', '1', '2', '4', '8', '--out-dir', a, '--no-charts'])).exitCode).toBe(0);
-  expect((await hypersio(['sweep', '--trace', TRACE_3, TRACE_8, '--iotlb-size', '8', '16', '32', '64', '--out-dir', b, '--no-charts'])).exitCode).toBe(0);
+  expect((await hypersio(['sweep', '--trace', TRACE_3, TRACE_8, '--tq', '1', '2', '4', '8', '16', '32', '--out-dir', a, '--no-charts'])).exitCode).toBe(0);
+  expect((await hypersio(['sweep', '--trace', TRACE_3, TRACE_8, '--iotlb-size', '8', '16', '32', '64', '128', '256', '512', '--out-dir', b, '--no-charts'])).exitCode).toBe(0);
   const m = await hypersio(['merge', a, b, '--out-dir', merged, '--no-charts']);
   expect(m.exitCode, m.stderr).toBe(0);
 });
@@ -30,6 +30,12 @@ describe('plot --x and --series', () => {
     expect(layout.seriesKeys).toEqual(['iotlbSize', 'tenants']);
     const points = new Set(layout.records.map((r) => `${String(r['iotlbSize'])}/${String(r.tenants)}/${String(r['tq'])}`));
     expect(points.size).toBe(layout.records.length);
+  });
+
+  it('by default (x: the axis with the most values) most lines have one point, and plot says how to choose', async () => {
+    const plotted = await hypersio(['plot', merged, '--out-dir', join(dir.path, 'default-charts')]);
+    expect(plotted.exitCode, plotted.stderr).toBe(0);
+    expect(plotted.stderr).toBe('plot: 10 of 12 lines have one point each (x: iotlbSize, lines: tenants, tq); choose them with --x and --series, e.g. --x tq --series iotlbSize\n');
   });
 
   it('the command draws the chosen charts; names by key or flag; unknown dimensions are refused', async () => {

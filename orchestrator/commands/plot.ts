@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
 import { listFlag, outDirFlag } from '../flags.js';
-import { chartDimension, type ChartChoice } from '../sweep/charts.js';
+import { chartDimension, chartLayout, seriesLabel, type ChartChoice } from '../sweep/charts.js';
 import { currentRecords, readResultsFile, RESULTS_FILE, type SweepRecord } from '../sweep/results.js';
 import { loadFingerprints, traceFingerprint } from '../sweep/trace-fingerprint.js';
 
@@ -17,6 +17,18 @@ function changedTraceNotes(folder: string, records: readonly SweepRecord[]): str
     if (traceFingerprint(trace) !== saved) notes.push(`plot: ${trace} changed since these results were computed (its content differs); run the sweep again to update them`);
   }
   return notes;
+}
+
+/** A hint when the default layout draws mostly one-point lines (a folder merged from one-axis sweeps). */
+function layoutHint(records: readonly SweepRecord[], choice: ChartChoice): string | undefined {
+  if (choice.x !== undefined || choice.series !== undefined) return undefined;
+  const layout = chartLayout(records);
+  if (layout === undefined) return undefined;
+  const points = new Map<string, number>();
+  for (const r of layout.records) points.set(seriesLabel(r, layout.seriesKeys), (points.get(seriesLabel(r, layout.seriesKeys)) ?? 0) + 1);
+  const single = [...points.values()].filter((n) => n === 1).length;
+  if (points.size <= 10 || single * 2 < points.size) return undefined;
+  return `plot: ${single} of ${points.size} lines have one point each (x: ${layout.x.key}, lines: ${layout.seriesKeys.join(', ')}); choose them with --x and --series, e.g. --x tq --series iotlbSize`;
 }
 
 export function registerPlot(program: Command): void {
@@ -36,6 +48,8 @@ export function registerPlot(program: Command): void {
       if (flags.series !== undefined) choice.series = listFlag(flags.series).map((name) => chartDimension(name, '--series'));
       const records = currentRecords(readResultsFile(path));
       for (const note of changedTraceNotes(folder, records)) process.stderr.write(`${note}\n`);
+      const hint = layoutHint(records, choice);
+      if (hint !== undefined) process.stderr.write(`${hint}\n`);
       // vega is slow to load: only when charts are drawn, not at every CLI start.
       const { plotResults } = await import('../plot.js');
       const charts = await plotResults(outDirFlag(flags) ?? folder, records, choice);
