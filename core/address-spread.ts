@@ -7,6 +7,8 @@
  * whose IOVAs are L2 guest-physical addresses, are not.
  */
 import { TRACE_FIELD, TRACE_RECORD_BYTES } from './trace-format.js';
+import { closeSync, openSync } from 'node:fs';
+import { readFully } from './trace-file.js';
 
 /** A cache's shape as the model's configuration gives it (orchestrator's baseConfig() for the defaults). */
 export interface CacheShape {
@@ -146,10 +148,27 @@ export class AddressSpreadCounter {
 
 /** The spread of a translation trace's records (`…_iotlb_trace.bin` bytes) over `geometry`'s sets. */
 export function traceAddressSpread(records: Uint8Array, geometry: SpreadGeometry): AddressSpread {
-  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
   const counter = new AddressSpreadCounter();
+  countRecords(counter, records);
+  return counter.result(geometry);
+}
+
+function countRecords(counter: AddressSpreadCounter, records: Uint8Array): void {
+  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
   for (let o = 0; o + TRACE_RECORD_BYTES <= records.byteLength; o += TRACE_RECORD_BYTES) {
     counter.add(view.getUint16(o + TRACE_FIELD.did, true), view.getUint32(o + TRACE_FIELD.iova + 4, true), view.getUint32(o + TRACE_FIELD.iova, true));
+  }
+}
+
+/** traceAddressSpread of a trace file, streamed in 3 MiB chunks (flat memory at any size). */
+export function traceFileAddressSpread(path: string, geometry: SpreadGeometry): AddressSpread {
+  const counter = new AddressSpreadCounter();
+  const chunk = new Uint8Array((1 << 16) * TRACE_RECORD_BYTES);
+  const fd = openSync(path, 'r');
+  try {
+    for (let position = 0, got = readFully(fd, chunk, 0); got > 0; position += got, got = readFully(fd, chunk, position)) countRecords(counter, chunk.subarray(0, got));
+  } finally {
+    closeSync(fd);
   }
   return counter.result(geometry);
 }

@@ -49,9 +49,7 @@ function makeDirectories(dir: string): void {
 }
 
 export function writeFilesAtomically(files: readonly OutputFile[]): void {
-  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
-  const temps = files.map((f) => join(dirname(f.path), `.${basename(f.path)}.${tag}.tmp`));
-  const renamed: string[] = [];
+  const temps = temporaryNames(files);
   let current = '';
   try {
     files.forEach((f, i) => {
@@ -67,15 +65,80 @@ export function writeFilesAtomically(files: readonly OutputFile[]): void {
         closeSync(fd);
       }
     });
+  } catch (err) {
+    throw cleanUpAfter(err, temps, current);
+  }
+  renameIntoPlace(files, temps);
+}
+
+/** Renames every complete temporary to its final path; on a failure removes the temporaries and the finals renamed so far. */
+function renameIntoPlace(files: readonly { path: string }[], temps: readonly string[]): void {
+  const renamed: string[] = [];
+  let current = '';
+  try {
     files.forEach((f, i) => {
       current = f.path;
       renameSync(temps[i]!, f.path);
       renamed.push(f.path);
     });
   } catch (err) {
-    for (const p of [...temps, ...renamed]) rmSync(p, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === undefined) throw err;
-    throw new InputError(`${current}: cannot write (${code})`);
+    throw cleanUpAfter(err, [...temps, ...renamed], current);
   }
+}
+
+function temporaryNames(files: readonly { path: string }[]): string[] {
+  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  return files.map((f) => join(dirname(f.path), `.${basename(f.path)}.${tag}.tmp`));
+}
+
+/** Removes `paths`; the error to throw (an errno one becomes an InputError naming `current`). */
+function cleanUpAfter(err: unknown, paths: readonly string[], current: string): unknown {
+  for (const p of paths) rmSync(p, { force: true });
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === undefined ? err : new InputError(`${current}: cannot write (${code})`);
+}
+
+/**
+ * Awaited by long writers between blocks: it lets pending signals reach their handlers
+ * (a synchronous loop never would) and throws to abandon the write.
+ */
+export type WriteCheckpoint = () => Promise<void>;
+
+/** A file for writeFilesAtomicallyAsync: bytes, or an async writer that awaits the checkpoint between blocks. */
+export interface AsyncOutputFile {
+  path: string;
+  data: Uint8Array | ((fd: number, checkpoint: WriteCheckpoint) => Promise<void>);
+}
+
+/**
+ * writeFilesAtomically for long outputs that can be abandoned midway (Ctrl-C): the writers
+ * await `checkpoint` between blocks, and it is awaited once more after the last temporary
+ * is complete, so a signal at any moment before the renames leaves the files already at
+ * the final paths untouched and removes only this call's temporaries. Nothing is renamed
+ * unless every file was written.
+ */
+export async function writeFilesAtomicallyAsync(files: readonly AsyncOutputFile[], checkpoint: WriteCheckpoint = async () => {}): Promise<void> {
+  const temps = temporaryNames(files);
+  let current = '';
+  try {
+    for (const [i, f] of files.entries()) {
+      current = f.path;
+      const data = f.data;
+      if (typeof data !== 'function') {
+        writeFileSync(temps[i]!, data, { flag: 'wx' });
+        continue;
+      }
+      const fd = openSync(temps[i]!, 'wx');
+      try {
+        await data(fd, checkpoint);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    await checkpoint();
+  } catch (err) {
+    throw cleanUpAfter(err, temps, current);
+  }
+  // The commit: synchronous, so no signal handler runs between the renames.
+  renameIntoPlace(files, temps);
 }

@@ -44,11 +44,14 @@ export function openTrace(arg: string): { fd: number; records: number; path: str
   return { fd, records: stat.size / TRACE_RECORD_BYTES, path };
 }
 
+const MAX_READ_BYTES = 1 << 30;
+
 /** Fills `target` from `fd` at `position` (readSync until full or end of file); returns the bytes read. */
 export function readFully(fd: number, target: Uint8Array, position: number): number {
   let got = 0;
   while (got < target.length) {
-    const n = readSync(fd, target, got, target.length - got, position + got);
+    // One read is at most 2 GiB - 1 bytes (Node's limit): a larger target takes several.
+    const n = readSync(fd, target, got, Math.min(target.length - got, MAX_READ_BYTES), position + got);
     if (n === 0) break;
     got += n;
   }

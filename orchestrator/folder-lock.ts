@@ -1,19 +1,27 @@
 /**
  * An exclusive lock on an output folder, so two commands never write one folder at once
- * (two sweeps into one --out would both run everything and interleave results.jsonl).
+ * (two sweeps into one --out would both run everything and interleave results.jsonl),
+ * also when they run on different machines sharing the folder (Slurm tasks).
  *
- * The lock is a file `.hypersio.lock` in the folder, created with O_EXCL, holding who took
- * it (pid, host, command, time). A lock whose process is gone (same host, the pid no longer
- * exists) is stale and taken over; a live holder makes acquireFolderLock throw an
- * InputError naming it. The lock is released by release() and, as a last resort, when the
- * process exits.
+ * The lock is proper-lockfile's: a directory `.hypersio.lock` made with mkdir (atomic on
+ * NFS too), whose modification time the holder refreshes every LOCK_STALE_MS / 4 (its
+ * heartbeat). A lock whose heartbeat stopped for LOCK_STALE_MS is stale, whichever host
+ * took it, and is taken over: a task killed by SIGKILL on one node does not block its
+ * rerun on another. Who holds it (pid, host, command, time) is in `.hypersio.lock.json`,
+ * for the message a second command prints. The lock is released by release() and, as a
+ * last resort, when the process exits.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import properLockfile from 'proper-lockfile';
+import { writeFilesAtomically } from '../core/atomic-write.js';
 import { InputError } from '../core/errors.js';
 
 export const LOCK_FILE = '.hypersio.lock';
+export const LOCK_HOLDER_FILE = '.hypersio.lock.json';
+/** A lock whose heartbeat is older than this is stale (20 s: a heartbeat every 5 s, with room for a busy event loop). */
+export const LOCK_STALE_MS = 20_000;
 
 export interface LockHolder {
   pid: number;
@@ -27,8 +35,16 @@ export interface FolderLock {
   release(): void;
 }
 
-/** True when `pid` on this host still exists (EPERM: it exists but is not ours). */
-function processAlive(pid: number): boolean {
+function readHolder(path: string): LockHolder | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
+    return typeof holder.pid === 'number' ? holder : undefined;
+  } catch {
+    return undefined; // not written yet, or torn by a crash while it was written
+  }
+}
+
+function processExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -37,60 +53,75 @@ function processAlive(pid: number): boolean {
   }
 }
 
-function readHolder(path: string): LockHolder | undefined {
+/** Seconds since the lock's last heartbeat, or undefined when it vanished. */
+function heartbeatAge(path: string): number | undefined {
   try {
-    const holder = JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
-    return typeof holder.pid === 'number' ? holder : undefined;
+    return Math.max(0, Math.round((Date.now() - statSync(path).mtimeMs) / 1000));
   } catch {
-    return undefined; // vanished, or torn by a crash while it was written
+    return undefined;
+  }
+}
+
+/** Earlier versions' lock was a file (the lock is now a directory): one without a heartbeat for staleMs goes. */
+function removeStaleLockFile(path: string, staleMs: number): void {
+  try {
+    const stat = statSync(path);
+    if (stat.isFile() && Date.now() - stat.mtimeMs > staleMs) rmSync(path, { force: true });
+  } catch {
+    // no lock file
   }
 }
 
 /**
  * Locks `dir` (which must exist) for `command`; `flag` names the folder in errors
- * (`--out build/sweep: …`).
+ * (`--out build/sweep: …`). `staleMs` (at least 2000) is for tests.
  */
-export function acquireFolderLock(dir: string, command: string, flag = '--out'): FolderLock {
+export function acquireFolderLock(dir: string, command: string, flag = '--out', options: { staleMs?: number } = {}): FolderLock {
   const path = join(dir, LOCK_FILE);
-  const me: LockHolder = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new InputError(`${flag} ${dir}: cannot lock the folder (${code ?? 'error'})`);
-      const holder = readHolder(path);
-      const stale = holder === undefined ? false : holder.host === me.host && !processAlive(holder.pid);
-      if (stale || (holder === undefined && attempt > 0)) {
-        rmSync(path, { force: true });
-        continue;
-      }
-      if (holder === undefined) {
-        // Just created by another process that has not written it yet: look again shortly.
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-        continue;
-      }
-      throw new InputError(
-        `${flag} ${dir}: in use by ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.started}); ` +
-          `wait for it to finish, or remove ${path} if that process is gone`,
-      );
-    }
-    try {
-      writeSync(fd, JSON.stringify(me) + '\n');
-    } finally {
-      closeSync(fd);
-    }
-    let held = true;
-    const release = () => {
-      if (!held) return;
-      held = false;
-      process.off('exit', release);
-      // Only our own lock: never one a later command took over.
-      if (readHolder(path)?.pid === me.pid) rmSync(path, { force: true });
-    };
-    process.on('exit', release);
-    return { path, release };
+  const holderPath = join(dir, LOCK_HOLDER_FILE);
+  const staleMs = Math.max(2000, options.staleMs ?? LOCK_STALE_MS);
+  removeStaleLockFile(path, staleMs);
+  let unlock: () => void;
+  try {
+    unlock = properLockfile.lockSync(dir, {
+      lockfilePath: path,
+      realpath: false,
+      stale: staleMs,
+      update: staleMs / 4,
+      // Our heartbeat was late and another command took the folder over: say so, do not crash.
+      onCompromised: (err) => process.stderr.write(`hypersio: warning: ${flag} ${dir}: the folder lock was lost (${err.message}); another command may be writing it\n`),
+    });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ELOCKED') throw new InputError(`${flag} ${dir}: cannot lock the folder (${code ?? 'error'})`);
+    const holder = readHolder(holderPath);
+    const who = holder ? `${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.started})` : 'another command';
+    const age = heartbeatAge(path) ?? 0;
+    // Said, not acted on: a pid is no proof across hosts or pid namespaces, and only the heartbeat is.
+    const gone = holder?.host === hostname() && !processExists(holder.pid) ? `; pid ${holder.pid} is gone, so it is taken over in ${Math.max(1, Math.ceil(staleMs / 1000 - age))} s` : ': wait for it to finish';
+    throw new InputError(`${flag} ${dir}: in use by ${who}; its lock ${path} was refreshed ${age} s ago and counts as abandoned ${staleMs / 1000} s after its last refresh${gone}`);
   }
-  throw new InputError(`${flag} ${dir}: cannot lock the folder (${path} keeps changing)`);
+  const me: LockHolder = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
+  try {
+    writeFilesAtomically([{ path: holderPath, data: Buffer.from(JSON.stringify(me) + '\n') }]);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    process.off('exit', release);
+    // Only our own holder note: never one a later command wrote after taking over.
+    const holder = readHolder(holderPath);
+    if (holder?.pid === me.pid && holder.host === me.host) rmSync(holderPath, { force: true });
+    try {
+      unlock();
+    } catch {
+      // Already released, or taken over after a stall (reported by onCompromised).
+    }
+  };
+  process.on('exit', release);
+  return { path, release };
 }

@@ -3,7 +3,8 @@
  * default instant death, which would leave temporaries behind) so the work stops at a
  * safe point, removes what it had started, and the CLI exits 128 + the signal's number.
  */
-import { existsSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, rmdirSync } from 'node:fs';
+import type { WriteCheckpoint } from '../core/atomic-write.js';
 import { Interrupted } from '../core/errors.js';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
@@ -43,21 +44,25 @@ export function trapSignals(onSignal?: (signal: StopSignal) => void): SignalTrap
 }
 
 /**
- * Runs `work`, which writes the files it returns into `outDir`, so that an interrupted or
- * failed run leaves nothing: no temporaries (signals wait for the atomic writes), the
- * outputs removed when the signal came while they were written, and `outDir` removed
- * when this call created it and it is still empty.
+ * Runs `work`, which writes its files into `outDir` through writeFilesAtomicallyAsync with
+ * the checkpoint it is given, so that an interrupted or failed run changes nothing: the
+ * checkpoint throws Interrupted at the first block after a signal, the temporaries are
+ * removed, files already at the output paths stay as they were, and `outDir` is removed
+ * when this call created it and it is still empty. A signal that comes after the new
+ * files were complete keeps them (they replaced the old ones in one step) and still ends
+ * the command as interrupted.
  */
-export async function writeOutputsOrNothing<T>(outDir: string, work: (trap: SignalTrap) => Promise<T>, outputsOf: (result: T) => string[]): Promise<T> {
+export async function writeOutputsOrNothing<T>(outDir: string, work: (trap: SignalTrap, checkpoint: WriteCheckpoint) => Promise<T>): Promise<T> {
   const created = !existsSync(outDir);
   const trap = trapSignals();
-  try {
-    const result = await work(trap);
+  const checkpoint = async () => {
     await signalsDelivered();
-    if (trap.signal !== null) {
-      for (const path of outputsOf(result)) rmSync(path, { force: true });
-      trap.check('its output was removed');
-    }
+    trap.check(created ? 'nothing was written' : `nothing was written; the files already in ${outDir} are as they were`);
+  };
+  try {
+    const result = await work(trap, checkpoint);
+    await signalsDelivered();
+    trap.check('the new output was complete and is kept');
     return result;
   } catch (err) {
     if (created) removeIfEmpty(outDir);

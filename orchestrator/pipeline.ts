@@ -9,7 +9,7 @@
  * into place. A failure therefore leaves complete outputs of earlier stages (which the
  * next invocation reuses) and nothing half-written.
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { collect, validateCollectOptions, type CollectOptions } from '../qemu/index.js';
 import { logBaseName, logGroupPrefix, manifestPathForLog, readManifest } from '../core/manifest.js';
@@ -24,6 +24,7 @@ import { CSV_FILE, latestRecords, readResultsFile, RESULTS_FILE, type SweepRecor
 import { chartNames } from './sweep/charts.js';
 import { runSweep, writeCsv, writeCharts } from './sweep/runner.js';
 import { expandGrid, tenantsFromTraceName, type SweepSpec } from './sweep/spec.js';
+import { loadFingerprints } from './sweep/trace-fingerprint.js';
 
 /** Without --tq / --iotlb-size the sweep still draws a hit-rate curve. */
 export const DEFAULT_PIPELINE_AXES: Readonly<Record<string, readonly AxisValue[]>> = { iotlbSize: [64, 256, 1024] };
@@ -303,18 +304,15 @@ async function traceStage({ p, logsDir, tracesDir, progress, handleSignals }: St
 }
 
 /**
- * Stage 3: the sweep. Results older than a trace belong to an earlier trace of the same
- * name (its identity is the path), so they are discarded, not resumed.
+ * Stage 3: the sweep. Results of an earlier trace of the same name are not resumed: a
+ * configuration's identity includes its trace's content fingerprint (sweep/spec.ts), so
+ * they simply match no configuration, and the sweep says so.
  */
 async function sweepStage({ p, resultsDir, progress, options }: StageContext, traces: string[]): Promise<{ stage: StageRun; records: SweepRecord[]; resultsPath: string; csv: string }> {
-  const newestTrace = Math.max(...traces.map(mtimeMs));
   const spec: SweepSpec = { traces, axes: p.axes };
+  loadFingerprints(resultsDir);
   const jobs = expandGrid(spec);
   const resultsPath = join(resultsDir, RESULTS_FILE);
-  if (existsSync(resultsPath) && mtimeMs(resultsPath) < newestTrace) {
-    progress(`pipeline: sweep: traces are newer than ${resultsPath}; discarding the old results`);
-    rmSync(resultsPath, { force: true });
-  }
   const done = new Map(latestRecords(readResultsFile(resultsPath)).map((r) => [r.id, r]));
   if (jobs.every((job) => done.get(job.id)?.status === 'ok')) {
     const records = jobs.map((job) => done.get(job.id)).filter((r): r is SweepRecord => r !== undefined);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { CHART_METRICS, chartLayout, dimensionValue, seriesLabel, type ChartLayout, type ChartMetric } from './sweep/charts.js';
+import { CHART_METRICS, chartLayout, dimensionValue, seriesLabel, type ChartChoice, type ChartLayout, type ChartMetric } from './sweep/charts.js';
 import type { SweepRecord } from './sweep/results.js';
 import { writeFilesAtomically, type OutputFile } from '../core/atomic-write.js';
 
@@ -119,11 +119,12 @@ export function svgToPng(svg: string): Buffer {
 }
 
 /**
- * Draws the charts of `records` into `outDir` (see sweep/charts.ts); returns the files
- * written (SVG and PNG). `checkpoint` is awaited before each chart (signals: interrupt.ts).
+ * Draws the charts of `records` into `outDir` (see sweep/charts.ts; `choice` picks the x
+ * axis and the series); returns the files written (SVG and PNG). `checkpoint` is awaited
+ * before each chart (signals: interrupt.ts).
  */
-export async function plotResults(outDir: string, records: readonly SweepRecord[], checkpoint?: () => Promise<void>): Promise<string[]> {
-  const layout = chartLayout(records);
+export async function plotResults(outDir: string, records: readonly SweepRecord[], choice: ChartChoice = {}, checkpoint?: () => Promise<void>): Promise<string[]> {
+  const layout = chartLayout(records, choice);
   if (!layout) return [];
   mkdirSync(outDir, { recursive: true });
   const files: OutputFile[] = [];

@@ -3,7 +3,7 @@
  * `.cfg` or sweep file, a folder where a file belongs, a lock file with garbage in it.
  * Each is one line naming the file, exit 2, or (the garbage lock) handled.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectOneLineInputError, runCli } from './helpers.js';
@@ -38,10 +38,12 @@ describe('odd inputs', () => {
     expectOneLineInputError(runCli(['sweep', '--trace', TRACE_3, '--out-dir', file]), /--out-dir .*a-file: cannot create or use the directory/);
   });
 
-  it('a lock file with garbage in it (a crash while it was written) is taken over', () => {
+  it('an abandoned lock file with garbage in it (an older version\'s crash) is taken over', () => {
     const out = join(dir.path, 'garbage-lock');
     mkdirSync(out);
     writeFileSync(join(out, '.hypersio.lock'), 'hello');
+    const anHourAgo = Date.now() / 1000 - 3600;
+    utimesSync(join(out, '.hypersio.lock'), anHourAgo, anHourAgo);
     const r = runCli(['sweep', '--trace', TRACE_3, '--out-dir', out, '--no-charts']);
     expect(r.status, r.stderr).toBe(0);
     expect(existsSync(join(out, '.hypersio.lock'))).toBe(false);

@@ -5,7 +5,7 @@
  * a message when QEMU is absent, unless HYPERSIO_REQUIRE_QEMU=1 (CI), where it fails.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { findTool } from '../qemu/tools.js';
 import { runPipeline } from '../orchestrator/pipeline.js';
 import { InputError } from '../core/errors.js';
 import type { CollectManifest } from '../core/manifest.js';
+import { TRACE_FIELD } from '../core/trace-format.js';
 import { expectOneLineInputError, runCli } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hypersio-pipeline-'));
@@ -157,14 +158,20 @@ describe.skipIf(!qemuPresent && !requireQemu)('hypersio pipeline under QEMU', ()
   it('a changed trace makes the sweep and charts run again; other collect settings are refused', () => {
     expect(first.status, first.stderr).toBe(0);
     const trace = join(outDir, 'traces', 'http_tnt_2_rr3_iotlb_trace.bin');
-    const touched = new Date(Date.now() + 2000);
-    // A rebuilt trace of the same name: its old results must not be reused.
-    spawnSync('touch', ['-d', touched.toISOString(), trace]);
+    // A newer time alone is not a change: the trace's content identifies it.
+    spawnSync('touch', ['-d', new Date(Date.now() + 2000).toISOString(), trace]);
+    expect(cli(args).stderr).toMatch(/^pipeline: sweep: skipped/m);
+    // A rebuilt trace of the same name with other content (a host frame bit of one
+    // record, which the model does not read): its old results must not be reused.
+    const bytes = readFileSync(trace);
+    bytes[TRACE_FIELD.slpte + 4] = bytes[TRACE_FIELD.slpte + 4]! ^ 0x10;
+    writeFileSync(trace, bytes);
+    spawnSync('touch', ['-d', new Date(Date.now() + 4000).toISOString(), trace]);
     const again = cli(args);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/^pipeline: collect: skipped/m);
     expect(again.stderr).toMatch(/^pipeline: trace-gen: skipped/m);
-    expect(again.stderr).toContain('discarding the old results');
+    expect(again.stderr).toContain(`sweep: ${trace} changed since 2 result(s) of it were saved (its content differs); its configurations run again`);
     expect(again.stderr).toContain('pipeline: sweep: 4 configuration(s)');
     expect(again.stderr).toContain('pipeline: charts: drawing');
 

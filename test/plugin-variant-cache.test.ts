@@ -60,7 +60,7 @@ describe('plugin variants', () => {
     writeFileSync(path, `${readFileSync(path, 'utf8')}// changed\n`);
     const after = pluginFileValue(path, 'test');
     expect(after).not.toBe(before);
-    expect(jobId(TRACE_3, { ...baseConfig(), iotlbPolicy: after })).not.toBe(jobId(TRACE_3, { ...baseConfig(), iotlbPolicy: before }));
+    expect(jobId(TRACE_3, { ...baseConfig(), iotlbPolicy: after }, 'same trace')).not.toBe(jobId(TRACE_3, { ...baseConfig(), iotlbPolicy: before }, 'same trace'));
     const changed = await sweep();
     expect(changed.exitCode, changed.stderr).toBe(0);
     const records = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { iotlbPolicy: string });

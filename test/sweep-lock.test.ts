@@ -1,10 +1,9 @@
 /**
  * A sweep's output folder is locked while a sweep (or merge) writes it: a second sweep
  * into the same folder says who holds it and exits 2 without touching results.jsonl; a
- * lock left by a process that no longer exists is taken over.
+ * lock whose heartbeat stopped (its process is gone) is taken over.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,13 @@ const dir = tempDir('lock');
 afterAll(() => dir.cleanup());
 
 const LOCK = '.hypersio.lock';
+const HOLDER = '.hypersio.lock.json';
+
+/** A lock as a live command on this host holds it: the lock directory (just refreshed) and its holder note. */
+function holdLock(out: string, holder: Record<string, unknown>): void {
+  mkdirSync(join(out, LOCK), { recursive: true });
+  writeFileSync(join(out, HOLDER), JSON.stringify(holder));
+}
 const sweepArgs = (out: string) => ['sweep', '--trace', TRACE_3, '--iotlb-size', '8', '16', '32', '64', '--tq', '1', '8', '--workers', '1', '--out-dir', out, '--no-charts'];
 const resultLines = (out: string) => readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n');
 
@@ -24,7 +30,7 @@ describe('sweep output folder lock', () => {
     expect(first.exitCode, first.stderr).toBe(0);
     const before = readFileSync(join(out, 'results.jsonl'));
     // This test's own process holds it (alive, on this host).
-    writeFileSync(join(out, LOCK), JSON.stringify({ pid: process.pid, host: hostname(), command: 'sweep', started: '2026-01-01T00:00:00.000Z' }));
+    holdLock(out, { pid: process.pid, host: hostname(), command: 'sweep', started: '2026-01-01T00:00:00.000Z' });
     const second = await hypersio([...sweepArgs(out), '--retry-failed']);
     expect(second.exitCode).toBe(2);
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
@@ -33,15 +39,17 @@ describe('sweep output folder lock', () => {
     expect(existsSync(join(out, LOCK))).toBe(true); // not ours to remove
   });
 
-  it('a stale lock (its process is gone) is taken over, and released at the end', async () => {
+  it('a stale lock (no heartbeat for longer than the stale time) is taken over, and released at the end', async () => {
     const out = join(dir.path, 'stale');
-    const gone = spawnSync('true').pid!; // has exited: its pid names no process now
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, LOCK), JSON.stringify({ pid: gone, host: hostname(), command: 'sweep', started: 'then' }));
+    holdLock(out, { pid: 1, host: hostname(), command: 'sweep', started: 'then' });
+    const anHourAgo = Date.now() / 1000 - 3600;
+    utimesSync(join(out, LOCK), anHourAgo, anHourAgo);
     const run = await hypersio(sweepArgs(out));
     expect(run.exitCode, run.stderr).toBe(0);
     expect(resultLines(out)).toHaveLength(8);
     expect(existsSync(join(out, LOCK))).toBe(false);
+    expect(existsSync(join(out, HOLDER))).toBe(false);
   });
 
   it('two identical sweeps started together: one runs, the other exits 2; no configuration twice', async () => {
@@ -65,7 +73,7 @@ describe('sweep output folder lock', () => {
     const out = join(dir.path, 'held');
     const target = join(dir.path, 'merged');
     mkdirSync(target, { recursive: true });
-    writeFileSync(join(target, LOCK), JSON.stringify({ pid: process.pid, host: hostname(), command: 'sweep', started: 'now' }));
+    holdLock(target, { pid: process.pid, host: hostname(), command: 'sweep', started: 'now' });
     const run = await hypersio(['merge', out, '--out-dir', target, '--no-charts']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/^hypersio: --out-dir .*merged: in use by sweep/);

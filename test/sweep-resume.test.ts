@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hypersio, sweepApi, tempDir, TRACE_3, TRACE_8 } from './sweep-helpers.js';
@@ -25,6 +25,9 @@ describe('resume after the sweep is killed', () => {
     expect(before.length).toBeLessThan(total);
     // As if the kill had cut a line in half.
     appendFileSync(results, '{"id":"torn","trace":"x","sta');
+    // The killed sweep's lock stays until its heartbeat is 20 s old (any host): as if that long had passed.
+    const longAgo = Date.now() / 1000 - 60;
+    utimesSync(join(out, '.hypersio.lock'), longAgo, longAgo);
 
     const second = await hypersio(args);
     expect(second.exitCode).toBe(0);

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { tracePaths, tracePrefix } from '../core/trace-format.js';
-import { ensureOutputDir, writeFilesAtomically } from '../core/atomic-write.js';
+import { ensureOutputDir, writeFilesAtomicallyAsync, type WriteCheckpoint } from '../core/atomic-write.js';
 import { interleave, parseTenantOrder, type TenantOrder } from './interleave.js';
 import { readManifest } from '../core/manifest.js';
 import { devicesPerLogFromPrefix, findLog, validSidsForLog } from './log-group.js';
@@ -33,6 +33,8 @@ export interface TraceBuildOptions {
   onProgress?: (info: ProgressInfo) => void;
   /** Called after each log. */
   onLog?: (summary: LogReadSummary) => void;
+  /** Awaited between blocks of the trace being written (see writeFilesAtomicallyAsync). */
+  checkpoint?: WriteCheckpoint;
 }
 
 export interface TraceBuildResult {
@@ -57,7 +59,7 @@ function positiveInteger(value: number, flag: string): number {
 }
 
 /** Checks options before any reading or writing; returns them resolved. */
-export function resolveBuildOptions(options: TraceBuildOptions): Required<Omit<TraceBuildOptions, 'onProgress' | 'onLog'>> & { order: TenantOrder } {
+export function resolveBuildOptions(options: TraceBuildOptions): Required<Omit<TraceBuildOptions, 'onProgress' | 'onLog' | 'checkpoint'>> & { order: TenantOrder } {
   const order = parseTenantOrder(options.order);
   positiveInteger(options.tenants, '--tenants');
   positiveInteger(options.consec, '--consec');
@@ -128,16 +130,20 @@ export async function buildTrace(options: TraceBuildOptions): Promise<TraceBuild
 
   const tenants = collector.tenantCount;
   const store = collector.translations;
+  await options.checkpoint?.();
   const order = interleave(store.dids(), store.length, tenants, o.order, o.consec);
   const outputPrefix = tracePrefix(o.test, tenants, o.order, o.consec);
   const paths = tracePaths(join(o.outDir, outputPrefix));
   const contextFile = encodeContexts(collector.contexts.values());
   const pageTableFile = encodePageTables(collector.pageTables.values());
-  writeFilesAtomically([
-    { path: paths.iotlb, data: (fd) => writeTranslationTrace(fd, store, order) },
-    { path: paths.context, data: contextFile },
-    { path: paths.pageTable, data: pageTableFile },
-  ]);
+  await writeFilesAtomicallyAsync(
+    [
+      { path: paths.iotlb, data: (fd, checkpoint) => writeTranslationTrace(fd, store, order, checkpoint) },
+      { path: paths.context, data: contextFile },
+      { path: paths.pageTable, data: pageTableFile },
+    ],
+    options.checkpoint,
+  );
   return {
     tenants,
     ...(shortfall === undefined ? {} : { shortfall }),

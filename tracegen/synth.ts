@@ -33,7 +33,7 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { TRACE_FIELD, TRACE_RECORD_BYTES, TRACE_RECORD_TYPE_TRANSLATION, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../core/trace-format.js';
-import { ensureOutputDir, writeFilesAtomically } from '../core/atomic-write.js';
+import { ensureOutputDir, writeFilesAtomicallyAsync, type WriteCheckpoint } from '../core/atomic-write.js';
 import { encodeContexts, writeAll } from './trace-encode.js';
 import { LEVEL_MASK_LO } from './translation-store.js';
 
@@ -62,6 +62,11 @@ export interface SynthOptions {
   /** Name at the start of the output files. Default "synth". */
   name?: string;
   outDir: string;
+  /**
+   * Awaited between blocks while the trace is generated and written (Ctrl-C: it throws,
+   * the temporaries are removed and files already at the output paths stay as they were).
+   */
+  checkpoint?: WriteCheckpoint;
 }
 
 export interface SynthResult {
@@ -139,6 +144,7 @@ function checkOptions(o: SynthOptions): Required<SynthOptions> {
     rateSpread: 0,
     devicesPerLog: 24,
     name: 'synth',
+    checkpoint: async () => {},
     ...o,
   };
   checkInteger('--max-dev-per-log', r.devicesPerLog, 0, MAX_DEVICES_PER_LOG);
@@ -235,53 +241,88 @@ function drawModel(o: Required<SynthOptions>): SyntheticModel {
 /** Receives each translation in trace order: tenant, global page number, iova, mask (low half), level. */
 type Emit = (tenant: number, page: number, iova: number, maskLo: number, level: number) => void;
 
-/**
- * Runs the interleaving, emitting every translation in order. Deterministic: its own
- * generator (derived from the seed) makes a second run repeat the first exactly.
- */
-function runTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit): void {
-  const random = seededRandom((o.seed ^ 0x9e3779b9) >>> 0);
-  const T = model.tenants;
-  const { packetsOf, poolPages, huge, ringIova, poolIova, firstPage } = model;
-  const sent = new Float64Array(T);
-  const ringSize = o.ringSize;
-  /** Emits up to `burst` packets of tenant t; returns false once it has none left. */
-  const turn = (t: number): boolean => {
-    const ringPage = firstPage[t]!;
-    const pool = poolPages[t]!;
-    const pageBytes = huge[t] ? PAGE_2M : PAGE_4K;
-    const poolMask = huge[t] ? MASK_2M_LO : MASK_4K_LO;
-    const poolLevel = huge[t] ? 2 : 1;
-    for (let b = 0; b < o.burst; b++) {
-      if (sent[t]! >= packetsOf[t]!) return false;
-      const d = sent[t]! % ringSize;
-      const descriptor = ringIova[t]! + d * 16;
-      const slot = d % pool;
-      const buffer = poolIova[t]! + slot * pageBytes + ((Math.floor(d / pool) * 2048) % pageBytes);
-      emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor read
-      emit(t, ringPage + 1 + slot, buffer, poolMask, poolLevel); // buffer write
-      emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor write-back
-      sent[t]!++;
-    }
-    return sent[t]! < packetsOf[t]!;
-  };
+/** Translations between two pauses of a generation (where a pending signal is looked at). */
+const PAUSE_EVERY = 1 << 16;
+
+/** Where an interleaving stands: it runs in slices (runTurns), so a writer can pause between them. */
+interface Turns {
+  random: () => number;
+  sent: Float64Array;
+  /** Tenants with packets left. */
+  active: number[];
+  /** rr: position in the current round, and tenants kept for the next one. */
+  position: number;
+  kept: number;
+  emitted: number;
+}
+
+function startTurns(model: SyntheticModel, o: Required<SynthOptions>): Turns {
   const active: number[] = [];
-  for (let t = 0; t < T; t++) active.push(t);
+  for (let t = 0; t < model.tenants; t++) active.push(t);
+  return { random: seededRandom((o.seed ^ 0x9e3779b9) >>> 0), sent: new Float64Array(model.tenants), active, position: 0, kept: 0, emitted: 0 };
+}
+
+/** Emits up to `burst` packets of tenant t; returns false once it has none left. */
+function turn(model: SyntheticModel, o: Required<SynthOptions>, state: Turns, t: number, emit: Emit): boolean {
+  const { packetsOf, poolPages, huge, ringIova, poolIova, firstPage } = model;
+  const sent = state.sent;
+  const ringPage = firstPage[t]!;
+  const pool = poolPages[t]!;
+  const pageBytes = huge[t] ? PAGE_2M : PAGE_4K;
+  const poolMask = huge[t] ? MASK_2M_LO : MASK_4K_LO;
+  const poolLevel = huge[t] ? 2 : 1;
+  for (let b = 0; b < o.burst; b++) {
+    if (sent[t]! >= packetsOf[t]!) return false;
+    const d = sent[t]! % o.ringSize;
+    const descriptor = ringIova[t]! + d * 16;
+    const slot = d % pool;
+    const buffer = poolIova[t]! + slot * pageBytes + ((Math.floor(d / pool) * 2048) % pageBytes);
+    emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor read
+    emit(t, ringPage + 1 + slot, buffer, poolMask, poolLevel); // buffer write
+    emit(t, ringPage, descriptor, MASK_4K_LO, 1); // descriptor write-back
+    sent[t]!++;
+  }
+  state.emitted += 3 * o.burst;
+  return sent[t]! < packetsOf[t]!;
+}
+
+/**
+ * Runs the interleaving on from `state`, emitting each translation in order, until about
+ * `slice` more were emitted; returns false once every tenant is done. `rr` gives every
+ * tenant with packets left `burst` packets per round; `rand` picks one uniformly (seeded).
+ * Deterministic: the state's own generator makes a second run repeat the first exactly.
+ */
+function runTurns(model: SyntheticModel, o: Required<SynthOptions>, state: Turns, emit: Emit, slice: number): boolean {
+  const active = state.active;
+  const stop = state.emitted + slice;
   if (o.order === 'rr') {
     while (active.length > 0) {
-      let kept = 0;
-      for (const t of active) if (turn(t)) active[kept++] = t;
-      active.length = kept;
+      while (state.position < active.length) {
+        const t = active[state.position++]!;
+        if (turn(model, o, state, t, emit)) active[state.kept++] = t;
+        if (state.emitted >= stop) return true;
+      }
+      active.length = state.kept;
+      state.position = 0;
+      state.kept = 0;
     }
   } else {
     while (active.length > 0) {
-      const pick = Math.floor(random() * active.length);
-      if (!turn(active[pick]!)) {
+      const pick = Math.floor(state.random() * active.length);
+      if (!turn(model, o, state, active[pick]!, emit)) {
         active[pick] = active[active.length - 1]!;
         active.pop();
       }
+      if (state.emitted >= stop) return active.length > 0;
     }
   }
+  return false;
+}
+
+/** The whole interleaving, yielding every PAUSE_EVERY translations or so (see generateTrace). */
+function* allTurns(model: SyntheticModel, o: Required<SynthOptions>, emit: Emit): Generator<void, void, void> {
+  const state = startTurns(model, o);
+  while (runTurns(model, o, state, emit, PAUSE_EVERY)) yield;
 }
 
 /** Records per output block: 2^16 (3 MiB), through one reused buffer. */
@@ -302,15 +343,15 @@ const W_NAT = TRACE_FIELD.nat / 4;
  * times (a backward pass over a flat per-page table); the second encodes the records.
  * This keeps memory at 4 bytes per translation instead of the whole 48-byte file, which
  * matters at 10M translations (fresh memory is costly to touch).
- * Returns the number of distinct pages used.
+ * Yields between blocks (see runTurns); returns the number of distinct pages used.
  */
-function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (block: Uint8Array) => void): number {
+function* generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (block: Uint8Array) => void): Generator<void, number, void> {
   const n = model.translations;
   const totalPages = model.firstPage[model.tenants]!;
   // Pass 1: the page of every translation, then in place its next access (or -1).
   const nat = new Int32Array(n);
   let count = 0;
-  runTurns(model, o, (_t, page) => {
+  yield* allTurns(model, o, (_t, page) => {
     nat[count++] = page;
   });
   const nextUse = new Int32Array(totalPages).fill(-1);
@@ -318,6 +359,7 @@ function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (
     const page = nat[i]!;
     nat[i] = nextUse[page]!;
     nextUse[page] = i;
+    if (i % PAUSE_EVERY === 0) yield;
   }
   let pages = 0;
   for (let p = 0; p < totalPages; p++) if (nextUse[p]! >= 0) pages++;
@@ -329,7 +371,7 @@ function generateTrace(model: SyntheticModel, o: Required<SynthOptions>, sink: (
   let record = 0;
   let inBlock = 0;
   const sidDid = Uint32Array.from({ length: model.tenants }, (_, t) => synthSid(t, o.devicesPerLog) | (t << 16));
-  runTurns(model, o, (t, page, iova, maskLo, level) => {
+  yield* allTurns(model, o, (t, page, iova, maskLo, level) => {
     const w = inBlock * RECORD_WORDS;
     words[w + W_TYPE] = TRACE_RECORD_TYPE_TRANSLATION;
     words[w + W_SID_DID] = sidDid[t]!;
@@ -383,7 +425,10 @@ export function synthesizeTraceBuffers(options: SynthOptions): {
   checkHost();
   const model = drawModel(o);
   const blocks: Buffer[] = [];
-  const pages = generateTrace(model, o, (block) => blocks.push(Buffer.from(block)));
+  const generation = generateTrace(model, o, (block) => blocks.push(Buffer.from(block)));
+  let step = generation.next();
+  while (!step.done) step = generation.next();
+  const pages = step.value;
   return {
     trace: Buffer.concat(blocks),
     context: contextFile(o.tenants, o.devicesPerLog).bytes,
@@ -404,12 +449,21 @@ export async function synthesizeTrace(options: SynthOptions): Promise<SynthResul
   const paths = tracePaths(join(o.outDir, outputPrefix));
   let pages = 0;
   const contexts = contextFile(o.tenants, o.devicesPerLog);
-  writeFilesAtomically([
-    { path: paths.iotlb, data: (fd) => (pages = generateTrace(model, o, (block) => writeAll(fd, block))) },
-    { path: paths.context, data: contexts.bytes },
-    // No page-table walks are modelled: an empty (valid) page-table file.
-    { path: paths.pageTable, data: new Uint8Array(0) },
-  ]);
+  const writeTrace = async (fd: number, checkpoint: WriteCheckpoint) => {
+    const generation = generateTrace(model, o, (block) => writeAll(fd, block));
+    let step = generation.next();
+    for (; !step.done; step = generation.next()) await checkpoint();
+    pages = step.value;
+  };
+  await writeFilesAtomicallyAsync(
+    [
+      { path: paths.iotlb, data: writeTrace },
+      { path: paths.context, data: contexts.bytes },
+      // No page-table walks are modelled: an empty (valid) page-table file.
+      { path: paths.pageTable, data: new Uint8Array(0) },
+    ],
+    o.checkpoint,
+  );
   return {
     path: paths.iotlb,
     paths,

@@ -12,6 +12,7 @@ import {
 } from '../core/trace-format.js';
 import type { ContextRecord, PageTableRecord } from './log-reader.js';
 import { writeSync } from 'node:fs';
+import type { WriteCheckpoint } from '../core/atomic-write.js';
 import { CHUNK_MASK, CHUNK_SHIFT, RECORD_WORDS, WORD, type TranslationStore } from './translation-store.js';
 
 // The store's word offsets, copied into module constants: the hot loops below read them
@@ -64,11 +65,12 @@ const WRITE_RECORDS = 1 << 16;
 /**
  * Writes `<prefix>_iotlb_trace.bin` for the translations of `store` in `order` to `fd`,
  * a bounded block at a time: touching fresh memory for the whole file would cost more
- * than encoding it.
+ * than encoding it. `checkpoint` is awaited between blocks (a signal abandons the write).
  */
-export function writeTranslationTrace(fd: number, store: TranslationStore, order: Int32Array): void {
+export async function writeTranslationTrace(fd: number, store: TranslationStore, order: Int32Array, checkpoint: WriteCheckpoint): Promise<void> {
   const n = order.length;
   const nat = nextAccessTimes(store, order);
+  await checkpoint();
   const block = Buffer.allocUnsafeSlow(Math.min(n, WRITE_RECORDS) * TRACE_RECORD_BYTES);
   const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
   const chunks = store.chunks;
@@ -92,6 +94,7 @@ export function writeTranslationTrace(fd: number, store: TranslationStore, order
       else setU64(view, base + TRACE_FIELD.nat, 0, next);
     }
     writeAll(fd, block.subarray(0, count * TRACE_RECORD_BYTES));
+    await checkpoint();
   }
 }
 

@@ -3,7 +3,6 @@
  * skipping stages whose outputs exist. The collect flags are collect's own
  * (addCollectOptions), so both commands define and check them alike.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError, Interrupted } from '../../core/errors.js';
 import { integerFlag, listFlag } from '../flags.js';
@@ -61,9 +60,9 @@ export function registerPipeline(program: Command): void {
           progress: (line) => process.stderr.write(`${line}\n`),
         });
         process.stdout.write(`logs     ${result.logsDir} (${result.logs.length} log(s) with manifests)\n`);
-        const { formatAddressSpread, traceAddressSpread } = await import('../../core/address-spread.js');
+        const { formatAddressSpread, traceFileAddressSpread } = await import('../../core/address-spread.js');
         const { baseConfig } = await import('../config.js');
-        for (const trace of result.traces) process.stdout.write(`trace    ${trace}\n${formatAddressSpread(traceAddressSpread(readFileSync(trace), baseConfig()))}`);
+        for (const trace of result.traces) process.stdout.write(`trace    ${trace}\n${formatAddressSpread(traceFileAddressSpread(trace, baseConfig()))}`);
         // Last: the summary table, then where the results and charts are.
         printSweepOutputs({ records: result.records, files: result.files });
         const ran = Object.entries(result.stages).filter(([, state]) => state === 'ran').map(([stage]) => stage);

@@ -76,6 +76,8 @@ function sweepArguments(spec: SweepSpec, input: RawSweepInput, flags: Record<str
   if (flags['memoryBudget'] !== undefined) args.push('--memory-budget', String(flags['memoryBudget']));
   if (flags['retryFailed'] === true) args.push('--retry-failed');
   if (flags['costModel'] !== undefined) args.push('--cost-model', String(flags['costModel']));
+  // Confirmed (or small enough) on the login node: the tasks do not ask again.
+  args.push('--yes');
   return args;
 }
 

@@ -60,7 +60,7 @@ export function registerSynth(program: Command): void {
         name: flags.name,
         outDir,
       };
-      const result = await writeOutputsOrNothing(outDir, () => synthesizeTrace(options), (r) => Object.values(r.paths));
+      const result = await writeOutputsOrNothing(outDir, (_trap, checkpoint) => synthesizeTrace({ ...options, checkpoint }));
       const seconds = (Date.now() - started) / 1000;
       process.stdout.write(
         `tenants: ${result.tenants} (${result.hugeTenants} on 2 MiB buffer pages, ${result.sids} distinct sids), translations: ${result.translations}, pages: ${result.pages}, ${seconds.toFixed(2)} s\n` +

@@ -4,9 +4,8 @@
  * --tenantburstpkt, --loggroupprefix).
  */
 import { Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../core/errors.js';
-import { formatAddressSpread, traceAddressSpread } from '../../core/address-spread.js';
+import { formatAddressSpread, traceFileAddressSpread } from '../../core/address-spread.js';
 import { DEFAULT_TRACE_DIR } from '../../core/trace-format.js';
 import { buildTrace } from '../../tracegen/index.js';
 import { baseConfig } from '../config.js';
@@ -73,16 +72,16 @@ export function registerTraceGen(program: Command): void {
       };
       const result = await writeOutputsOrNothing(
         outDir,
-        (trap) =>
+        (trap, checkpoint) =>
           buildTrace({
             ...options,
+            checkpoint,
             // Thrown while the logs are read (before any file is written).
             onProgress: (p) => {
               trap.check('nothing was written');
               progress(p.lines, p.elapsedMs, p.path);
             },
           }),
-        (r) => Object.values(r.paths),
       );
       if (redrawsInPlace(process.stderr)) process.stderr.write('\r\x1b[K');
       if (result.shortfall !== undefined) process.stderr.write(`hypersio: warning: ${result.shortfall}\n`);
@@ -104,6 +103,6 @@ export function registerTraceGen(program: Command): void {
           result.pageTableRecords === 0 && paired + fallback > 0 ? ': stock QEMU has no vtd_slpte_fetch event; the model reads only the translation trace' : ''
         })`,
       );
-      process.stdout.write(out.join('\n') + '\n' + formatAddressSpread(traceAddressSpread(readFileSync(result.paths.iotlb), baseConfig())));
+      process.stdout.write(out.join('\n') + '\n' + formatAddressSpread(traceFileAddressSpread(result.paths.iotlb, baseConfig())));
     });
 }

@@ -7,6 +7,8 @@ export {
   sweepSpecFromInput,
   resolveTraces,
   expandGrid,
+  SweepGrid,
+  describeSameConfigurations,
   makeJob,
   parseShard,
   shardJobs,
@@ -18,9 +20,9 @@ export {
   type RawSweepInput,
 } from './spec.js';
 export { runSweep, runSweepJobs, defaultWorkers, sweepWorkerCount, writeCsv, writeCharts, type SweepOptions, type SweepSummary } from './runner.js';
-export { readResultsFile, latestRecords, withDetail, RESULTS_FILE, CSV_FILE, DETAIL_DIR, type SweepRecord, type RecordDetail } from './results.js';
+export { readResultsFile, latestRecords, currentRecords, withDetail, RESULTS_FILE, CSV_FILE, DETAIL_DIR, type SweepRecord, type RecordDetail } from './results.js';
 export { formatCsv, parseCsv, CSV_HEADER, iotlbHitRate } from './csv.js';
-export { formatSummary } from './summary.js';
-export { mergeSweeps, mergeRecords, type MergeSummary } from './merge.js';
+export { formatSummary, distinguishingFolders } from './summary.js';
+export { mergeSweeps, mergeRecords, type MergePreference, type MergeSummary } from './merge.js';
 export { createProgressReporter, type ProgressReporter, type ProgressSnapshot } from './progress.js';
 export { CHART_METRICS, chartLayout, chartNames, type ChartLayout, type ChartMetric } from './charts.js';

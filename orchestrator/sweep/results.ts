@@ -11,8 +11,8 @@ import { TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
 import { PACKET_BYTES, type ModelConfig } from '../parameters.js';
 import type { CacheName, CacheStats, PrefetcherStats, RunResult } from '../model-core.js';
 import { configCostBytes, type CostModel } from '../cost-model-core.js';
-import type { AxisValue } from './axes.js';
-import type { SweepJob } from './spec.js';
+import { SWEEP_AXES, type AxisValue } from './axes.js';
+import { jobId, type SweepJob } from './spec.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const CSV_FILE = 'results.csv';
@@ -33,6 +33,8 @@ export interface SweepRecord extends Partial<Omit<RunResult, DetailKey>> {
   /** The prefetcher's counters; per-sid history is in the detail. */
   prefetcher?: Omit<PrefetcherStats, 'history'>;
   id: string;
+  /** The trace's content fingerprint (part of the id; absent in records of older versions). */
+  traceFingerprint?: string;
   /** Position in the full grid of the sweep that wrote it (orders merged shards). */
   gridIndex: number;
   trace: string;
@@ -100,21 +102,45 @@ export function okRecord(job: SweepJob, result: RunResult, elapsedMs: number, co
 }
 
 /**
- * A record with its side file merged back: `config` and every statistic of `run --json`.
- * `outDir` is the folder holding the record's results.jsonl. A missing side file is an
- * InputError naming it.
+ * The side file of an ok record, checked against the record (an edited or swapped file
+ * does not match its totals). An InputError names the file; a missing one also says which
+ * command writes it again.
  */
-export function withDetail(outDir: string, record: SweepRecord): SweepRecord | (Omit<SweepRecord, DetailKey> & RecordDetail) {
-  if (record.detail === undefined) return record;
-  const path = join(outDir, record.detail);
+export function readDetail(outDir: string, record: SweepRecord): RecordDetail {
+  const path = join(outDir, record.detail ?? detailPath(record.id));
   let detail: RecordDetail;
   try {
     detail = JSON.parse(readFileSync(path, 'utf8')) as RecordDetail;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: missing (the detail of configuration ${record.id}); \`hypersio sweep\` with the same flags and --out-dir ${outDir} runs that configuration again and rewrites it`);
     throw new InputError(`${path}: ${code ? `cannot read the detail of ${record.id} (${code})` : 'not valid JSON'}`);
   }
-  return { ...record, ...detail };
+  const problem = detailProblem(record, detail);
+  if (problem !== undefined) throw new InputError(`${path}: ${problem} (not the detail of configuration ${record.id}; remove it and run the sweep again to rewrite it)`);
+  return detail;
+}
+
+function detailProblem(record: SweepRecord, detail: unknown): string | undefined {
+  const d = detail as Partial<RecordDetail> | null;
+  const isObject = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObject(d) || !isObject(d!.flows) || !isObject(d!.caches) || !isObject(d!.prefetcher) || d!.latencyHistogram === undefined) return 'not a configuration detail (flows, caches, prefetcher, latencyHistogram)';
+  if (record.flowCount !== undefined && Object.keys(d!.flows!).length !== record.flowCount) return `${Object.keys(d!.flows!).length} flows where the record has ${record.flowCount}`;
+  for (const [name, totals] of Object.entries(record.caches ?? {})) {
+    const cache = (d!.caches as Record<string, Partial<CacheStats>>)[name];
+    if (cache?.hit !== totals.hit || cache.miss !== totals.miss) return `cache ${name}: hits and misses differ from the record's`;
+  }
+  return undefined;
+}
+
+/**
+ * A record with its side file merged back: `config` and every statistic of `run --json`.
+ * `outDir` is the folder holding the record's results.jsonl. A missing or mismatched side
+ * file is an InputError naming it (readDetail).
+ */
+export function withDetail(outDir: string, record: SweepRecord): SweepRecord | (Omit<SweepRecord, DetailKey> & RecordDetail) {
+  if (record.detail === undefined) return record;
+  return { ...record, ...readDetail(outDir, record) };
 }
 
 export function failedRecord(job: SweepJob, error: string, elapsedMs = 0, costModel?: CostModel): SweepRecord {
@@ -123,7 +149,7 @@ export function failedRecord(job: SweepJob, error: string, elapsedMs = 0, costMo
 
 function recordHead(job: SweepJob, status: SweepStatus) {
   const parameters: Record<string, AxisValue | null> = job.parameters;
-  return { id: job.id, gridIndex: job.index, trace: job.trace, workload: job.workload, tenants: job.tenants, ...parameters, status };
+  return { id: job.id, traceFingerprint: job.traceFingerprint, gridIndex: job.index, trace: job.trace, workload: job.workload, tenants: job.tenants, ...parameters, status };
 }
 
 function oneLine(text: string): string {
@@ -166,7 +192,33 @@ function parseRecord(line: string): SweepRecord | string {
   if (record.status !== 'ok' && record.status !== 'failed') return "'status' is neither ok nor failed";
   if (typeof record.gridIndex !== 'number' || typeof record.trace !== 'string') return "no 'gridIndex' or 'trace'";
   if (record.status === 'ok' && typeof record.linkUtilization !== 'number') return "an ok record without 'linkUtilization'";
-  return record as SweepRecord;
+  return recordContradiction(record as SweepRecord) ?? (record as SweepRecord);
+}
+
+/**
+ * What in a record contradicts the rest of it (a hand edit): its id against its trace,
+ * fingerprint and configuration; each parameter against the configuration; link
+ * utilization against Mb/s and the link rate.
+ */
+function recordContradiction(record: SweepRecord): string | undefined {
+  const config = record.config as ModelConfig | undefined;
+  if (typeof config !== 'object' || config === null) return "no 'config'";
+  if (typeof record.traceFingerprint === 'string' && jobId(record.trace, config, record.traceFingerprint) !== record.id) {
+    return `its id ${record.id} is not that of its trace and configuration`;
+  }
+  for (const axis of SWEEP_AXES) {
+    const effective = axis.read(config);
+    if (effective !== null && record[axis.key] !== undefined && record[axis.key] !== effective) {
+      return `'${axis.key}' ${JSON.stringify(record[axis.key])} contradicts its configuration (${JSON.stringify(effective)})`;
+    }
+  }
+  if (record.status === 'ok') {
+    const expected = (record.mbps ?? Number.NaN) / (config.linkGbps * 1000);
+    if (!(Math.abs(record.linkUtilization! - expected) <= 1e-9 * Math.max(1, expected))) {
+      return `'linkUtilization' ${record.linkUtilization} is not mbps / (linkGbps × 1000) = ${expected}`;
+    }
+  }
+  return undefined;
 }
 
 /** One record per configuration: the last one written (a retried failure is superseded). */
@@ -177,6 +229,17 @@ export function latestRecords(records: readonly SweepRecord[]): SweepRecord[] {
     byId.set(record.id, record);
   }
   return [...byId.values()];
+}
+
+/**
+ * The records that describe the traces as they are now: the latest record per
+ * configuration, without those of a trace's earlier content (a record of a trace is
+ * current when it has the fingerprint of that trace's last record written).
+ */
+export function currentRecords(records: readonly SweepRecord[]): SweepRecord[] {
+  const lastFingerprint = new Map<string, string | undefined>();
+  for (const record of records) lastFingerprint.set(record.trace, record.traceFingerprint);
+  return latestRecords(records).filter((r) => r.traceFingerprint === lastFingerprint.get(r.trace));
 }
 
 /** The append-only results log of one output folder. */

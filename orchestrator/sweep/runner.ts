@@ -5,7 +5,7 @@
  * results.jsonl are skipped (resume); a failing one is recorded and the sweep goes on.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { closeSync, openSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadModelModule, loadVariantModule, readFully } from '../model.js';
@@ -15,7 +15,8 @@ import type { SweepTask, SweepTaskResult, SweepWorkerData } from '../sweep-worke
 import { formatCsv } from './csv.js';
 import { createProgressReporter, silentProgress, type ProgressReporter, type ProgressSnapshot } from './progress.js';
 import { CSV_FILE, failedRecord, latestRecords, okRecord, readResultsFile, ResultsLog, type RecordDetail, type SweepRecord } from './results.js';
-import { expandGrid, shardJobs, type Shard, type SweepJob, type SweepSpec } from './spec.js';
+import { describeSameConfigurations, resolveTraces, SweepGrid, type Shard, type SweepJob, type SweepSpec } from './spec.js';
+import { loadFingerprints, saveFingerprints } from './trace-fingerprint.js';
 import { countStatuses } from './summary.js';
 import { ensureOutputDir, writeFilesAtomically } from '../../core/atomic-write.js';
 import { Interrupted } from '../../core/errors.js';
@@ -43,6 +44,10 @@ export interface SweepOptions {
   trapSignals?: boolean;
   /** Cost figures for the records' costBytes (default: DEFAULT_COST_MODEL); records already saved are costed again with it. */
   costModel?: CostModel;
+  /** Traces larger than this are streamed by each worker, never shared (default MAX_SHARED_TRACE_BYTES; a test hook). */
+  maxSharedTraceBytes?: number;
+  /** Where the sweep's notes go (a changed trace, values that give one configuration, …); default: `sweep: …` lines on stderr, none with progress 'none'. */
+  notes?: (line: string) => void;
   /** Test hook: configurations (by id) whose worker is made to crash. */
   crashIds?: readonly string[];
   /**
@@ -90,12 +95,23 @@ export function defaultMemoryBudget(): number {
   return Math.min(4 * 2 ** 30, Math.floor(totalmem() / 4));
 }
 
-/** Loads traces into SharedArrayBuffers, in order, while they fit the budget. */
-function loadSharedTraces(traces: string[], budgetBytes: number): Map<string, SharedArrayBuffer> {
+/**
+ * Traces of 2 GiB or more are never shared: each worker streams them from disk (as `run`
+ * does, in flat memory), which costs little next to simulating them, and keeps clear of
+ * the limits of one buffer and one read.
+ */
+export const MAX_SHARED_TRACE_BYTES = 2 ** 31 - 1;
+
+/** Loads traces into SharedArrayBuffers, in order, while they fit the budget; `streamed` hears of each that is too large to share. */
+function loadSharedTraces(traces: string[], budgetBytes: number, maxTraceBytes: number, streamed: (trace: string, bytes: number) => void): Map<string, SharedArrayBuffer> {
   const shared = new Map<string, SharedArrayBuffer>();
   let used = 0;
   for (const trace of traces) {
     const size = statSync(trace).size;
+    if (size > maxTraceBytes) {
+      streamed(trace, size);
+      continue;
+    }
     if (used + size > budgetBytes) continue;
     // Read straight into shared memory: no intermediate copy of the trace.
     const buffer = new SharedArrayBuffer(size);
@@ -112,8 +128,32 @@ function loadSharedTraces(traces: string[], budgetBytes: number): Map<string, Sh
   return shared;
 }
 
+function noteTo(options: SweepOptions): (line: string) => void {
+  return options.notes ?? (options.progress === 'none' ? () => {} : (line) => process.stderr.write(`sweep: ${line}\n`));
+}
+
 export async function runSweep(spec: SweepSpec, options: SweepOptions): Promise<SweepSummary> {
-  return runSweepJobs(shardJobs(expandGrid(spec), options.shard), options);
+  const traces = resolveTraces(spec);
+  // Fingerprints remembered by an earlier sweep into this folder: no rehashing of unchanged traces.
+  loadFingerprints(options.out);
+  const grid = new SweepGrid(spec, traces);
+  const jobs = [...grid.jobs(options.shard)];
+  for (const line of describeSameConfigurations(grid, jobs.length)) noteTo(options)(line);
+  return runSweepJobs(jobs, options);
+}
+
+/**
+ * Lines about results in the folder that no longer count: those of a trace whose content
+ * changed since (their ids differ, so its configurations run again).
+ */
+function staleTraceNotes(existing: readonly SweepRecord[], jobs: readonly SweepJob[]): string[] {
+  const current = new Map(jobs.map((job) => [job.trace, job.traceFingerprint]));
+  const stale = new Map<string, number>();
+  for (const record of latestRecords(existing)) {
+    const fingerprint = current.get(record.trace);
+    if (fingerprint !== undefined && record.traceFingerprint !== fingerprint) stale.set(record.trace, (stale.get(record.trace) ?? 0) + 1);
+  }
+  return [...stale].map(([trace, count]) => `${trace} changed since ${count} result(s) of it were saved (its content differs); its configurations run again`);
 }
 
 /**
@@ -150,8 +190,21 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
     }
   };
   try {
-    const done = new Set(latestRecords(log.existing).filter((r) => r.status === 'ok' || !options.retryFailed).map((r) => r.id));
+    const notes = staleTraceNotes(log.existing, jobs);
+    // A finished configuration whose detail file is gone runs again (it rewrites the file).
+    const wanted = new Set(jobs.map((job) => job.id));
+    const done = new Set<string>();
+    for (const r of latestRecords(log.existing)) {
+      if (r.status !== 'ok' && options.retryFailed) continue;
+      if (r.status === 'ok' && r.detail !== undefined && wanted.has(r.id) && !existsSync(join(options.out, r.detail))) {
+        notes.push(`${join(options.out, r.detail)} is missing; configuration ${r.id} runs again to rewrite it`);
+        continue;
+      }
+      done.add(r.id);
+    }
     const pending = jobs.filter((job) => !done.has(job.id));
+    for (const line of notes) noteTo(options)(line);
+    saveFingerprints(options.out, new Set(jobs.map((job) => job.trace)));
     const progress = options.progress === 'none' ? silentProgress : options.progress === undefined || options.progress === 'auto' ? createProgressReporter(process.stderr) : options.progress;
     const { workers, note } = sweepWorkerCount(options.workers, pending.length);
     if (note !== undefined && pending.length > 0 && options.progress !== 'none') process.stderr.write(`sweep: ${note}\n`);
@@ -174,7 +227,9 @@ export async function runSweepJobs(jobs: SweepJob[], options: SweepOptions): Pro
       // A worker dying between tasks is reported here, not to a task: the pool replaces it.
       pool.on('error', () => {});
       const simulable = pending.filter((job) => job.configError === undefined);
-      const shared = loadSharedTraces([...new Set(simulable.map((job) => job.trace))], options.memoryBudgetBytes ?? defaultMemoryBudget());
+      const shared = loadSharedTraces([...new Set(simulable.map((job) => job.trace))], options.memoryBudgetBytes ?? defaultMemoryBudget(), options.maxSharedTraceBytes ?? MAX_SHARED_TRACE_BYTES, (trace, bytes) => {
+        noteTo(options)(`${trace}: ${(bytes / 1e9).toFixed(2)} GB, streamed from disk by each worker (traces of 2 GiB or more are not held in shared memory)`);
+      });
       const runStarted = performance.now();
       const finish = (record: SweepRecord, detail?: RecordDetail) => {
         // After a signal or a write error, the pool's cancelled tasks are not failures.
@@ -318,5 +373,5 @@ export function writeCsv(outDir: string, records: readonly SweepRecord[]): strin
 /** Charts need vega (slow to load), so it is imported only when charts are drawn. */
 export async function writeCharts(outDir: string, records: readonly SweepRecord[], checkpoint?: () => Promise<void>): Promise<string[]> {
   const { plotResults } = await import('../plot.js');
-  return plotResults(outDir, records, checkpoint);
+  return plotResults(outDir, records, {}, checkpoint);
 }

@@ -17,8 +17,9 @@ import { InputError } from '../../core/errors.js';
 import { openTrace } from '../model.js';
 import { DEFAULT_TRACE_DIR, tracePaths, tracePrefix, TRANSLATIONS_PER_PACKET } from '../../core/trace-format.js';
 import { parseTenantOrder } from '../../tracegen/index.js';
-import { axisByKey, OVERLAPPING_AXES, SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
+import { axisByKey, CONFIG_AXIS, OVERLAPPING_AXES, SWEEP_AXES, type AxisValue, type SweepAxis, type ValueSchema } from './axes.js';
 import { looksLikePluginPath, PLUGIN_KIND_KEYS } from '../plugins/plugin-file.js';
+import { traceFingerprint } from './trace-fingerprint.js';
 
 /** benchmark × tenants × order × burst, resolved to `<traceDir>/<b>_tnt_<T>_<order><3·burst>_iotlb_trace.bin`. */
 export interface WorkloadSpec {
@@ -331,11 +332,13 @@ export function workloadFromTraceName(trace: string): string {
 
 /** One configuration of the grid: a trace and a model configuration. */
 export interface SweepJob {
-  /** Stable identity: a hash of the trace and the full configuration (resume, merge). */
+  /** Stable identity: a hash of the trace, its content's fingerprint and the full configuration (resume, merge). */
   id: string;
   /** Position in the full (unsharded) grid. */
   index: number;
   trace: string;
+  /** The trace's content fingerprint (trace-fingerprint.ts) when the job was made. */
+  traceFingerprint: string;
   workload: string;
   tenants: number | null;
   /** Every axis's effective value (configFile: the file, or null). */
@@ -345,39 +348,162 @@ export interface SweepJob {
   configError?: string;
 }
 
-/** Identity of a configuration: same trace and same effective model configuration. */
-export function jobId(trace: string, config: ModelConfig): string {
-  // The extension points enter the identity only when a plugin replaces the built-in, so
-  // configurations without plugins keep the ids they had before plugins existed.
+/**
+ * Identity of a configuration: same trace (path and content) and same effective model
+ * configuration. A trace rewritten in place gets new ids, so its old results are not reused.
+ */
+export function jobId(trace: string, config: ModelConfig, traceFingerprint: string): string {
+  // The extension points enter the identity only when a plugin replaces the built-in
+  // (a plugin is named by its path and content hash, so a changed file is a new id).
   const { setIndex, prefetchScheme, ...rest } = config;
   const identity = { ...rest, ...(setIndex === 'group-bits' ? {} : { setIndex }), ...(prefetchScheme === 'sid-successor' ? {} : { prefetchScheme }) };
-  return createHash('sha256').update(JSON.stringify({ trace, config: identity })).digest('hex').slice(0, 16);
+  return createHash('sha256').update(JSON.stringify({ trace, traceFingerprint, config: identity })).digest('hex').slice(0, 16);
+}
+
+/** Two requested values of one axis that give the same configuration (the later is not run). */
+export interface SameConfiguration {
+  axis: string;
+  kept: AxisValue;
+  dropped: AxisValue;
+  /** The other swept axes' values where it happened (first occurrence). */
+  where: Record<string, AxisValue>;
+  /** Grid points dropped for this pair. */
+  count: number;
 }
 
 /**
- * Every configuration, traces outermost, then the axes in SWEEP_AXES order (the first
- * varies slowest). Combinations that yield the same configuration are kept once.
+ * The grid of a spec, enumerated lazily: every trace (outermost) × every combination of
+ * the swept axes in SWEEP_AXES order (the first varies slowest). A configuration's index
+ * is its position in that full product, so a shard is computed from its own indices alone
+ * and costs only its share, whatever the grid's size.
  */
-export function expandGrid(spec: SweepSpec, traces = resolveTraces(spec)): SweepJob[] {
-  const swept = SWEEP_AXES.filter((axis) => (spec.axes[axis.key]?.length ?? 0) > 0);
-  let points: Array<Record<string, AxisValue>> = [{}];
-  for (const axis of swept) {
-    const values = spec.axes[axis.key] ?? [];
-    points = points.flatMap((point) => values.map((value) => ({ ...point, [axis.key]: value })));
+export class SweepGrid {
+  readonly traces: readonly string[];
+  /** Configurations asked for (traces × combinations), before equal ones are dropped. */
+  readonly size: number;
+  /** Requested values found to give the same configuration, filled as jobs are enumerated. */
+  readonly sameConfigurations: SameConfiguration[] = [];
+  private readonly swept: SweepAxis[];
+  private readonly values: AxisValue[][];
+  private readonly pointsPerTrace: number;
+  private readonly fingerprints = new Map<string, string>();
+  private readonly configFileBases = new Map<string, ModelConfig>();
+
+  constructor(spec: SweepSpec, traces: readonly string[] = resolveTraces(spec)) {
+    this.traces = traces;
+    this.swept = SWEEP_AXES.filter((axis) => (spec.axes[axis.key]?.length ?? 0) > 0);
+    this.values = this.swept.map((axis) => spec.axes[axis.key] ?? []);
+    this.pointsPerTrace = this.values.reduce((n, v) => n * v.length, 1);
+    this.size = traces.length * this.pointsPerTrace;
   }
-  const jobs: SweepJob[] = [];
-  const seen = new Set<string>();
-  for (const trace of traces) {
-    for (const point of points) {
-      const config = baseConfig();
-      for (const axis of swept) axis.apply(config, point[axis.key] as AxisValue);
-      const job = makeJob(trace, config, jobs.length, point);
-      if (seen.has(job.id)) continue;
-      seen.add(job.id);
-      jobs.push(job);
+
+  /** The jobs of `shard` (all without one), in index order; a combination equal to an earlier value of one of its axes is skipped and noted. */
+  *jobs(shard?: Shard): Generator<SweepJob> {
+    const step = shard?.count ?? 1;
+    for (let index = shard?.index ?? 0; index < this.size; index += step) {
+      const trace = this.traces[Math.floor(index / this.pointsPerTrace)]!;
+      const digits = this.digits(index % this.pointsPerTrace);
+      const config = this.configAt(digits);
+      const duplicate = this.earlierEqual(digits, config);
+      if (duplicate !== undefined) {
+        this.noteSame(duplicate, digits);
+        continue;
+      }
+      let fingerprint = this.fingerprints.get(trace);
+      if (fingerprint === undefined) {
+        fingerprint = traceFingerprint(trace);
+        this.fingerprints.set(trace, fingerprint);
+      }
+      yield makeJob(trace, config, index, this.point(digits), fingerprint);
     }
   }
-  return jobs;
+
+  /** Mixed-radix digits of a combination: the value index of each swept axis. */
+  private digits(pointIndex: number): number[] {
+    const digits = new Array<number>(this.swept.length);
+    for (let a = this.swept.length - 1; a >= 0; a--) {
+      const radix = this.values[a]!.length;
+      digits[a] = pointIndex % radix;
+      pointIndex = Math.floor(pointIndex / radix);
+    }
+    return digits;
+  }
+
+  private point(digits: readonly number[]): Record<string, AxisValue> {
+    return Object.fromEntries(this.swept.map((axis, a) => [axis.key, this.values[a]![digits[a]!]!]));
+  }
+
+  private configAt(digits: readonly number[]): ModelConfig {
+    let config: ModelConfig | undefined;
+    this.swept.forEach((axis, a) => {
+      const value = this.values[a]![digits[a]!]!;
+      if (axis === CONFIG_AXIS) {
+        // Applied first, onto the base: one read of each file for the whole grid.
+        const path = String(value);
+        let base = this.configFileBases.get(path);
+        if (base === undefined) {
+          base = baseConfig();
+          axis.apply(base, value);
+          this.configFileBases.set(path, base);
+        }
+        config = structuredClone(base);
+        return;
+      }
+      config ??= baseConfig();
+      axis.apply(config, value);
+    });
+    return config ?? baseConfig();
+  }
+
+  /** The first (axis, earlier value) that gives the same configuration as `digits`, if any. */
+  private earlierEqual(digits: readonly number[], config: ModelConfig): { axis: number; earlier: number } | undefined {
+    let text: string | undefined;
+    for (let a = 0; a < this.swept.length; a++) {
+      for (let earlier = 0; earlier < digits[a]!; earlier++) {
+        const other = [...digits];
+        other[a] = earlier;
+        text ??= JSON.stringify(config);
+        if (JSON.stringify(this.configAt(other)) === text) return { axis: a, earlier };
+      }
+    }
+    return undefined;
+  }
+
+  private noteSame(duplicate: { axis: number; earlier: number }, digits: readonly number[]): void {
+    const axis = this.swept[duplicate.axis]!;
+    const kept = this.values[duplicate.axis]![duplicate.earlier]!;
+    const dropped = this.values[duplicate.axis]![digits[duplicate.axis]!]!;
+    const known = this.sameConfigurations.find((s) => s.axis === axis.key && s.kept === kept && s.dropped === dropped);
+    if (known) {
+      known.count++;
+      return;
+    }
+    const where = this.point(digits);
+    delete where[axis.key];
+    this.sameConfigurations.push({ axis: axis.key, kept, dropped, where, count: 1 });
+  }
+}
+
+/**
+ * Every configuration of the grid (see SweepGrid), or of one shard of it. Combinations
+ * that yield the same configuration as an earlier value of one of their axes are kept once.
+ */
+export function expandGrid(spec: SweepSpec, traces = resolveTraces(spec), shard?: Shard): SweepJob[] {
+  return [...new SweepGrid(spec, traces).jobs(shard)];
+}
+
+/**
+ * One line per pair of requested values that gave the same configuration, e.g.
+ * `--iotlb-ways 64 and fa give the same configuration (iotlb-size 64): 6 configurations, not 7`.
+ */
+export function describeSameConfigurations(grid: SweepGrid, jobs: number): string[] {
+  const dropped = grid.sameConfigurations.reduce((n, s) => n + s.count, 0);
+  return grid.sameConfigurations.map((s) => {
+    const axis = axisByKey(s.axis);
+    const where = Object.entries(s.where).map(([key, value]) => `--${axisByKey(key).flag} ${String(value)}`);
+    const context = where.length > 0 ? ` (with ${where.join(' ')}${s.count > 1 ? ', and elsewhere' : ''})` : '';
+    return `--${axis.flag} ${String(s.kept)} and ${String(s.dropped)} give the same configuration${context}: ${jobs} configurations, not ${jobs + dropped}`;
+  });
 }
 
 /**
@@ -385,10 +511,19 @@ export function expandGrid(spec: SweepSpec, traces = resolveTraces(spec)): Sweep
  * configError). `point` holds the values asked for, for axes a configuration cannot
  * read back (the config file); explain's and advise's explicit lists pass none.
  */
-export function makeJob(trace: string, config: ModelConfig, index: number, point: Record<string, AxisValue> = {}): SweepJob {
+export function makeJob(trace: string, config: ModelConfig, index: number, point: Record<string, AxisValue> = {}, fingerprint = traceFingerprint(trace)): SweepJob {
   const parameters: Record<string, AxisValue | null> = {};
   for (const axis of SWEEP_AXES) parameters[axis.key] = axis.read(config) ?? point[axis.key] ?? null;
-  const job: SweepJob = { id: jobId(trace, config), index, trace, workload: workloadFromTraceName(trace), tenants: tenantsFromTraceName(trace), parameters, config };
+  const job: SweepJob = {
+    id: jobId(trace, config, fingerprint),
+    index,
+    trace,
+    traceFingerprint: fingerprint,
+    workload: workloadFromTraceName(trace),
+    tenants: tenantsFromTraceName(trace),
+    parameters,
+    config,
+  };
   try {
     validateConfig(config, describePoint(point));
   } catch (err) {

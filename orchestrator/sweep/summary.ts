@@ -2,7 +2,7 @@
  * The end-of-sweep table: the best configuration per trace, and link utilization of
  * every hardware configuration on every trace (a pivot: configurations × traces).
  */
-import { basename } from 'node:path';
+import { basename, dirname, sep } from 'node:path';
 import { axisValueLabel, differsFromBase, PARAMETER_KEYS } from './axes.js';
 import { iotlbHitRate } from './csv.js';
 import { offeredRateDiffers, offeredRateNote } from '../config.js';
@@ -51,11 +51,39 @@ export function hardwareLabel(record: SweepRecord, keys: readonly string[]): str
   return shown.map((key) => axisValueLabel(key, record[key])).join(', ');
 }
 
-/** A short name of a record's trace: tenants when all traces share a workload. */
-export function traceLabel(record: SweepRecord, singleWorkload: boolean): string {
-  if (singleWorkload && record.tenants !== null) return `${record.tenants} tnt`;
-  if (record.tenants !== null) return `${record.workload} ${record.tenants} tnt`;
-  return basename(record.trace).replace(/_iotlb_trace\.bin$/, '');
+/**
+ * For traces that share a file name: the shortest end of their folder paths that tells
+ * them apart (`a/x` and `b/x` for `/data/a/x/T` and `/data/b/x/T`); '' for a trace whose
+ * name is unique.
+ */
+export function distinguishingFolders(traces: Iterable<string>): Map<string, string> {
+  const byName = new Map<string, string[]>();
+  for (const trace of new Set(traces)) byName.set(basename(trace), [...(byName.get(basename(trace)) ?? []), trace]);
+  const folders = new Map<string, string>();
+  for (const group of byName.values()) {
+    if (group.length === 1) {
+      folders.set(group[0]!, '');
+      continue;
+    }
+    const parts = group.map((trace) => dirname(trace).split(sep).filter((p) => p !== ''));
+    const deepest = Math.max(...parts.map((p) => p.length));
+    for (let depth = 1; depth <= deepest; depth++) {
+      const ends = parts.map((p) => p.slice(-depth).join('/'));
+      if (new Set(ends).size === group.length || depth === deepest) {
+        group.forEach((trace, i) => folders.set(trace, ends[i]!));
+        break;
+      }
+    }
+  }
+  return folders;
+}
+
+/** A short name of a record's trace: tenants when all traces share a workload; `folder` (distinguishingFolders) in front when another trace has its name. */
+export function traceLabel(record: SweepRecord, singleWorkload: boolean, folder = ''): string {
+  const place = folder === '' ? '' : `${folder}/`;
+  if (singleWorkload && record.tenants !== null) return `${place}${record.tenants} tnt`;
+  if (record.tenants !== null) return `${place}${record.workload} ${record.tenants} tnt`;
+  return place + basename(record.trace).replace(/_iotlb_trace\.bin$/, '');
 }
 
 const percent = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)} %`);
@@ -91,9 +119,10 @@ export function formatSummary(records: readonly SweepRecord[]): string {
   const traces = [...new Set(records.map((r) => r.trace))];
   const firstOf = new Map<string, SweepRecord>();
   for (const r of records) if (!firstOf.has(r.trace)) firstOf.set(r.trace, r);
+  const folders = distinguishingFolders(traces);
   const traceName = (trace: string) => {
     const first = firstOf.get(trace);
-    return first ? traceLabel(first, singleWorkload) : basename(trace);
+    return first ? traceLabel(first, singleWorkload, folders.get(trace)) : basename(trace);
   };
 
   if (ok.length > 0) {
