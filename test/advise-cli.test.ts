@@ -141,7 +141,7 @@ describe('bad flags: one line, exit 2', () => {
     [['--target', '60', '--vary', 'idealIotlb'], /--vary idealIotlb: advise never changes idealIotlb \(an ideal mode is a limit study, not hardware\)/],
     [['--target', '60', '--ideal-cc'], /advise: idealCc on: ideal modes are limit studies, and advise looks for real hardware/],
     [['--target', '60', '--vary', 'ccWays', '--max', 'ccWays=16'], /advise: the starting configuration within the limits: CC has 96 sets \(size\/assoc\), not a power of two \(adjust --fix, --min or --max\)/],
-    [['--target', 'abc'], /--target abc: not a number/],
+    [['--target', 'abc'], /--target abc: not a decimal number/],
     [['--target', '0'], /--target 0: must be between/],
     [[], /--target: required/],
     [['--target', '60', '--slurm-tasks', '2'], /--slurm-tasks: only with --slurm/],

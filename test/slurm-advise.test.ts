@@ -4,16 +4,15 @@
  * a rerun finds everything in the output folder and submits nothing.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm } from './slurm-helpers.js';
-import { hypersio, tempDir, TRACE_3, TRACE_8 } from './sweep-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slurmTempDir } from './slurm-helpers.js';
+import { hypersio, TRACE_3, TRACE_8 } from './sweep-helpers.js';
 
 announceSkip('slurm-advise');
 
 describe.skipIf(skipSlurm)('advise --slurm equals the local advise', () => {
-  const dir = tempDir('slurm-advise');
+  const dir = slurmTempDir('slurm-advise');
   beforeAll(expectCluster);
-  afterAll(() => dir.cleanup());
 
   it('the same answer, path and evaluations; a rerun submits nothing', async () => {
     const search = ['advise', '--trace', TRACE_3, TRACE_8, '--target', '60', '--vary', 'tq', 'iotlbSize', '--max', 'tq=64', 'iotlbSize=1024', '--json', '--no-charts'];

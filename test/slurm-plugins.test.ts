@@ -5,16 +5,15 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm } from './slurm-helpers.js';
-import { hypersio, stable, sweepApi, tempDir, TRACE_3, TRACE_6 } from './sweep-helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { announceSkip, expectCluster, hypersioOnSlurm, skipSlurm, slurmTempDir } from './slurm-helpers.js';
+import { hypersio, stable, sweepApi, TRACE_3, TRACE_6 } from './sweep-helpers.js';
 
 announceSkip('slurm-plugins');
 
 describe.skipIf(skipSlurm)('sweep --slurm with plugins', () => {
-  const dir = tempDir('slurm-plugins');
+  const dir = slurmTempDir('slurm-plugins');
   beforeAll(expectCluster);
-  afterAll(() => dir.cleanup());
 
   it('equals the local sweep; the tasks use the cached variants', async () => {
     const grid = ['--trace', TRACE_3, TRACE_6, '--iotlb-policy', 'lru', 'examples/lru.ts', 'examples/srrip.ts', '--set-index', 'group-bits', 'examples/xor-index.ts', '--iotlb-size', '16', '256'];
