@@ -13,6 +13,11 @@ export function listFlag(values: string | readonly string[], flag: string): stri
   return items;
 }
 
+/** A variadic flag's file paths: never split on commas (a comma is part of a file name); empty values dropped. */
+export function pathListFlag(values: string | readonly string[]): string[] {
+  return (typeof values === 'string' ? [values] : values).filter((v) => v !== '');
+}
+
 /**
  * A decimal integer flag value (`--tenants 8`, or `1e3`: an exact integer in exponent
  * notation is one), within [min, max].

@@ -1,4 +1,4 @@
-/** Issue 22 item 18: `sweep --trace` and `--config` take each path whole: a comma is part of a file name. */
+/** Issue 22 item 18: `sweep --trace`, `--config` and `advise --trace` take each path whole: a comma is part of a file name. */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,5 +18,13 @@ describe('paths with commas', () => {
     expect(swept.exitCode, swept.stderr).toBe(0);
     // Two traces × one config × tq 1 and 2 (value lists still split on commas).
     expect(swept.stdout).toMatch(/^4 configurations: 4 ok, 0 failed$/m);
+  });
+
+  it('advise --trace takes a path with a comma whole too', async () => {
+    const trace = join(dir.path, 'p,q_tnt_3_rr3_iotlb_trace.bin');
+    copyFileSync(TRACE_3, trace);
+    const advised = await hypersio(['advise', '--trace', trace, '--target', '1', '--out-dir', join(dir.path, 'advise'), '--json']);
+    expect(advised.exitCode, advised.stderr).toBe(0);
+    expect(advised.stdout).toContain('p,q_tnt_3_rr3_iotlb_trace.bin');
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { integerFlag, listFlag, numberFlag } from '../flags.js';
+import { integerFlag, listFlag, numberFlag, pathListFlag } from '../flags.js';
 import { loadCostModel } from '../cost-model.js';
 import { advise, ADVISE_KEYS, DEFAULT_ADVISE_OUT, type AdviseSlurmSettings } from '../advise/index.js';
 import { formatAdviseReport } from '../advise/report.js';
@@ -73,7 +73,7 @@ export function registerAdvise(program: Command): void {
     .option('--sbatch <options>', 'any other sbatch options, as one string');
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
-    const traces = flags['trace'] === undefined ? [] : listFlag(flags['trace'] as string[], '--trace');
+    const traces = flags['trace'] === undefined ? [] : pathListFlag(flags['trace'] as string[]);
     if (traces.length === 0) throw new InputError('--trace: required (one or more PREFIX_iotlb_trace.bin files)');
     if (flags['target'] === undefined) throw new InputError('--target: required (link utilization in percent, e.g. --target 90)');
     const targetPercent = numberFlag('--target', String(flags['target']), Number.MIN_VALUE, 200) as number;

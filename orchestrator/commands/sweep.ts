@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors.js';
-import { flagKey, listFlag, oneSpelling } from '../flags.js';
+import { flagKey, listFlag, oneSpelling, pathListFlag } from '../flags.js';
 import { MODEL_PARAMETERS, SWITCH_ALIASES } from '../parameters.js';
 import { axisSpellings, SWEEP_AXES } from '../sweep/axes.js';
 import { parseShard, readSweepFile, sweepFileSchema, sweepSpecFromInput, SweepGrid, SWEEP_FIELDS, type RawSweepInput, type Shard } from '../sweep/spec.js';
@@ -34,7 +34,7 @@ const PATH_KEYS: ReadonlySet<string> = new Set(['traces', 'configFile']);
 
 /** A flag's values as a list: split on commas (`--tq 1,8,32`), except paths. */
 function flagValues(key: string, value: string | string[], flag: string): string[] {
-  return PATH_KEYS.has(key) ? (typeof value === 'string' ? [value] : value).filter((v) => v !== '') : listFlag(value, flag);
+  return PATH_KEYS.has(key) ? pathListFlag(value) : listFlag(value, flag);
 }
 
 /** Raw input from the flags, by sweep-file key; only the flags actually given (each under one spelling). */
