@@ -53,7 +53,7 @@ export class TraceRecordCheck {
       const natHigh = words[w + NAT_WORD + 1]!;
       if (natHigh === NONE && natLow === NONE) continue;
       const i = first + r;
-      if (natHigh !== 0 || natLow < 0 || natLow >= records) return `record ${i} has next-access index ${u64(natHigh, natLow)}, past the end of the trace (${records} records; corrupt, or cut short)`;
+      if (natHigh !== 0 || natLow < 0 || natLow >= records) return pastTheEnd(i, natHigh, natLow, records);
       const bit = 1 << (natLow & 7);
       if (natLow <= i || (named[natLow >>> 3]! & bit) !== 0) return `record ${i} has an impossible next-access index ${natLow} (corrupt trace)`;
       named[natLow >>> 3]! |= bit;
@@ -64,6 +64,14 @@ export class TraceRecordCheck {
 
 /** The unsigned 64-bit value of two Int32 halves. */
 const u64 = (high: number, low: number): bigint => (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
+
+/**
+ * The message for a next-access index past the end. Apart from the loop, as every message
+ * that needs BigInt is: a BigInt anywhere in check() makes V8 run it about 2.5× slower.
+ */
+function pastTheEnd(index: number, high: number, low: number, records: number): string {
+  return `record ${index} has next-access index ${u64(high, low)}, past the end of the trace (${records} records; corrupt, or cut short)`;
+}
 
 /** The message for record `index` (at word `w`) whose type, level or mask is wrong. */
 function fieldProblem(words: Int32Array, w: number, index: number): string {
