@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import { InputError } from '../../core/errors.js';
 import { explain, formatExplanation } from '../explain/index.js';
 import { integerFlag, outDirFlag } from '../flags.js';
 import { loadCostModel } from '../cost-model.js';
-import { addModelOptions, COST_MODEL_FLAG, modelConfigFromFlags } from './run.js';
+import { addModelOptions, COST_MODEL_FLAG, modelConfigFromFlags, requiredTrace, TRACE_FLAG } from './run.js';
 
 export function registerExplain(program: Command): void {
   const command = program
     .command('explain')
     .description("why a configuration's link utilization is what it is (the bound that binds, where a translation's time goes, the worst tenants) and which single change helps most (each simulated)")
-    .option('--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin or PREFIX (required)')
+    .option(...TRACE_FLAG)
     .option('--out-dir <dir>', "output folder: every simulation's result (a rerun simulates nothing), explanation.json, charts (default build/explain/<trace name>)")
     .option('--workers <n>', "parallel simulations (default: the machine's cores)")
     .option('--no-what-if', 'explain the configuration only; simulate no changes')
@@ -18,8 +17,7 @@ export function registerExplain(program: Command): void {
     .option(...COST_MODEL_FLAG);
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
-    const trace = flags['trace'];
-    if (typeof trace !== 'string') throw new InputError('--trace: required (a PREFIX_iotlb_trace.bin file)');
+    const trace = requiredTrace(flags);
     const config = modelConfigFromFlags(flags);
     const costModel = loadCostModel(flags['costModel'] as string | undefined);
     const outcome = await explain({

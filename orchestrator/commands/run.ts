@@ -11,6 +11,14 @@ import { formatReport } from '../report.js';
 import { createRunProgress, traceBytesOf } from '../run-progress.js';
 import { configCostBytes, loadCostModel } from '../cost-model.js';
 
+/** run's and explain's trace flag, and its value (required). */
+export const TRACE_FLAG = ['--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin or PREFIX (required)'] as const;
+export function requiredTrace(flags: Record<string, unknown>): string {
+  const trace = flags['trace'];
+  if (typeof trace !== 'string') throw new InputError('--trace: required (a PREFIX_iotlb_trace.bin file)');
+  return trace;
+}
+
 export const COST_MODEL_FLAG = ['--cost-model <file.json>', 'hardware cost figures overriding the defaults, for costBytes (see docs/cost-model.md)'] as const;
 
 /** Adds every model parameter (and its other spellings, hidden) to `command`. */
@@ -59,14 +67,13 @@ export function registerRun(program: Command): void {
   const command = program
     .command('run')
     .description('simulate one configuration on one trace and report link utilization and cache statistics')
-    .option('--trace <path>', 'translation trace, PREFIX_iotlb_trace.bin or PREFIX (required)')
+    .option(...TRACE_FLAG)
     .option('--json', 'print one JSON object instead of the report')
     .option('--attribution', "also attribute each translation's latency to its components (the attribution build; docs/attribution.md): a table, or with --json `attribution` and `attributionSummary`")
     .option(...COST_MODEL_FLAG);
   addModelOptions(command);
   command.action(async (flags: Record<string, unknown>) => {
-    const trace = flags['trace'];
-    if (typeof trace !== 'string') throw new InputError('--trace: required (a PREFIX_iotlb_trace.bin file)');
+    const trace = requiredTrace(flags);
     const config = modelConfigFromFlags(flags);
     const costBytes = configCostBytes(config, loadCostModel(flags['costModel'] as string | undefined));
     const progress = createRunProgress(traceBytesOf(trace), process.stderr);
