@@ -73,6 +73,19 @@ function removeStaleLockFile(path: string, staleMs: number): void {
 }
 
 /**
+ * The holder's note, which its command writes just after it took the lock: a command that
+ * lost a race by a moment waits for it (up to half a second) to say who holds the folder.
+ */
+function awaitHolder(holderPath: string): LockHolder | undefined {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += 20) {
+    const holder = readHolder(holderPath);
+    if (holder !== undefined || waited >= 500) return holder;
+    Atomics.wait(pause, 0, 0, 20);
+  }
+}
+
+/**
  * Locks `dir` (which must exist) for `command`; `flag` names the folder in errors
  * (`--out build/sweep: …`). `staleMs` (at least 2000) is for tests.
  */
@@ -94,7 +107,7 @@ export function acquireFolderLock(dir: string, command: string, flag = '--out', 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'ELOCKED') throw new InputError(`${flag} ${dir}: cannot lock the folder (${code ?? 'error'})`);
-    const holder = readHolder(holderPath);
+    const holder = awaitHolder(holderPath);
     const who = holder ? `${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.started})` : 'another command';
     const age = heartbeatAge(path) ?? 0;
     // Said, not acted on: a pid is no proof across hosts or pid namespaces, and only the heartbeat is.

@@ -3,10 +3,12 @@
  * into the same folder says who holds it and exits 2 without touching results.jsonl; a
  * lock whose heartbeat stopped (its process is gone) is taken over.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { acquireFolderLock } from '../orchestrator/folder-lock.js';
 import { hypersio, tempDir, TRACE_3 } from './sweep-helpers.js';
 
 const dir = tempDir('lock');
@@ -67,6 +69,16 @@ describe('sweep output folder lock', () => {
     expect(ids).toHaveLength(8);
     expect(new Set(ids).size).toBe(8);
     expect(existsSync(join(out, LOCK))).toBe(false);
+  });
+
+  it('a holder whose note comes a moment after its lock (a lost race) is still named', () => {
+    const out = join(dir.path, 'late-note');
+    mkdirSync(join(out, LOCK), { recursive: true });
+    const holder = JSON.stringify({ pid: process.pid, host: hostname(), command: 'sweep', started: 'now' });
+    // Another process writes the note 100 ms after the lock, while this one is already refused.
+    const writer = spawn('sh', ['-c', 'sleep 0.1; printf "%s" "$1" > "$2"', 'sh', holder, join(out, HOLDER)]);
+    expect(() => acquireFolderLock(out, 'sweep', '--out-dir')).toThrow(/in use by sweep \(pid \d+/);
+    writer.kill();
   });
 
   it('merge locks its output folder too', async () => {
