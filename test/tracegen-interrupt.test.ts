@@ -64,8 +64,14 @@ describe('interrupting trace writers', () => {
 
   it('trace-gen: Ctrl-C at any moment leaves the complete trace or nothing', async () => {
     const args = (out: string) => ['trace-gen', '--log-dir', goldenLogs, '--log-prefix', 'hypersio_col_vm_24_log', '--tenants', '40', '--order', 'rand', '--burst', '1', '--test', 'col', '--out-dir', out];
+    // Moments spread over a whole run as long as this machine takes for one (fixed delays
+    // all land after the end on a fast machine, or all before the start on a slow one).
+    const baseline = Date.now();
+    const full = await interrupt(args(join(dir, 'trace-gen-baseline')), 'SIGINT', { delayMs: 60_000 });
+    expect(full.code, full.stderr).toBe(0);
+    const runMs = Date.now() - baseline;
     let interrupted = 0;
-    for (const delayMs of [200, 300, 400, 500, 600, 700]) {
+    for (const delayMs of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((f) => Math.round(f * runMs))) {
       const out = join(dir, `trace-gen-${delayMs}`);
       const ended = await interrupt(args(out), 'SIGINT', { delayMs });
       expect(temporaries(out), `at ${delayMs} ms`).toEqual([]);
