@@ -176,3 +176,10 @@ function checkCacheConfigLines(config: ModelConfig, seen: ReadonlyMap<string, nu
     if (problem) throw new InputError(`${fileName}:${line}: ${problem}`);
   }
 }
+
+/**
+ * Link utilizations this close (a fraction: 0.001 = 0.1 percentage point) are ties: in a
+ * sweep summary's best configuration and in explain's ranking, a difference this small
+ * is not worth buying hardware for.
+ */
+export const TIE_TOLERANCE = 0.001;

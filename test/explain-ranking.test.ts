@@ -1,6 +1,7 @@
 /** The what-if ranking: by utilization gained, ties (within the stated tolerance) sharing a rank, the cheaper first among them. */
 import { describe, expect, it } from 'vitest';
-import { rankWhatIfs, TIE_TOLERANCE } from '../orchestrator/explain/rank.js';
+import { TIE_TOLERANCE } from '../orchestrator/config.js';
+import { rankWhatIfs } from '../orchestrator/explain/rank.js';
 
 describe('explain: ranking with ties', () => {
   it('ranks 1, 2=, 2=, 4 with gains against the base; a tie lists the cheaper change first', () => {

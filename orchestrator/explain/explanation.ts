@@ -6,7 +6,8 @@
 import type { ModelConfig } from '../parameters.js';
 import { formatBreakdown, whyTenant, type LatencyBreakdown, type TenantBreakdown } from './breakdown.js';
 import { findLimiter, type Limiter } from './limiter.js';
-import { rankWhatIfs, TIE_TOLERANCE } from './rank.js';
+import { TIE_TOLERANCE } from '../config.js';
+import { rankWhatIfs } from './rank.js';
 import { runCommand, runFlags, type SkippedWhatIf, type WhatIf } from './what-if.js';
 
 /** A run's figures that explain reads. */

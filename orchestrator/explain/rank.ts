@@ -3,13 +3,9 @@
  * the web page uses it too.
  */
 
-/**
- * Utilizations this close (0.1 percentage point of the link, the tolerance of the sweep
- * summary's best configuration) are a tie: changes that leave the binding bound alone
- * give equal or nearly equal figures (where the last packets fall), and ordering them
- * would claim a difference not worth buying hardware for.
- */
-export const TIE_TOLERANCE = 0.001;
+// Ties: within TIE_TOLERANCE (config.ts, shared with the sweep summary). Changes that leave
+// the binding bound alone give equal or nearly equal figures (where the last packets fall).
+import { TIE_TOLERANCE } from '../config.js';
 
 export interface Evaluated {
   linkUtilization: number;

@@ -8,12 +8,8 @@ import { iotlbHitRate } from './csv.js';
 import { offeredRateDiffers, offeredRateNote } from '../config.js';
 import type { SweepRecord } from './results.js';
 import { configCostBytes } from '../cost-model-core.js';
+import { TIE_TOLERANCE } from '../config.js';
 
-/**
- * Link utilizations this close (a fraction: 0.001 = 0.1 percentage point) are ties in
- * "best configuration": closer than a difference worth buying hardware for.
- */
-export const TIE_TOLERANCE = 0.001;
 
 /** Bytes of storage of a record's configuration (older records carry none: costed here). */
 export const recordCost = (record: SweepRecord): number => record.costBytes ?? configCostBytes(record.config);
